@@ -1,0 +1,15 @@
+# Shared by scripts/run and scripts/test: configure and build one tree.
+# Usage: gearspec_build <build-dir> [extra cmake args...]
+set -euo pipefail
+GEARSPEC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GEARSPEC_JOBS="${GEARSPEC_JOBS:-$(nproc)}"
+
+gearspec_build() {
+  local dir="$1"; shift
+  if [[ ! -f "$dir/build.ninja" ]]; then
+    cmake -S "$GEARSPEC_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  elif (($#)); then
+    cmake "$dir" "$@" >/dev/null
+  fi
+  cmake --build "$dir" -j "$GEARSPEC_JOBS"
+}

@@ -1,0 +1,65 @@
+// Packets: the owning form (tests, scenarios, journals) and the borrowed view
+// the decoder hands out on its hot path.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gearspec/protocol/command.hpp"
+
+namespace gearspec::proto {
+
+/// The 4-byte magic of a binary header.
+enum class magic : std::uint8_t { request, response };
+
+inline constexpr std::size_t header_size = 12;
+inline constexpr std::string_view request_magic{"\0REQ", 4};
+inline constexpr std::string_view response_magic{"\0RES", 4};
+
+constexpr std::string_view magic_bytes(magic m) noexcept {
+  return m == magic::request ? request_magic : response_magic;
+}
+
+/// A packet whose arguments and data are borrowed from a buffer. Valid only
+/// as long as the bytes it was decoded from.
+struct packet_view {
+  magic mag = magic::request;
+  command cmd = command::noop;
+  std::uint8_t argc = 0;
+  std::array<std::string_view, max_arguments> args{};
+  std::string_view data;  ///< the opaque DATA part (empty for no-data commands)
+  std::string_view raw;   ///< the whole packet, header included
+
+  std::string_view arg(std::size_t i) const noexcept { return i < argc ? args[i] : std::string_view{}; }
+};
+
+/// An owning packet.
+struct packet {
+  magic mag = magic::request;
+  command cmd = command::noop;
+  std::vector<std::string> args;
+  std::string data;
+
+  packet() = default;
+  packet(magic m, command c, std::vector<std::string> a = {}, std::string d = {})
+      : mag(m), cmd(c), args(std::move(a)), data(std::move(d)) {}
+  explicit packet(const packet_view& v);
+
+  friend bool operator==(const packet& a, const packet& b) {
+    return a.mag == b.mag && a.cmd == b.cmd && a.args == b.args && a.data == b.data;
+  }
+  friend bool operator!=(const packet& a, const packet& b) { return !(a == b); }
+};
+
+/// Human-readable one-line form: `RES JOB_CREATED ["H:vm:14"] data=""`,
+/// non-printable bytes as \xNN. For logs and test failure messages.
+std::string to_string(const packet& p);
+std::string to_string(const packet_view& p);
+
+/// Quote bytes as a C-like string literal with \0, \n, \xNN escapes.
+std::string escape_bytes(std::string_view bytes);
+
+}  // namespace gearspec::proto

@@ -1,0 +1,19 @@
+// Hex and base64 for journals, scenario files and the adapter protocol.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace gearspec::proto {
+
+/// Lower-case hex, two digits per byte, no separators.
+std::string to_hex(std::string_view bytes);
+/// Accepts upper/lower case and ignores spaces, tabs, newlines and ':' separators.
+std::error_code from_hex(std::string_view text, std::string& out);
+
+std::string base64_encode(std::string_view bytes);
+/// Standard alphabet with '=' padding; padding may be omitted; whitespace ignored.
+std::error_code base64_decode(std::string_view text, std::string& out);
+
+}  // namespace gearspec::proto

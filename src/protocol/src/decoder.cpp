@@ -1,0 +1,178 @@
+#include "gearspec/protocol/decoder.hpp"
+
+#include <cstring>
+
+#include "gearspec/protocol/error.hpp"
+
+namespace gearspec::proto {
+namespace {
+
+std::uint32_t load_be32(const char* p) noexcept {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
+}
+
+}  // namespace
+
+std::error_code split_arguments(command cmd, std::string_view body, packet_view& out,
+                                std::uint32_t max_argument_size) noexcept {
+  const command_info& row = info(cmd);
+  out.argc = row.argc;
+  out.data = {};
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < row.argc; ++i) {
+    const std::size_t remaining = body.size() - pos;
+    const char* start = body.data() + pos;
+    if (i + 1 == row.argc && !row.has_data) {
+      // The last argument of a no-data command runs to the end of the body.
+      if (remaining > max_argument_size) return errc::argument_too_large;
+      if (remaining != 0 && std::memchr(start, '\0', remaining) != nullptr) return errc::too_many_arguments;
+      out.args[i] = std::string_view{start, remaining};
+      return {};
+    }
+    // Every NUL search stays inside the declared body and the argument limit.
+    const std::size_t window = remaining < std::size_t{max_argument_size} + 1 ? remaining : std::size_t{max_argument_size} + 1;
+    const void* nul = window != 0 ? std::memchr(start, '\0', window) : nullptr;
+    if (nul == nullptr) return remaining > max_argument_size ? errc::argument_too_large : errc::missing_terminator;
+    const auto length = static_cast<std::size_t>(static_cast<const char*>(nul) - start);
+    out.args[i] = std::string_view{start, length};
+    pos += length + 1;
+  }
+  // Bytes after a 0-argument no-data command are consumed and ignored, as gearmand does.
+  if (row.has_data) out.data = body.substr(pos);
+  return {};
+}
+
+std::size_t decoder::fail(std::error_code& ec, errc e, std::size_t at) noexcept {
+  state_ = state::failed;
+  error_ = e;
+  ec = e;
+  return at;
+}
+
+std::error_code decoder::check_header(const char* h) noexcept {
+  if (std::memcmp(h, request_magic.data(), 4) == 0)
+    view_.mag = magic::request;
+  else if (std::memcmp(h, response_magic.data(), 4) == 0)
+    view_.mag = magic::response;
+  else
+    return errc::bad_magic;
+  const std::uint32_t number = load_be32(h + 4);
+  if (!is_wire_command(number)) return errc::invalid_command;
+  view_.cmd = static_cast<command>(number);
+  body_length_ = load_be32(h + 8);
+  if (body_length_ > limits_.max_body_size) return errc::body_too_large;
+  return {};
+}
+
+std::error_code decoder::split_body(std::string_view raw) noexcept {
+  view_.raw = raw;
+  if (auto ec = split_arguments(view_.cmd, raw.substr(header_size), view_, limits_.max_argument_size)) return ec;
+  kind_ = message_kind::packet;
+  state_ = state::start;
+  return {};
+}
+
+void decoder::reset() noexcept {
+  state_ = state::start;
+  kind_ = message_kind::none;
+  body_length_ = 0;
+  buffer_.clear();
+  view_ = {};
+  text_ = {};
+}
+
+std::size_t decoder::put_text(std::string_view input, std::error_code& ec) {
+  const void* nl = input.empty() ? nullptr : std::memchr(input.data(), '\n', input.size());
+  if (nl == nullptr) {
+    if (buffer_.size() + input.size() >= limits_.max_text_line)
+      return fail(ec, errc::text_line_too_long, input.size());
+    buffer_.append(input);
+    state_ = state::text;
+    return input.size();
+  }
+  const auto used = static_cast<std::size_t>(static_cast<const char*>(nl) - input.data()) + 1;
+  if (buffer_.size() + used > limits_.max_text_line) return fail(ec, errc::text_line_too_long, used);
+  std::string_view line;
+  if (buffer_.empty()) {
+    line = input.substr(0, used - 1);
+  } else {
+    buffer_.append(input.data(), used - 1);
+    line = buffer_;
+  }
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  text_ = line;
+  kind_ = message_kind::text;
+  state_ = state::start;
+  return used;
+}
+
+std::size_t decoder::put(std::string_view input, std::error_code& ec) {
+  kind_ = message_kind::none;
+  if (state_ == state::failed) {
+    ec = error_;
+    return 0;
+  }
+  if (state_ == state::start) {
+    buffer_.clear();  // the previous message's bytes are released now
+    if (input.empty()) return 0;
+    if (input[0] != '\0') {
+      if (!limits_.accept_text) return fail(ec, errc::bad_magic, 0);
+      return put_text(input, ec);
+    }
+    if (input.size() >= header_size) {
+      if (auto e = check_header(input.data())) return fail(ec, static_cast<errc>(e.value()), 0);
+      const std::size_t total = header_size + std::size_t{body_length_};
+      if (input.size() >= total) {  // whole packet in the input: zero copy
+        if (auto e = split_body(input.substr(0, total))) return fail(ec, static_cast<errc>(e.value()), total);
+        return total;
+      }
+      buffer_.assign(input.data(), input.size());
+      state_ = state::body;
+      return input.size();
+    }
+    buffer_.assign(input.data(), input.size());
+    state_ = state::header;
+    return input.size();
+  }
+  if (state_ == state::text) return put_text(input, ec);
+
+  std::size_t used = 0;
+  if (state_ == state::header) {
+    const std::size_t take = std::min(header_size - buffer_.size(), input.size());
+    buffer_.append(input.data(), take);
+    used = take;
+    if (buffer_.size() < header_size) return used;
+    if (auto e = check_header(buffer_.data())) return fail(ec, static_cast<errc>(e.value()), used);
+    state_ = state::body;
+  }
+  const std::size_t total = header_size + std::size_t{body_length_};
+  const std::size_t take = std::min(total - buffer_.size(), input.size() - used);
+  buffer_.append(input.data() + used, take);
+  used += take;
+  if (buffer_.size() == total) {
+    if (auto e = split_body(buffer_)) return fail(ec, static_cast<errc>(e.value()), used);
+  }
+  return used;
+}
+
+std::vector<packet> decode_all(std::string_view bytes, std::error_code& ec, std::size_t* rest,
+                               decoder_limits limits) {
+  limits.accept_text = false;
+  decoder dec{limits};
+  std::vector<packet> out;
+  ec.clear();
+  while (!bytes.empty()) {
+    const std::size_t n = dec.put(bytes, ec);
+    if (ec) break;
+    bytes.remove_prefix(n);
+    if (dec.ready()) {
+      out.emplace_back(dec.packet());
+      dec.next();
+    }
+  }
+  if (rest != nullptr) *rest = ec ? bytes.size() : dec.buffered();
+  return out;
+}
+
+}  // namespace gearspec::proto

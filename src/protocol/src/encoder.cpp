@@ -1,0 +1,90 @@
+#include "gearspec/protocol/encoder.hpp"
+
+#include <cstring>
+#include <system_error>
+
+#include "gearspec/protocol/error.hpp"
+
+namespace gearspec::proto {
+
+void write_header(char* out12, magic m, std::uint32_t cmd_number, std::uint32_t body_length) noexcept {
+  std::memcpy(out12, magic_bytes(m).data(), 4);
+  const std::uint32_t fields[2] = {cmd_number, body_length};
+  for (int f = 0; f < 2; ++f)
+    for (int b = 0; b < 4; ++b)
+      out12[4 + f * 4 + b] = static_cast<char>((fields[f] >> (24 - 8 * b)) & 0xFF);
+}
+
+void append_raw_header(std::string& out, std::string_view magic4, std::uint32_t cmd_number,
+                       std::uint32_t body_length) {
+  char h[header_size];
+  write_header(h, magic::request, cmd_number, body_length);
+  std::memset(h, 0, 4);
+  std::memcpy(h, magic4.data(), magic4.size() < 4 ? magic4.size() : 4);
+  out.append(h, header_size);
+}
+
+std::uint64_t body_size(command cmd, const std::string_view* args, std::size_t argc,
+                        std::string_view data) noexcept {
+  std::uint64_t n = data.size();
+  for (std::size_t i = 0; i < argc; ++i) n += args[i].size();
+  // Every argument is terminated, except the last one of a no-data command.
+  const bool has_data = static_cast<std::uint32_t>(cmd) < command_count && info(cmd).has_data;
+  if (argc > 0) n += has_data ? argc : argc - 1;
+  return n;
+}
+
+std::error_code validate(command cmd, const std::string_view* args, std::size_t argc,
+                         std::string_view data) noexcept {
+  if (!is_wire_command(static_cast<std::uint32_t>(cmd))) return errc::unencodable_command;
+  const command_info& row = info(cmd);
+  if (argc != row.argc) return errc::wrong_argument_count;
+  if (!row.has_data && !data.empty()) return errc::data_not_allowed;
+  // The unterminated last argument of a no-data command may not contain a
+  // NUL either: a decoder would read it as an extra argument.
+  for (std::size_t i = 0; i < argc; ++i)
+    if (args[i].find('\0') != std::string_view::npos) return errc::nul_in_argument;
+  if (body_size(cmd, args, argc, data) > max_encodable_body) return errc::body_too_large;
+  return {};
+}
+
+std::error_code encode_to(std::string& out, magic m, command cmd, const std::string_view* args,
+                          std::size_t argc, std::string_view data) {
+  if (auto ec = validate(cmd, args, argc, data)) return ec;
+  const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
+  const bool has_data = info(cmd).has_data;
+  const std::size_t start = out.size();
+  out.resize(start + header_size + body);
+  char* p = out.data() + start;
+  write_header(p, m, static_cast<std::uint32_t>(cmd), body);
+  p += header_size;
+  for (std::size_t i = 0; i < argc; ++i) {
+    std::memcpy(p, args[i].data(), args[i].size());
+    p += args[i].size();
+    if (has_data || i + 1 < argc) *p++ = '\0';
+  }
+  if (!data.empty()) std::memcpy(p, data.data(), data.size());
+  return {};
+}
+
+std::error_code encode_to(std::string& out, const packet& p) {
+  std::string_view views[max_arguments + 1];
+  if (p.args.size() > max_arguments) return errc::wrong_argument_count;
+  for (std::size_t i = 0; i < p.args.size(); ++i) views[i] = p.args[i];
+  return encode_to(out, p.mag, p.cmd, views, p.args.size(), p.data);
+}
+
+std::string encode(const packet& p) {
+  std::string out;
+  if (auto ec = encode_to(out, p)) throw std::system_error(ec, to_string(p));
+  return out;
+}
+
+std::string encode(magic m, command cmd, std::initializer_list<std::string_view> args, std::string_view data) {
+  std::string out;
+  if (auto ec = encode_to(out, m, cmd, args, data))
+    throw std::system_error(ec, std::string{"encode "} + std::string{name(cmd)});
+  return out;
+}
+
+}  // namespace gearspec::proto

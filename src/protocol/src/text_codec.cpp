@@ -1,0 +1,115 @@
+#include "gearspec/protocol/text_codec.hpp"
+
+#include "gearspec/protocol/error.hpp"
+
+namespace gearspec::proto {
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+constexpr char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int b64_value(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+std::string to_hex(std::string_view bytes) {
+  std::string out;
+  out.resize(bytes.size() * 2);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = hex_digits[c >> 4];
+    out[2 * i + 1] = hex_digits[c & 15];
+  }
+  return out;
+}
+
+std::error_code from_hex(std::string_view text, std::string& out) {
+  out.clear();
+  out.reserve(text.size() / 2);
+  int high = -1;
+  for (char c : text) {
+    if (is_space(c) || c == ':') {
+      if (high >= 0) return errc::invalid_encoding;  // separators only between bytes
+      continue;
+    }
+    const int v = hex_value(c);
+    if (v < 0) return errc::invalid_encoding;
+    if (high < 0) {
+      high = v;
+    } else {
+      out += static_cast<char>(high * 16 + v);
+      high = -1;
+    }
+  }
+  return high < 0 ? std::error_code{} : make_error_code(errc::invalid_encoding);
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                            (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                            static_cast<unsigned char>(bytes[i + 2]);
+    out += b64_alphabet[(v >> 18) & 63];
+    out += b64_alphabet[(v >> 12) & 63];
+    out += b64_alphabet[(v >> 6) & 63];
+    out += b64_alphabet[v & 63];
+  }
+  const std::size_t left = bytes.size() - i;
+  if (left != 0) {
+    std::uint32_t v = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+    if (left == 2) v |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+    out += b64_alphabet[(v >> 18) & 63];
+    out += b64_alphabet[(v >> 12) & 63];
+    out += left == 2 ? b64_alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::error_code base64_decode(std::string_view text, std::string& out) {
+  out.clear();
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  int padding = 0;
+  for (char c : text) {
+    if (is_space(c)) continue;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    if (padding != 0) return errc::invalid_encoding;  // data after padding
+    const int v = b64_value(c);
+    if (v < 0) return errc::invalid_encoding;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  // 6 leftover bits cannot encode a byte; leftover bits must be zero.
+  if (bits >= 6 || padding > 2 || (acc & ((1u << bits) - 1)) != 0) return errc::invalid_encoding;
+  return {};
+}
+
+}  // namespace gearspec::proto
