@@ -1,9 +1,8 @@
 // Byte-exact examples from WIRE.md.
-#include "gearspec/protocol/encoder.hpp"
-
 #include <gtest/gtest.h>
 
 #include "gearspec/protocol/decoder.hpp"
+#include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/text_codec.hpp"
 
 namespace gp = gearspec::proto;
@@ -35,7 +34,8 @@ TEST(WireExample, JobCreatedSection33) {
 }
 
 TEST(WireExample, ErrorSection71) {
-  const auto bytes = gp::encode(gp::magic::response, gp::command::error, {"ARGUMENT_TOO_LARGE", "Unique value too large"});
+  const auto bytes =
+      gp::encode(gp::magic::response, gp::command::error, {"ARGUMENT_TOO_LARGE", "Unique value too large"});
   EXPECT_EQ(bytes.substr(0, 12), hex_bytes("00524553 00000013 00000029"));
   EXPECT_EQ(bytes.size(), 12u + 41u);
 }

@@ -9,44 +9,59 @@ using detail::iequals;
 
 std::error_code tokenize(std::string_view line, tokens& out) noexcept {
   out = {};
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // gearmand cuts the line at every space and skips the run of spaces that
+  // follows; whatever is left (possibly nothing) is the next token. So a
+  // leading space gives an empty first token and trailing spaces give one
+  // empty last token.
   std::size_t pos = 0;
-  // A leading space yields an empty first token, as in gearmand.
-  do {
-    const std::size_t end = line.find(' ', pos);
-    const std::string_view tok = line.substr(pos, end == std::string_view::npos ? line.npos : end - pos);
+  while (true) {
+    const std::size_t space = line.find(' ', pos);
     if (out.count == max_tokens) return errc::too_many_tokens;
-    out.token[out.count++] = tok;
-    if (end == std::string_view::npos) break;
-    pos = line.find_first_not_of(' ', end);
-  } while (pos != std::string_view::npos);
-  return {};
+    out.token[out.count++] = line.substr(pos, space == line.npos ? line.npos : space - pos);
+    if (space == line.npos) return {};
+    pos = line.find_first_not_of(' ', space);
+    if (pos == line.npos) pos = line.size();
+  }
 }
 
-std::string_view request::function() const noexcept {
-  return what == verb::maxqueue ? toks[1] : toks[2];
-}
+std::string_view request::function() const noexcept { return what == verb::maxqueue ? toks[1] : toks[2]; }
 
 std::string_view request::handle() const noexcept { return toks[2]; }
+
+namespace {
+
+struct verb_word {
+  std::string_view word;
+  verb what;
+};
+
+// Verbs chosen by the first word alone; their argument checks are the replier's.
+constexpr verb_word first_word_verbs[] = {
+    {"status", verb::status},      {"prioritystatus", verb::prioritystatus},
+    {"workers", verb::workers},    {"version", verb::version},
+    {"getpid", verb::getpid},      {"verbose", verb::verbose},
+    {"maxqueue", verb::maxqueue},  {"create", verb::create_function},
+    {"drop", verb::drop_function},
+};
+
+verb classify_show(const tokens& t) noexcept {
+  if (t.count == 2 && iequals(t[1], "jobs")) return verb::show_jobs;
+  if (t.count == 3 && iequals(t[1], "unique") && iequals(t[2], "jobs")) return verb::show_unique_jobs;
+  return verb::show_unknown;
+}
+
+}  // namespace
 
 request classify(const tokens& t) noexcept {
   request r;
   r.toks = t;
   const std::string_view w = t[0];
-  if (iequals(w, "status")) r.what = verb::status;
-  else if (iequals(w, "prioritystatus")) r.what = verb::prioritystatus;
-  else if (iequals(w, "workers")) r.what = verb::workers;
-  else if (iequals(w, "version")) r.what = verb::version;
-  else if (iequals(w, "getpid")) r.what = verb::getpid;
-  else if (iequals(w, "verbose")) r.what = verb::verbose;
-  else if (iequals(w, "maxqueue")) r.what = verb::maxqueue;
-  else if (iequals(w, "show")) {
-    if (t.count == 2 && iequals(t[1], "jobs")) r.what = verb::show_jobs;
-    else if (t.count == 3 && iequals(t[1], "unique") && iequals(t[2], "jobs")) r.what = verb::show_unique_jobs;
-    else r.what = verb::show_unknown;
-  } else if (iequals(w, "cancel") && t.count >= 3) r.what = verb::cancel_job;
-  else if (iequals(w, "create")) r.what = verb::create_function;
-  else if (iequals(w, "drop")) r.what = verb::drop_function;
+  for (const auto& row : first_word_verbs)
+    if (iequals(w, row.word)) r.what = row.what;
+  // gearmand enters its "show" branch with 2+ tokens and its "cancel" branch
+  // with 3+; with fewer the line is an unknown command.
+  if (iequals(w, "show") && t.count >= 2) r.what = classify_show(t);
+  if (iequals(w, "cancel") && t.count >= 3) r.what = verb::cancel_job;
   return r;
 }
 
@@ -215,7 +230,8 @@ std::error_code parse_status(const reply& r, std::vector<status_row>& out) {
   for (const auto& line : r.lines) {
     const auto f = split(line, '\t');
     status_row row;
-    if (f.size() != 4 || !numbers(f, 1, {&row.total, &row.running, &row.workers})) return errc::malformed_admin_reply;
+    if (f.size() != 4 || !numbers(f, 1, {&row.total, &row.running, &row.workers}))
+      return errc::malformed_admin_reply;
     row.function = std::string{f[0]};
     out.push_back(std::move(row));
   }
@@ -240,13 +256,13 @@ std::error_code parse_workers(const reply& r, std::vector<worker_row>& out) {
   out.clear();
   if (!r.ok) return errc::malformed_admin_reply;
   for (const auto& line : r.lines) {
-    const std::size_t colon = line.find(" :");
-    if (colon == line.npos) return errc::malformed_admin_reply;
-    const auto head = split(std::string_view{line}.substr(0, colon), ' ');
-    if (head.size() != 3) return errc::malformed_admin_reply;
-    worker_row row{std::string{head[0]}, std::string{head[1]}, std::string{head[2]}, {}};
-    for (auto f : split(std::string_view{line}.substr(colon + 2), ' '))
-      if (!f.empty()) row.functions.emplace_back(f);
+    // "FD IP CLIENT_ID :" then " FUNC" per function. The columns are located
+    // by position, not by searching for " :": an IPv6 address starts with ':'.
+    const auto fields = split(line, ' ');
+    if (fields.size() < 4 || fields[3] != ":") return errc::malformed_admin_reply;
+    worker_row row{std::string{fields[0]}, std::string{fields[1]}, std::string{fields[2]}, {}};
+    for (std::size_t i = 4; i < fields.size(); ++i)
+      if (!fields[i].empty()) row.functions.emplace_back(fields[i]);
     out.push_back(std::move(row));
   }
   return {};

@@ -31,9 +31,11 @@ std::error_code split_arguments(command cmd, std::string_view body, packet_view&
       return {};
     }
     // Every NUL search stays inside the declared body and the argument limit.
-    const std::size_t window = remaining < std::size_t{max_argument_size} + 1 ? remaining : std::size_t{max_argument_size} + 1;
+    const std::size_t window =
+        remaining < std::size_t{max_argument_size} + 1 ? remaining : std::size_t{max_argument_size} + 1;
     const void* nul = window != 0 ? std::memchr(start, '\0', window) : nullptr;
-    if (nul == nullptr) return remaining > max_argument_size ? errc::argument_too_large : errc::missing_terminator;
+    if (nul == nullptr)
+      return remaining > max_argument_size ? errc::argument_too_large : errc::missing_terminator;
     const auto length = static_cast<std::size_t>(static_cast<const char*>(nul) - start);
     out.args[i] = std::string_view{start, length};
     pos += length + 1;
@@ -67,7 +69,8 @@ std::error_code decoder::check_header(const char* h) noexcept {
 
 std::error_code decoder::split_body(std::string_view raw) noexcept {
   view_.raw = raw;
-  if (auto ec = split_arguments(view_.cmd, raw.substr(header_size), view_, limits_.max_argument_size)) return ec;
+  if (auto ec = split_arguments(view_.cmd, raw.substr(header_size), view_, limits_.max_argument_size))
+    return ec;
   kind_ = message_kind::packet;
   state_ = state::start;
   return {};
@@ -83,10 +86,14 @@ void decoder::reset() noexcept {
 }
 
 std::size_t decoder::put_text(std::string_view input, std::error_code& ec) {
-  const void* nl = input.empty() ? nullptr : std::memchr(input.data(), '\n', input.size());
+  // The "\n" search never looks past the longest line still allowed.
+  const std::size_t room =
+      limits_.max_text_line > buffer_.size() ? limits_.max_text_line - buffer_.size() : 0;
+  const std::size_t window = input.size() < room ? input.size() : room;
+  const void* nl = window == 0 ? nullptr : std::memchr(input.data(), '\n', window);
   if (nl == nullptr) {
     if (buffer_.size() + input.size() >= limits_.max_text_line)
-      return fail(ec, errc::text_line_too_long, input.size());
+      return fail(ec, errc::text_line_too_long, window);
     buffer_.append(input);
     state_ = state::text;
     return input.size();

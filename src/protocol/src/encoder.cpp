@@ -11,8 +11,7 @@ void write_header(char* out12, magic m, std::uint32_t cmd_number, std::uint32_t 
   std::memcpy(out12, magic_bytes(m).data(), 4);
   const std::uint32_t fields[2] = {cmd_number, body_length};
   for (int f = 0; f < 2; ++f)
-    for (int b = 0; b < 4; ++b)
-      out12[4 + f * 4 + b] = static_cast<char>((fields[f] >> (24 - 8 * b)) & 0xFF);
+    for (int b = 0; b < 4; ++b) out12[4 + f * 4 + b] = static_cast<char>((fields[f] >> (24 - 8 * b)) & 0xFF);
 }
 
 void append_raw_header(std::string& out, std::string_view magic4, std::uint32_t cmd_number,
@@ -40,11 +39,13 @@ std::error_code validate(command cmd, const std::string_view* args, std::size_t 
   const command_info& row = info(cmd);
   if (argc != row.argc) return errc::wrong_argument_count;
   if (!row.has_data && !data.empty()) return errc::data_not_allowed;
+  // The size is checked before any byte is read: refusing a 4 GiB argument
+  // must not scan it.
+  if (body_size(cmd, args, argc, data) > max_encodable_body) return errc::body_too_large;
   // The unterminated last argument of a no-data command may not contain a
   // NUL either: a decoder would read it as an extra argument.
   for (std::size_t i = 0; i < argc; ++i)
     if (args[i].find('\0') != std::string_view::npos) return errc::nul_in_argument;
-  if (body_size(cmd, args, argc, data) > max_encodable_body) return errc::body_too_large;
   return {};
 }
 
@@ -80,7 +81,8 @@ std::string encode(const packet& p) {
   return out;
 }
 
-std::string encode(magic m, command cmd, std::initializer_list<std::string_view> args, std::string_view data) {
+std::string encode(magic m, command cmd, std::initializer_list<std::string_view> args,
+                   std::string_view data) {
   std::string out;
   if (auto ec = encode_to(out, m, cmd, args, data))
     throw std::system_error(ec, std::string{"encode "} + std::string{name(cmd)});

@@ -91,6 +91,7 @@ std::error_code base64_decode(std::string_view text, std::string& out) {
   std::uint32_t acc = 0;
   int bits = 0;
   int padding = 0;
+  std::size_t digits = 0;
   for (char c : text) {
     if (is_space(c)) continue;
     if (c == '=') {
@@ -101,6 +102,7 @@ std::error_code base64_decode(std::string_view text, std::string& out) {
     const int v = b64_value(c);
     if (v < 0) return errc::invalid_encoding;
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    ++digits;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -108,7 +110,10 @@ std::error_code base64_decode(std::string_view text, std::string& out) {
     }
   }
   // 6 leftover bits cannot encode a byte; leftover bits must be zero.
-  if (bits >= 6 || padding > 2 || (acc & ((1u << bits) - 1)) != 0) return errc::invalid_encoding;
+  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return errc::invalid_encoding;
+  // Padding, when present, must complete the last group of four exactly.
+  if (padding != 0 && static_cast<std::size_t>(padding) != (4 - digits % 4) % 4)
+    return errc::invalid_encoding;
   return {};
 }
 

@@ -21,9 +21,12 @@ struct tokens {
   std::string_view operator[](std::size_t i) const noexcept { return i < count ? token[i] : std::string_view{}; }
 };
 
-/// Split a line (without "\n"; one trailing "\r" is removed) on spaces; runs
-/// of spaces are one separator, a leading space yields an empty first token.
-/// An empty line gives one empty token. errc::too_many_tokens past 5.
+/// Split a line as decoder::text() returns it (the "\n" and the one "\r"
+/// before it already removed; any other "\r" stays part of a token) on
+/// spaces, as gearmand does: runs of spaces are one separator, a leading
+/// space yields an empty first token, trailing spaces one empty last token
+/// ("show " is two tokens). An empty line gives one empty token.
+/// errc::too_many_tokens past 5 (gearmand closes the connection).
 std::error_code tokenize(std::string_view line, tokens& out) noexcept;
 
 enum class verb : std::uint8_t {
@@ -40,7 +43,11 @@ struct request {
   std::string_view handle() const noexcept;    ///< cancel job
 };
 
-/// Classify a tokenized line. Words compare case-insensitively.
+/// Classify a tokenized line the way gearmand picks its reply branch: by the
+/// first word (case-insensitive), plus "show" needing 2+ tokens and "cancel"
+/// 3+ (fewer: verb::unknown). The replier still checks the remaining tokens
+/// where gearmand does (cancel: exactly "cancel job H", else UNKNOWN_ERROR;
+/// create/drop: exactly 3 tokens; maxqueue: a function; WIRE.md 8.3).
 request classify(const tokens& t) noexcept;
 
 /// True when the reply to `v` is a listing ended by ".\n".

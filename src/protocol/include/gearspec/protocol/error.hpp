@@ -35,7 +35,8 @@ enum class errc {
   wrong_argument_count,
   /// The encoder was given DATA for a command that has no data part.
   data_not_allowed,
-  /// The encoder was asked to encode TEXT (0), UNUSED-range markers or MAX (43).
+  /// The encoder was asked to encode TEXT (0), MAX (43) or a number outside
+  /// the command table: none of them may appear in a binary header.
   unencodable_command,
   /// An admin reply does not have the shape its request calls for.
   malformed_admin_reply,

@@ -23,6 +23,22 @@ constexpr std::string_view magic_bytes(magic m) noexcept {
   return m == magic::request ? request_magic : response_magic;
 }
 
+/// True when a packet of `cmd` may travel with magic `m` (WIRE.md 1.3, 2):
+/// requests with "\0REQ", responses with "\0RES", the relayed WORK_*
+/// commands with either; never for TEXT, UNUSED or MAX. The decoder accepts
+/// both magics for every command (gearmand answers a misdirected one with an
+/// ERROR and keeps the stream), so the session layer checks this.
+constexpr bool magic_fits(command cmd, magic m) noexcept {
+  if (static_cast<std::uint32_t>(cmd) >= command_count) return false;
+  switch (info(cmd).dir) {
+    case direction::request: return m == magic::request;
+    case direction::response: return m == magic::response;
+    case direction::both: return true;
+    case direction::none: break;
+  }
+  return false;
+}
+
 /// A packet whose arguments and data are borrowed from a buffer. Valid only
 /// as long as the bytes it was decoded from.
 struct packet_view {
