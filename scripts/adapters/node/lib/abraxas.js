@@ -1,0 +1,53 @@
+// Adapter protocol v1 binding for npm abraxas (submitJobBg).
+'use strict';
+
+const Gearman = require('abraxas');
+const failure = require('./failure');
+
+// abraxas writes each submitJobBg at once and matches JOB_CREATED replies in
+// order, so jobs submitted in one tick are pipelined (feature "batch").
+exports.version = require('abraxas/package.json').version;
+exports.features = ['background', 'high', 'low', 'batch', 'timeout'];
+
+function classify(err, connectionError) {
+  const name = (err && err.name) || 'Error';
+  const message = (err && err.message) || String(err);
+  if (name === 'ServerError') return failure('server_error', name, message, err.code);
+  // SubmitTimeout: no connection became ready in time. It is a refused
+  // connection when abraxas reported one; otherwise the server was silent.
+  if (name === 'SubmitTimeout' || name === 'ConnectTimeout') {
+    if (connectionError)
+      return failure('could_not_connect', name, `${message} (${connectionError.message})`);
+    return failure('timeout', name, message);
+  }
+  if (name === 'ResponseTimeout') return failure('timeout', name, message);
+  if (name === 'ParserError' || name === 'ReceiveError') return failure('protocol_error', name, message);
+  if (name === 'SocketError') return failure('lost_connection', name, message);
+  return failure('other', name, message);
+}
+
+exports.submit = function submit(server, jobs, timeoutMs) {
+  const options = { servers: [server] };
+  // submitTimeout bounds the wait for a ready connection, responseTimeout the
+  // wait for the task's result (JOB_CREATED for a background job).
+  if (timeoutMs !== undefined) {
+    options.submitTimeout = timeoutMs;
+    options.responseTimeout = timeoutMs;
+  }
+  const client = Gearman.Client.connect(options);
+  let connectionError;
+  client.on('connection-error', (err) => {
+    connectionError = err;
+    process.stderr.write(`abraxas connection-error: ${err && err.message}\n`);
+  });
+  const submitted = jobs.map((job) => new Promise((resolve) => {
+    const jobOptions = {};
+    if (job.priority !== 'normal') jobOptions.priority = job.priority;
+    if (job.unique !== undefined) jobOptions.uniqueid = job.unique;
+    client.submitJobBg(job.function, jobOptions, job.workload, (err, jobid) => {
+      if (err) resolve(classify(err, connectionError));
+      else resolve({ ok: true, handle: String(jobid) });
+    });
+  }));
+  return Promise.all(submitted).finally(() => client.disconnect());
+};

@@ -1,0 +1,8 @@
+// One failed job result of adapter protocol v1.
+'use strict';
+
+module.exports = function failure(errorClass, error, message, serverCode) {
+  const result = { ok: false, error_class: errorClass, error: String(error), message: String(message) };
+  if (serverCode !== undefined) result.server_code = String(serverCode);
+  return result;
+};
