@@ -1,0 +1,482 @@
+// The libgearman-compatible C API over gearspec::client::client.
+#include "libgearman/gearman.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "gearspec/client/client.hpp"
+#include "gearspec/protocol/return_code.hpp"
+
+namespace {
+
+namespace gc = gearspec::client;
+
+struct client_impl;
+
+// A task as the C API sees it: the C++ task plus its links. Every live task
+// is on its client's list so that gearman_client_free can release it.
+struct task_impl {
+  gc::task task;
+  client_impl* owner = nullptr;
+  gearman_task_st* shell = nullptr;
+  task_impl* prev = nullptr;
+  task_impl* next = nullptr;
+};
+
+struct client_impl {
+  client_impl() = default;
+  explicit client_impl(gc::client c) : cpp(std::move(c)) {}
+
+  gc::client cpp;
+  task_impl* tasks = nullptr;
+  gearman_return_t last = GEARMAN_SUCCESS;
+  std::string error;
+
+  gearman_return_t result(gearman_return_t rc, std::string_view text) {
+    last = rc;
+    if (rc == GEARMAN_SUCCESS) {
+      error.clear();
+    } else {
+      error.assign(text.data(), text.size());
+    }
+    return rc;
+  }
+  gearman_return_t result_from_cpp(gc::return_code rc) {
+    return result(static_cast<gearman_return_t>(rc), cpp.error());
+  }
+
+  void link(task_impl* t) {
+    t->owner = this;
+    t->next = tasks;
+    if (tasks != nullptr) tasks->prev = t;
+    tasks = t;
+  }
+  void unlink(task_impl* t) {
+    if (t->prev != nullptr) t->prev->next = t->next;
+    if (t->next != nullptr) t->next->prev = t->prev;
+    if (tasks == t) tasks = t->next;
+    t->prev = t->next = nullptr;
+    t->owner = nullptr;
+  }
+};
+
+client_impl* impl_of(const gearman_client_st* client) {
+  return client == nullptr ? nullptr : static_cast<client_impl*>(client->_impl);
+}
+task_impl* impl_of(const gearman_task_st* task) {
+  return task == nullptr ? nullptr : static_cast<task_impl*>(task->_impl);
+}
+
+// Release a task: detach it from its client's session and list, free the C++
+// part, and the shell too when the library allocated it.
+void release(task_impl* t) {
+  if (t->owner != nullptr) {
+    t->owner->cpp.remove_task(t->task);
+    t->owner->unlink(t);
+  }
+  gearman_task_st* shell = t->shell;
+  delete t;
+  if (shell != nullptr) {
+    shell->_impl = nullptr;
+    if (shell->options.is_allocated) delete shell;
+  }
+}
+
+gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
+  if (ret_ptr != nullptr) *ret_ptr = rc;
+  return rc;
+}
+
+// SEMANTICS.md 2: checks on C arguments that the byte-string C++ API cannot
+// see (NULL pointers, workload pointer/size agreement), in the table's order.
+// The length checks run again in the session, which decides the rest.
+bool check_c_arguments(client_impl* c, const char* function_name, const char* unique, const void* workload,
+                       size_t workload_size, gearman_return_t& rc) {
+  rc = GEARMAN_INVALID_ARGUMENT;
+  if (function_name == nullptr || function_name[0] == '\0') {
+    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) invalid function");
+    return false;
+  }
+  if (std::strlen(function_name) > GEARMAN_FUNCTION_MAX_SIZE) {
+    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) function name longer then GEARMAN_MAX_FUNCTION_SIZE");
+    return false;
+  }
+  if (unique != nullptr && ::strnlen(unique, GEARMAN_MAX_UNIQUE_SIZE + 1) > GEARMAN_MAX_UNIQUE_SIZE) {
+    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) unique name longer then GEARMAN_MAX_UNIQUE_SIZE");
+    return false;
+  }
+  if ((workload == nullptr && workload_size > 0) || (workload != nullptr && workload_size == 0)) {
+    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) invalid workload");
+    return false;
+  }
+  rc = GEARMAN_SUCCESS;
+  return true;
+}
+
+gc::job_request make_request(const char* function_name, const char* unique, const void* workload,
+                             size_t workload_size, gc::priority prio, bool background) {
+  gc::job_request r;
+  r.function = function_name;
+  r.unique = unique == nullptr ? std::string_view{} : std::string_view{unique};
+  r.workload = workload == nullptr ? std::string_view{}
+                                   : std::string_view{static_cast<const char*>(workload), workload_size};
+  r.prio = prio;
+  r.background = background;
+  return r;
+}
+
+// Wrap a queued C++ task into the caller's shell (or a new one).
+gearman_task_st* adopt(client_impl* c, task_impl* t, gearman_task_st* task, void* context,
+                       gearman_return_t* ret_ptr) {
+  gearman_task_st* shell = task;
+  if (shell == nullptr) {
+    shell = new (std::nothrow) gearman_task_st;
+    if (shell == nullptr) {
+      c->cpp.remove_task(t->task);
+      delete t;
+      set_ret(ret_ptr, c->result(GEARMAN_MEMORY_ALLOCATION_FAILURE, "task allocation failed"));
+      return nullptr;
+    }
+    shell->options.is_allocated = true;
+  } else {
+    shell->options.is_allocated = false;
+  }
+  shell->_impl = t;
+  t->shell = shell;
+  t->task.context = context;
+  c->link(t);
+  set_ret(ret_ptr, c->result(GEARMAN_SUCCESS, {}));
+  return shell;
+}
+
+gearman_task_st* add_submit(gearman_client_st* client, gearman_task_st* task, void* context,
+                            const char* function_name, const char* unique, const void* workload,
+                            size_t workload_size, gearman_return_t* ret_ptr, gc::priority prio, bool background) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr) {
+    set_ret(ret_ptr, GEARMAN_INVALID_ARGUMENT);
+    return nullptr;
+  }
+  gearman_return_t rc;
+  if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) {
+    set_ret(ret_ptr, rc);
+    return nullptr;
+  }
+  auto* t = new (std::nothrow) task_impl;
+  if (t == nullptr) {
+    set_ret(ret_ptr, c->result(GEARMAN_MEMORY_ALLOCATION_FAILURE, "task allocation failed"));
+    return nullptr;
+  }
+  const gc::return_code added =
+      c->cpp.add_task(t->task, make_request(function_name, unique, workload, workload_size, prio, background));
+  if (added != gc::return_code::success) {
+    delete t;
+    set_ret(ret_ptr, c->result_from_cpp(added));
+    return nullptr;
+  }
+  return adopt(c, t, task, context, ret_ptr);
+}
+
+gearman_return_t do_background(gearman_client_st* client, const char* function_name, const char* unique,
+                               const void* workload, size_t workload_size, gearman_job_handle_t job_handle,
+                               gc::priority prio) {
+  if (job_handle != nullptr) job_handle[0] = '\0';
+  client_impl* c = impl_of(client);
+  if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  gearman_return_t rc;
+  if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) return rc;
+  std::string handle;
+  const gc::return_code done =
+      c->cpp.do_background(make_request(function_name, unique, workload, workload_size, prio, true), handle);
+  if (done == gc::return_code::success && job_handle != nullptr) {
+    std::memcpy(job_handle, handle.data(), handle.size());  // <= 63 bytes: the session refuses longer
+    job_handle[handle.size()] = '\0';
+  }
+  return c->result_from_cpp(done);
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* gearman_strerror(gearman_return_t rc) {
+  return gearspec::proto::return_code_identifier(static_cast<int>(rc));
+}
+
+gearman_client_st* gearman_client_create(gearman_client_st* client) {
+  auto* impl = new (std::nothrow) client_impl;
+  if (impl == nullptr) return nullptr;
+  gearman_client_st* shell = client;
+  if (shell == nullptr) {
+    shell = new (std::nothrow) gearman_client_st;
+    if (shell == nullptr) {
+      delete impl;
+      return nullptr;
+    }
+    shell->options.is_allocated = true;
+  } else {
+    shell->options.is_allocated = false;
+  }
+  shell->options.is_initialized = true;
+  shell->_impl = impl;
+  if (const char* env = std::getenv("GEARMAN_SERVERS"); env != nullptr && env[0] != '\0') {
+    impl->cpp.add_servers(env);
+  }
+  return shell;
+}
+
+gearman_client_st* gearman_client_clone(gearman_client_st* client, const gearman_client_st* from) {
+  const client_impl* source = impl_of(from);
+  if (source == nullptr) return gearman_client_create(client);
+  auto* impl = new (std::nothrow) client_impl{source->cpp.clone()};
+  if (impl == nullptr) return nullptr;
+  gearman_client_st* shell = client;
+  if (shell == nullptr) {
+    shell = new (std::nothrow) gearman_client_st;
+    if (shell == nullptr) {
+      delete impl;
+      return nullptr;
+    }
+    shell->options.is_allocated = true;
+  } else {
+    shell->options.is_allocated = false;
+  }
+  shell->options.is_initialized = true;
+  shell->_impl = impl;
+  return shell;
+}
+
+void gearman_client_free(gearman_client_st* client) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr) return;
+  while (c->tasks != nullptr) release(c->tasks);  // as libgearman: the client's tasks go with it
+  delete c;
+  client->_impl = nullptr;
+  client->options.is_initialized = false;
+  if (client->options.is_allocated) delete client;
+}
+
+gearman_return_t gearman_client_add_server(gearman_client_st* client, const char* host, in_port_t port) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  return c->result_from_cpp(c->cpp.add_server(host == nullptr ? "" : host, port));
+}
+
+gearman_return_t gearman_client_add_servers(gearman_client_st* client, const char* servers) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr || servers == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  return c->result_from_cpp(c->cpp.add_servers(servers));
+}
+
+void gearman_client_remove_servers(gearman_client_st* client) {
+  if (client_impl* c = impl_of(client)) c->cpp.remove_servers();
+}
+
+int gearman_client_timeout(gearman_client_st* client) {
+  const client_impl* c = impl_of(client);
+  return c == nullptr ? -1 : c->cpp.timeout();
+}
+
+void gearman_client_set_timeout(gearman_client_st* client, int timeout) {
+  if (client_impl* c = impl_of(client)) c->cpp.set_timeout(timeout);
+}
+
+void gearman_client_set_namespace(gearman_client_st* client, const char* namespace_key,
+                                  size_t namespace_key_size) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr) return;
+  c->cpp.set_namespace(namespace_key == nullptr ? std::string_view{}
+                                                : std::string_view{namespace_key, namespace_key_size});
+}
+
+const char* gearman_client_error(const gearman_client_st* client) {
+  const client_impl* c = impl_of(client);
+  if (c == nullptr || c->last == GEARMAN_SUCCESS) return nullptr;
+  return c->error.c_str();
+}
+
+gearman_return_t gearman_client_error_code(const gearman_client_st* client) {
+  const client_impl* c = impl_of(client);
+  return c == nullptr ? GEARMAN_INVALID_ARGUMENT : c->last;
+}
+
+int gearman_client_errno(const gearman_client_st* client) {
+  const client_impl* c = impl_of(client);
+  return c == nullptr ? 0 : c->cpp.last_errno();
+}
+
+gearman_task_st* gearman_client_add_task(gearman_client_st* client, gearman_task_st* task, void* context,
+                                         const char* function_name, const char* unique, const void* workload,
+                                         size_t workload_size, gearman_return_t* ret_ptr) {
+  return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
+                    gc::priority::normal, false);
+}
+
+gearman_task_st* gearman_client_add_task_high(gearman_client_st* client, gearman_task_st* task, void* context,
+                                              const char* function_name, const char* unique,
+                                              const void* workload, size_t workload_size,
+                                              gearman_return_t* ret_ptr) {
+  return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
+                    gc::priority::high, false);
+}
+
+gearman_task_st* gearman_client_add_task_low(gearman_client_st* client, gearman_task_st* task, void* context,
+                                             const char* function_name, const char* unique, const void* workload,
+                                             size_t workload_size, gearman_return_t* ret_ptr) {
+  return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
+                    gc::priority::low, false);
+}
+
+gearman_task_st* gearman_client_add_task_background(gearman_client_st* client, gearman_task_st* task,
+                                                    void* context, const char* function_name,
+                                                    const char* unique, const void* workload,
+                                                    size_t workload_size, gearman_return_t* ret_ptr) {
+  return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
+                    gc::priority::normal, true);
+}
+
+gearman_task_st* gearman_client_add_task_high_background(gearman_client_st* client, gearman_task_st* task,
+                                                         void* context, const char* function_name,
+                                                         const char* unique, const void* workload,
+                                                         size_t workload_size, gearman_return_t* ret_ptr) {
+  return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
+                    gc::priority::high, true);
+}
+
+gearman_task_st* gearman_client_add_task_low_background(gearman_client_st* client, gearman_task_st* task,
+                                                        void* context, const char* function_name,
+                                                        const char* unique, const void* workload,
+                                                        size_t workload_size, gearman_return_t* ret_ptr) {
+  return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
+                    gc::priority::low, true);
+}
+
+gearman_task_st* gearman_client_add_task_status(gearman_client_st* client, gearman_task_st* task,
+                                                void* context, const gearman_job_handle_t job_handle,
+                                                gearman_return_t* ret_ptr) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr || job_handle == nullptr) {
+    set_ret(ret_ptr, GEARMAN_INVALID_ARGUMENT);
+    return nullptr;
+  }
+  auto* t = new (std::nothrow) task_impl;
+  if (t == nullptr) {
+    set_ret(ret_ptr, c->result(GEARMAN_MEMORY_ALLOCATION_FAILURE, "task allocation failed"));
+    return nullptr;
+  }
+  const gc::return_code added =
+      c->cpp.add_status_task(t->task, {job_handle, ::strnlen(job_handle, GEARMAN_JOB_HANDLE_SIZE)});
+  if (added != gc::return_code::success) {
+    delete t;
+    set_ret(ret_ptr, c->result_from_cpp(added));
+    return nullptr;
+  }
+  return adopt(c, t, task, context, ret_ptr);
+}
+
+gearman_return_t gearman_client_run_tasks(gearman_client_st* client) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  return c->result_from_cpp(c->cpp.run_tasks());
+}
+
+void gearman_task_free(gearman_task_st* task) {
+  if (task_impl* t = impl_of(task)) release(t);
+}
+
+gearman_return_t gearman_task_return(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t == nullptr ? GEARMAN_INVALID_ARGUMENT : static_cast<gearman_return_t>(t->task.result());
+}
+
+const char* gearman_task_error(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  if (t == nullptr || t->task.result() == gc::return_code::success || t->task.error_text().empty())
+    return nullptr;
+  return t->task.error_text().c_str();
+}
+
+const char* gearman_task_job_handle(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t == nullptr ? nullptr : t->task.handle_c_str();
+}
+
+const char* gearman_task_unique(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t == nullptr ? nullptr : t->task.unique_c_str();
+}
+
+void* gearman_task_context(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t == nullptr ? nullptr : t->task.context;
+}
+
+void gearman_task_set_context(gearman_task_st* task, void* context) {
+  if (task_impl* t = impl_of(task)) t->task.context = context;
+}
+
+bool gearman_task_is_known(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t != nullptr && t->task.is_known();
+}
+
+bool gearman_task_is_running(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t != nullptr && t->task.is_running();
+}
+
+uint32_t gearman_task_numerator(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t == nullptr ? 0 : t->task.numerator();
+}
+
+uint32_t gearman_task_denominator(const gearman_task_st* task) {
+  const task_impl* t = impl_of(task);
+  return t == nullptr ? 0 : t->task.denominator();
+}
+
+gearman_return_t gearman_client_do_background(gearman_client_st* client, const char* function_name,
+                                              const char* unique, const void* workload, size_t workload_size,
+                                              gearman_job_handle_t job_handle) {
+  return do_background(client, function_name, unique, workload, workload_size, job_handle,
+                       gc::priority::normal);
+}
+
+gearman_return_t gearman_client_do_high_background(gearman_client_st* client, const char* function_name,
+                                                   const char* unique, const void* workload,
+                                                   size_t workload_size, gearman_job_handle_t job_handle) {
+  return do_background(client, function_name, unique, workload, workload_size, job_handle, gc::priority::high);
+}
+
+gearman_return_t gearman_client_do_low_background(gearman_client_st* client, const char* function_name,
+                                                  const char* unique, const void* workload,
+                                                  size_t workload_size, gearman_job_handle_t job_handle) {
+  return do_background(client, function_name, unique, workload, workload_size, job_handle, gc::priority::low);
+}
+
+gearman_return_t gearman_client_job_status(gearman_client_st* client, const gearman_job_handle_t job_handle,
+                                           bool* is_known, bool* is_running, uint32_t* numerator,
+                                           uint32_t* denominator) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr || job_handle == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  gc::job_status status;
+  const gc::return_code rc =
+      c->cpp.get_job_status({job_handle, ::strnlen(job_handle, GEARMAN_JOB_HANDLE_SIZE)}, status);
+  if (is_known != nullptr) *is_known = status.known;
+  if (is_running != nullptr) *is_running = status.running;
+  if (numerator != nullptr) *numerator = status.numerator;
+  if (denominator != nullptr) *denominator = status.denominator;
+  return c->result_from_cpp(rc);
+}
+
+gearman_return_t gearman_client_echo(gearman_client_st* client, const void* workload, size_t workload_size) {
+  client_impl* c = impl_of(client);
+  if (c == nullptr || (workload == nullptr && workload_size > 0)) return GEARMAN_INVALID_ARGUMENT;
+  return c->result_from_cpp(
+      c->cpp.echo(workload == nullptr ? std::string_view{}
+                                      : std::string_view{static_cast<const char*>(workload), workload_size}));
+}
+
+}  // extern "C"

@@ -1,0 +1,229 @@
+#include "gearspec/client/client.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "connection.hpp"
+
+namespace gearspec::client {
+
+struct client::impl {
+  explicit impl(session_limits limits) : protocol(limits) {}
+
+  session protocol;
+  detail::connection socket;
+  std::vector<server_address> servers;
+  int timeout_ms = -1;
+  std::string error;
+  return_code last = return_code::success;
+  int sys_errno = 0;
+  std::vector<char> input = std::vector<char>(256 * 1024);
+
+  return_code set_result(return_code rc, std::string_view text) {
+    last = rc;
+    if (rc == return_code::success) {
+      error.clear();
+    } else {
+      error.assign(text.data(), text.size());
+    }
+    return rc;
+  }
+
+  return_code connect(const detail::deadline& until) {
+    if (socket.is_open() && !socket.stale()) return return_code::success;
+    return_code rc = return_code::could_not_connect;
+    std::string why;
+    for (const server_address& address : servers) {
+      rc = socket.open(address, until, why, sys_errno);
+      if (rc == return_code::success || rc == return_code::timeout) break;
+    }
+    if (rc == return_code::success) {
+      protocol.connection_opened();
+    } else if (rc == return_code::timeout) {
+      protocol.timed_out(why);
+    } else {
+      protocol.connect_failed(rc, why);
+    }
+    return rc;
+  }
+
+  void write_some() {
+    const std::string_view out = protocol.output();
+    const ssize_t n = ::send(socket.fd(), out.data(), out.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      protocol.wrote(static_cast<std::size_t>(n));
+    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      sys_errno = errno;
+      protocol.connection_closed(std::string{"lost connection to server (write: "} + std::strerror(errno) + ")");
+    }
+  }
+
+  void read_some() {
+    const ssize_t n = ::recv(socket.fd(), input.data(), input.size(), 0);
+    if (n > 0) {
+      protocol.receive({input.data(), static_cast<std::size_t>(n)});
+    } else if (n == 0) {
+      protocol.connection_closed("lost connection to server (EOF)");
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      sys_errno = errno;
+      protocol.connection_closed(std::string{"lost connection to server (read: "} + std::strerror(errno) + ")");
+    }
+  }
+
+  // The poll loop: write what the session has, feed it what arrives, until
+  // every task has its outcome, the session breaks, or the deadline passes.
+  void pump(const detail::deadline& until) {
+    while (protocol.busy() && !protocol.broken()) {
+      pollfd pfd{socket.fd(), static_cast<short>(POLLIN | (protocol.output().empty() ? 0 : POLLOUT)), 0};
+      const int ready = ::poll(&pfd, 1, until.remaining_ms());
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        sys_errno = errno;
+        protocol.connection_closed(std::string{"poll: "} + std::strerror(errno));
+        break;
+      }
+      if (ready == 0) {
+        protocol.timed_out("timeout reached after " + std::to_string(until.timeout_ms()) +
+                           " ms waiting for the server (" + std::to_string(protocol.waiting()) +
+                           " replies outstanding)");
+        break;
+      }
+      if ((pfd.revents & POLLOUT) != 0) write_some();
+      if (protocol.broken()) break;
+      if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) read_some();
+    }
+    if (protocol.broken()) socket.close();
+  }
+
+  return_code run() {
+    protocol.clear_outcome();
+    if (servers.empty()) return set_result(return_code::no_servers, "no servers provided");
+    if (!protocol.busy()) return set_result(return_code::success, {});
+    const detail::deadline until{timeout_ms};
+    if (const return_code rc = connect(until); rc != return_code::success) {
+      return set_result(rc, protocol.outcome_text());
+    }
+    pump(until);
+    return set_result(protocol.outcome(), protocol.outcome_text());
+  }
+
+  // Run until `t` has its outcome; the code is that task's result.
+  return_code run_for(task& t) {
+    run();
+    if (!t.finished()) {
+      // NO_SERVERS or COULD_NOT_CONNECT: the task stays queued; take it back.
+      const return_code rc = last;
+      protocol.detach(t);
+      return rc;
+    }
+    return set_result(t.result(), t.error_text());
+  }
+};
+
+client::client(session_limits limits) : impl_(std::make_unique<impl>(limits)) {}
+client::~client() = default;
+client::client(client&&) noexcept = default;
+client& client::operator=(client&&) noexcept = default;
+
+client client::clone() const {
+  client copy{impl_->protocol.limits()};
+  copy.impl_->servers = impl_->servers;
+  copy.impl_->timeout_ms = impl_->timeout_ms;
+  copy.impl_->protocol.set_namespace(impl_->protocol.name_space());
+  return copy;
+}
+
+return_code client::add_server(std::string_view host, std::uint16_t port) {
+  if (host.find('\0') != std::string_view::npos)
+    return impl_->set_result(return_code::invalid_argument, "host name contains a NUL byte");
+  impl_->servers.push_back(server_address{std::string{host}, port == 0 ? default_port : port});
+  return impl_->set_result(return_code::success, {});
+}
+
+return_code client::add_servers(std::string_view list) {
+  if (!parse_server_list(list, impl_->servers))
+    return impl_->set_result(return_code::invalid_argument, "malformed server list");
+  return impl_->set_result(return_code::success, {});
+}
+
+void client::remove_servers() noexcept {
+  impl_->servers.clear();
+  impl_->socket.close();
+}
+
+const std::vector<server_address>& client::servers() const noexcept { return impl_->servers; }
+void client::set_timeout(int milliseconds) noexcept { impl_->timeout_ms = milliseconds < 0 ? -1 : milliseconds; }
+int client::timeout() const noexcept { return impl_->timeout_ms; }
+void client::set_namespace(std::string_view ns) { impl_->protocol.set_namespace(ns); }
+
+return_code client::add_task(task& t, const job_request& request) {
+  std::string why;
+  const return_code rc = impl_->protocol.submit(t, request, &why);
+  return impl_->set_result(rc, "add_task: " + why);
+}
+
+return_code client::add_status_task(task& t, std::string_view handle) {
+  return impl_->set_result(impl_->protocol.get_status(t, handle), "job handle must be 1..63 bytes without NUL");
+}
+
+return_code client::add_echo_task(task& t, std::string_view data) {
+  return impl_->set_result(impl_->protocol.echo(t, data), "echo data too large");
+}
+
+void client::remove_task(task& t) noexcept { impl_->protocol.detach(t); }
+
+return_code client::run_tasks() { return impl_->run(); }
+
+return_code client::do_background(const job_request& request, std::string& handle_out,
+                                  std::string* unique_out) {
+  handle_out.clear();
+  job_request background = request;
+  background.background = true;
+  task t;
+  if (const return_code rc = add_task(t, background); rc != return_code::success) return rc;
+  if (unique_out != nullptr) unique_out->assign(t.unique());
+  const return_code rc = impl_->run_for(t);
+  if (rc == return_code::success) handle_out.assign(t.handle());
+  return rc;
+}
+
+return_code client::do_foreground(const job_request& request, std::string& result_out) {
+  result_out.clear();
+  job_request foreground = request;
+  foreground.background = false;
+  task t;
+  if (const return_code rc = add_task(t, foreground); rc != return_code::success) return rc;
+  const return_code rc = impl_->run_for(t);
+  if (rc == return_code::success) result_out = t.data();
+  return rc;
+}
+
+return_code client::get_job_status(std::string_view handle, job_status& out) {
+  out = job_status{};
+  task t;
+  if (const return_code rc = add_status_task(t, handle); rc != return_code::success) return rc;
+  const return_code rc = impl_->run_for(t);
+  if (rc == return_code::success) {
+    out.known = t.is_known();
+    out.running = t.is_running();
+    out.numerator = t.numerator();
+    out.denominator = t.denominator();
+  }
+  return rc;
+}
+
+return_code client::echo(std::string_view data) {
+  task t;
+  if (const return_code rc = add_echo_task(t, data); rc != return_code::success) return rc;
+  return impl_->run_for(t);
+}
+
+const std::string& client::error() const noexcept { return impl_->error; }
+return_code client::last_code() const noexcept { return impl_->last; }
+int client::last_errno() const noexcept { return impl_->sys_errno; }
+const session& client::protocol_session() const noexcept { return impl_->protocol; }
+
+}  // namespace gearspec::client

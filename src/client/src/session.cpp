@@ -1,0 +1,438 @@
+#include "gearspec/client/session.hpp"
+
+#include <cstring>
+
+#include "gearspec/protocol/encoder.hpp"
+#include "gearspec/protocol/error.hpp"
+
+namespace gearspec::client {
+namespace {
+
+using proto::command;
+
+bool contains_nul(std::string_view s) noexcept {
+  return !s.empty() && std::memchr(s.data(), '\0', s.size()) != nullptr;
+}
+
+/// Decimal uint32 without sign, spaces or overflow.
+bool parse_u32(std::string_view text, std::uint32_t& out) noexcept {
+  if (text.empty() || text.size() > 10) return false;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value > 0xFFFFFFFFu) return false;
+  out = static_cast<std::uint32_t>(value);
+  return true;
+}
+
+return_code decode_error_code(const std::error_code& ec) noexcept {
+  if (ec == proto::errc::bad_magic) return return_code::invalid_magic;
+  if (ec == proto::errc::invalid_command) return return_code::invalid_command;
+  return return_code::invalid_packet;
+}
+
+proto::decoder_limits decoder_limits_for(const session_limits& limits) noexcept {
+  proto::decoder_limits d;
+  d.max_body_size = limits.max_body_size;
+  d.max_argument_size = limits.max_argument_size;
+  d.accept_text = false;  // a server never sends admin text on a client's binary connection
+  return d;
+}
+
+std::string describe(std::string_view what, const proto::packet_view& p) {
+  std::string s{what};
+  s += ": ";
+  s += proto::name(p.cmd);
+  return s;
+}
+
+}  // namespace
+
+session::session(session_limits limits) : limits_(limits), decoder_(decoder_limits_for(limits)) {}
+
+session::~session() = default;
+
+// ---- adding work -----------------------------------------------------------
+
+return_code session::submit(task& t, const job_request& request, std::string* why) {
+  const auto reject = [why](return_code rc, const char* reason) {
+    if (why != nullptr) *why = reason;
+    return rc;
+  };
+  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
+    return reject(return_code::invalid_argument, "task is already queued or running");
+  // SEMANTICS.md 2, in order: function, unique, body size.
+  if (request.function.empty()) return reject(return_code::invalid_argument, "invalid function (empty)");
+  if (namespace_.size() + request.function.size() > max_function_size)
+    return reject(return_code::invalid_argument, "function name longer than 512 bytes (namespace included)");
+  if (contains_nul(request.function))
+    return reject(return_code::invalid_argument, "function name contains a NUL byte");
+  if (request.unique.size() > max_unique_size)
+    return reject(return_code::invalid_argument, "unique longer than 64 bytes");
+  if (contains_nul(request.unique)) return reject(return_code::invalid_argument, "unique contains a NUL byte");
+
+  unique_value unique;
+  assign_unique(request.unique, request.workload, unique);
+
+  std::string_view function = request.function;
+  if (!namespace_.empty()) {
+    scratch_.assign(namespace_);
+    scratch_.append(request.function.data(), request.function.size());
+    function = scratch_;
+  }
+  const std::string_view args[2] = {function, unique.view()};
+  const command cmd = proto::submit_command(request.prio, request.background);
+  if (proto::body_size(cmd, args, 2, request.workload) > proto::max_encodable_body)
+    return reject(return_code::argument_too_large, "encoded body would reach 2^32-1 bytes");
+  const return_code rc = enqueue(t, task_kind::submit, cmd, args, 2, request.workload);
+  if (rc == return_code::success) t.unique_ = unique;
+  return rc;
+}
+
+return_code session::get_status(task& t, std::string_view handle) {
+  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
+    return return_code::invalid_argument;
+  if (handle.empty() || handle.size() > max_handle_size || contains_nul(handle))
+    return return_code::invalid_argument;
+  const return_code rc = enqueue(t, task_kind::get_status, command::get_status, &handle, 1, {});
+  if (rc == return_code::success) {
+    std::memcpy(t.handle_.data(), handle.data(), handle.size());
+    t.handle_[handle.size()] = '\0';
+    t.handle_size_ = static_cast<std::uint8_t>(handle.size());
+  }
+  return rc;
+}
+
+return_code session::echo(task& t, std::string_view data) {
+  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
+    return return_code::invalid_argument;
+  if (data.size() > limits_.max_body_size) return return_code::argument_too_large;
+  const return_code rc = enqueue(t, task_kind::echo, command::echo_req, nullptr, 0, data);
+  if (rc == return_code::success) t.data_.assign(data.data(), data.size());
+  return rc;
+}
+
+return_code session::enqueue(task& t, task_kind kind, command cmd, const std::string_view* args,
+                             std::size_t argc, std::string_view data) {
+  const std::uint64_t begin = out_base_ + out_.size();
+  if (auto ec = proto::encode_to(out_, proto::magic::request, cmd, args, argc, data)) {
+    return ec == proto::errc::body_too_large ? return_code::argument_too_large : return_code::invalid_argument;
+  }
+  t.kind_ = kind;
+  t.phase_ = task_phase::queued;
+  t.command_ = cmd;
+  t.result_ = return_code::unknown_state;
+  t.known_ = false;
+  t.running_ = false;
+  t.handle_size_ = 0;
+  t.handle_[0] = '\0';
+  t.numerator_ = 0;
+  t.denominator_ = 0;
+  t.error_text_.clear();
+  t.server_code_.clear();
+  t.data_.clear();
+  t.partial_data_.clear();
+  queue_.push_back(entry{&t, begin, out_base_ + out_.size()});
+  return return_code::success;
+}
+
+void session::detach(task& t) noexcept {
+  if (t.phase_ == task_phase::idle || t.phase_ == task_phase::finished) return;
+  const std::uint64_t written = out_base_ + out_pos_;
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    entry& e = queue_[i];
+    if (e.owner != &t) continue;
+    if (i >= sent_ && e.begin >= written) {
+      // Not started: drop its bytes so the server never sees it.
+      const std::uint64_t length = e.end - e.begin;
+      out_.erase(static_cast<std::size_t>(e.begin - out_base_), static_cast<std::size_t>(length));
+      for (std::size_t j = i + 1; j < queue_.size(); ++j) {
+        queue_[j].begin -= length;
+        queue_[j].end -= length;
+      }
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      e.owner = nullptr;  // keeps its FIFO slot; the reply is discarded
+    }
+    break;
+  }
+  for (auto it = running_.begin(); it != running_.end();) {
+    it = it->second == &t ? running_.erase(it) : std::next(it);
+  }
+  t.phase_ = task_phase::idle;
+}
+
+// ---- connection events ---------------------------------------------------------
+
+void session::connection_opened() noexcept {
+  decoder_.reset();
+  broken_ = false;
+  for (std::size_t i = sent_; i < queue_.size(); ++i) {
+    if (task* t = queue_[i].owner) {
+      t->result_ = return_code::unknown_state;
+      t->error_text_.clear();
+    }
+  }
+}
+
+void session::connect_failed(return_code rc, std::string_view why) {
+  for (std::size_t i = sent_; i < queue_.size(); ++i) {
+    if (task* t = queue_[i].owner) {
+      t->result_ = rc;  // stays queued with its bytes: it can be run again
+      t->error_text_.assign(why.data(), why.size());
+    }
+  }
+  record(rc, why);
+}
+
+void session::connection_closed(std::string_view why, return_code rc) { fail_connection(rc, why); }
+
+void session::timed_out(std::string_view why) { fail_connection(return_code::timeout, why); }
+
+void session::clear_outcome() noexcept {
+  outcome_ = return_code::success;
+  outcome_text_.clear();
+}
+
+// ---- bytes ---------------------------------------------------------------------
+
+void session::wrote(std::size_t n) noexcept {
+  const std::size_t available = out_.size() - out_pos_;
+  out_pos_ += n < available ? n : available;
+  const std::uint64_t written = out_base_ + out_pos_;
+  while (sent_ < queue_.size() && queue_[sent_].end <= written) {
+    if (task* t = queue_[sent_].owner) t->phase_ = task_phase::waiting;
+    ++sent_;
+  }
+  if (out_pos_ == out_.size()) {
+    out_base_ += out_.size();
+    out_.clear();
+    out_pos_ = 0;
+  }
+}
+
+void session::receive(std::string_view bytes) {
+  while (!bytes.empty() && !broken_) {
+    if (decoder_.at_boundary() && bytes.front() != '\0') {
+      fail_connection(return_code::invalid_packet,
+                      "server sent a text line (first byte " + proto::escape_bytes(bytes.substr(0, 1)) +
+                          ") where a binary packet was expected");
+      return;
+    }
+    std::error_code ec;
+    const std::size_t used = decoder_.put(bytes, ec);
+    if (ec) {
+      fail_connection(decode_error_code(ec), "malformed reply from server: " + ec.message());
+      return;
+    }
+    bytes.remove_prefix(used);
+    if (decoder_.ready()) {
+      handle_packet(decoder_.packet());
+      decoder_.next();
+    }
+  }
+}
+
+// ---- replies ---------------------------------------------------------------------
+
+void session::handle_packet(const proto::packet_view& p) {
+  ++counters_.packets_received;
+  if (p.mag != proto::magic::response) {
+    fail_connection(return_code::invalid_magic, describe("reply with request magic \\0REQ", p));
+    return;
+  }
+  if (proto::info(p.cmd).dir == proto::direction::request) {
+    fail_connection(return_code::unexpected_packet, describe("server sent a request-only command", p));
+    return;
+  }
+  switch (p.cmd) {
+    case command::job_created:
+    case command::error:
+    case command::status_res:
+    case command::echo_res:
+      handle_reply(p);
+      return;
+    case command::work_status:
+    case command::work_complete:
+    case command::work_fail:
+    case command::work_exception:
+    case command::work_data:
+    case command::work_warning:
+      handle_work_packet(p);
+      return;
+    default:
+      ++counters_.packets_ignored;  // NOOP, NO_JOB, JOB_ASSIGN*, OPTION_RES, STATUS_RES_UNIQUE
+      return;
+  }
+}
+
+void session::handle_reply(const proto::packet_view& p) {
+  if (sent_ == 0) {  // nothing waits for a reply: unrelated
+    ++counters_.packets_ignored;
+    return;
+  }
+  task* t = queue_.front().owner;
+  if (t == nullptr) {  // its task was detached: the reply only frees the slot
+    ++counters_.replies_matched;
+    pop_front();
+    return;
+  }
+  if (p.cmd == command::error) {
+    return_code rc = proto::map_server_error_code(p.arg(0));
+    if (rc == return_code::success) rc = return_code::server_error;  // never success without JOB_CREATED
+    t->server_code_.assign(p.arg(0).data(), p.arg(0).size());
+    ++counters_.replies_matched;
+    pop_front();
+    fail_task(*t, rc, p.arg(1));
+    return;
+  }
+  switch (t->kind_) {
+    case task_kind::submit: {
+      if (p.cmd != command::job_created) break;
+      ++counters_.replies_matched;
+      pop_front();
+      const std::string_view handle = p.arg(0);
+      if (handle.empty() || handle.size() > max_handle_size) {
+        fail_task(*t, return_code::invalid_packet,
+                  "JOB_CREATED carries a job handle of " + std::to_string(handle.size()) +
+                      " bytes (1.." + std::to_string(max_handle_size) + " allowed)");
+        return;
+      }
+      std::memcpy(t->handle_.data(), handle.data(), handle.size());
+      t->handle_[handle.size()] = '\0';
+      t->handle_size_ = static_cast<std::uint8_t>(handle.size());
+      t->known_ = true;
+      if (proto::is_background_submit(t->command_)) {
+        finish(*t, return_code::success);
+      } else {
+        t->phase_ = task_phase::running;
+        running_.emplace(std::string{handle}, t);
+      }
+      return;
+    }
+    case task_kind::get_status: {
+      if (p.cmd != command::status_res) break;
+      if (p.arg(0) != t->handle()) {
+        fail_connection(return_code::unexpected_packet,
+                        "STATUS_RES for handle " + proto::escape_bytes(p.arg(0)) + " while waiting for " +
+                            proto::escape_bytes(t->handle()));
+        return;
+      }
+      ++counters_.replies_matched;
+      pop_front();
+      std::uint32_t known = 0, running = 0, numerator = 0, denominator = 0;
+      if (!parse_u32(p.arg(1), known) || !parse_u32(p.arg(2), running) || !parse_u32(p.arg(3), numerator) ||
+          !parse_u32(p.arg(4), denominator)) {
+        fail_task(*t, return_code::invalid_packet, "STATUS_RES field is not a decimal number");
+        return;
+      }
+      t->known_ = known != 0;
+      t->running_ = running != 0;
+      t->numerator_ = numerator;
+      t->denominator_ = denominator;
+      finish(*t, return_code::success);
+      return;
+    }
+    case task_kind::echo: {
+      if (p.cmd != command::echo_res) break;
+      ++counters_.replies_matched;
+      pop_front();
+      if (p.data != t->data_) {
+        fail_task(*t, return_code::echo_data_corruption, "ECHO_RES differs from the data sent");
+        return;
+      }
+      finish(*t, return_code::success);
+      return;
+    }
+  }
+  fail_connection(return_code::unexpected_packet,
+                  describe("reply does not answer the oldest request (" + std::string{proto::name(t->command_)} + ")", p));
+}
+
+void session::handle_work_packet(const proto::packet_view& p) {
+  auto range = running_.equal_range(std::string{p.arg(0)});
+  if (range.first == range.second) {
+    ++counters_.packets_ignored;  // WORK_* for a handle nobody here waits on
+    return;
+  }
+  bool done = false;
+  for (auto it = range.first; it != range.second; ++it) {
+    task& t = *it->second;
+    switch (p.cmd) {
+      case command::work_status: {
+        std::uint32_t numerator = 0, denominator = 0;
+        if (parse_u32(p.arg(1), numerator) && parse_u32(p.arg(2), denominator)) {
+          t.numerator_ = numerator;
+          t.denominator_ = denominator;
+        }
+        t.running_ = true;
+        break;
+      }
+      case command::work_data:
+        t.running_ = true;
+        t.partial_data_.append(p.data.data(), p.data.size());
+        break;
+      case command::work_warning:
+        t.running_ = true;
+        break;
+      case command::work_complete:
+        t.data_.assign(p.data.data(), p.data.size());
+        finish(t, return_code::success);
+        done = true;
+        break;
+      case command::work_exception:
+        t.data_.assign(p.data.data(), p.data.size());
+        fail_task(t, return_code::work_exception, p.data);
+        done = true;
+        break;
+      default:  // work_fail
+        fail_task(t, return_code::work_fail, "worker reported WORK_FAIL");
+        done = true;
+        break;
+    }
+  }
+  if (done) running_.erase(range.first, range.second);
+}
+
+// ---- outcomes ----------------------------------------------------------------------
+
+void session::finish(task& t, return_code rc) {
+  t.result_ = rc;
+  t.phase_ = task_phase::finished;
+  if (rc != return_code::success) record(rc, t.error_text_);
+}
+
+void session::fail_task(task& t, return_code rc, std::string_view text) {
+  t.error_text_.assign(text.data(), text.size());
+  finish(t, rc);
+}
+
+void session::fail_connection(return_code rc, std::string_view text) {
+  broken_ = true;
+  record(rc, text);
+  for (entry& e : queue_) {
+    if (e.owner != nullptr) fail_task(*e.owner, rc, text);
+  }
+  queue_.clear();
+  sent_ = 0;
+  for (auto& [handle, t] : running_) fail_task(*t, rc, text);
+  running_.clear();
+  out_base_ += out_.size();
+  out_.clear();
+  out_pos_ = 0;
+}
+
+void session::record(return_code rc, std::string_view text) {
+  if (outcome_ != return_code::success) return;
+  outcome_ = rc;
+  outcome_text_.assign(text.data(), text.size());
+}
+
+void session::pop_front() noexcept {
+  queue_.pop_front();
+  --sent_;
+}
+
+}  // namespace gearspec::client
