@@ -1,0 +1,100 @@
+// gearmock: the mock Gearman server as a command-line program.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "gearspec/mock/server.hpp"
+
+namespace {
+
+/// "HOST:PORT" -> host, port; false when malformed.
+bool split_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned long value = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned long>(c - '0');
+    if (value > 65535) return false;
+  }
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gearmock: a scriptable mock Gearman server (queue mode like gearmand 1.1.20, or a scenario)"};
+  std::string listen = "127.0.0.1:4730";
+  std::string scenario_file, journal_file, pcap_file, handle_prefix = "H:mock";
+  gearspec::mock::limits lim;
+  std::uint64_t idle_ms = 0;
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 = a free port)")->capture_default_str();
+  app.add_option("--scenario", scenario_file, "scenario file to play (docs/scenarios.md); without it: queue mode");
+  app.add_option("--journal", journal_file, "write every connection event as JSON lines to FILE");
+  app.add_option("--pcap", pcap_file, "write the traffic as a pcap file (decode as Gearman with tshark)");
+  app.add_option("--max-packet-size", lim.max_packet_size, "largest accepted packet body in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 0xFFFFFFFEu));
+  app.add_option("--max-connections", lim.max_connections, "connections beyond this are closed at once")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  app.add_option("--idle-timeout", idle_ms, "close a connection silent for this many ms (0 = never)")
+      ->capture_default_str();
+  app.add_option("--max-queue", lim.max_queued_jobs, "queued jobs in queue mode, all functions (0 = unlimited)")
+      ->capture_default_str();
+  app.add_option("--handle-prefix", handle_prefix, "job handles are PREFIX:N")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "gearmock: " << e.what() << "\n(see gearmock --help)\n";
+    return 2;
+  }
+
+  gearspec::mock::options opts;
+  if (!split_listen(listen, opts.host, opts.port)) {
+    std::cerr << "gearmock: --listen: expected HOST:PORT with PORT 0..65535, got '" << listen << "'\n";
+    return 2;
+  }
+  opts.lim = lim;
+  opts.lim.idle_timeout = std::chrono::milliseconds(idle_ms);
+  opts.journal_path = journal_file;
+  opts.pcap_path = pcap_file;
+  opts.journal_in_memory = false;
+  opts.handle_prefix = handle_prefix;
+  if (!scenario_file.empty()) {
+    try {
+      opts.script = gearspec::mock::load_scenario_file(scenario_file);
+    } catch (const gearspec::mock::scenario_error& e) {
+      std::cerr << "gearmock: bad scenario: " << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  // Block the signals before the io thread starts so only sigwait() sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  gearspec::mock::server server{opts};
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::cerr << "gearmock: cannot start on " << listen << ": " << e.what() << "\n";
+    return 2;
+  }
+  std::cout << "listening on " << server.address() << std::endl;
+  int sig = 0;
+  sigwait(&signals, &sig);
+  server.stop();  // flushes journal and pcap
+  std::cerr << "gearmock: stopped by signal " << sig << "\n";
+  return 0;
+}

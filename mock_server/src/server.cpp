@@ -1,0 +1,409 @@
+// The Asio shell around the sans-I/O cores: accept, read, feed the queue
+// engine or the connection's scenario player, execute what they ask for.
+#include "gearspec/mock/server.hpp"
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "gearspec/mock/queue_engine.hpp"
+#include "journal.hpp"
+#include "pcap_writer.hpp"
+#include "scenario_player.hpp"
+
+namespace gearspec::mock {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using detail::player_action;
+using kind = journal_entry::kind;
+
+namespace {
+constexpr std::size_t read_chunk = 64 * 1024;
+
+engine_options engine_options_from(const options& o) {
+  engine_options e;
+  e.handle_prefix = o.handle_prefix;
+  e.version = o.version;
+  e.max_packet_size = o.lim.max_packet_size;
+  e.max_argument_size = o.lim.max_argument_size;
+  e.max_queued_jobs = o.lim.max_queued_jobs;
+  return e;
+}
+
+proto::decoder_limits decoder_limits_from(const limits& l) {
+  proto::decoder_limits d;
+  d.max_body_size = l.max_packet_size;
+  d.max_argument_size = l.max_argument_size;
+  d.max_text_line = l.max_argument_size;
+  return d;
+}
+}  // namespace
+
+struct server::impl {
+  struct connection {
+    explicit connection(asio::io_context& io) : socket(io), idle(io), pause(io) {}
+    std::uint64_t id = 0;
+    tcp::socket socket;
+    asio::steady_timer idle;
+    asio::steady_timer pause;
+    std::optional<detail::scenario_player> player;
+    std::deque<player_action> actions;
+    std::size_t unsent = 0;     // bytes in write actions not yet written
+    bool busy = false;          // a write or a pause is in progress
+    bool reading = false;
+    bool closed = false;
+    bool peer_done = false;     // EOF from the peer: close once the actions are done
+    std::array<char, read_chunk> buffer;
+  };
+  using connection_ptr = std::shared_ptr<connection>;
+
+  options opts;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  queue_engine engine;
+  detail::player_context players;
+  std::unique_ptr<detail::journal> log;
+  std::unique_ptr<detail::pcap_writer> pcap;
+  std::unordered_map<std::uint64_t, connection_ptr> conns;
+  std::size_t accepted = 0;
+  std::uint16_t bound_port = 0;
+  std::atomic<bool> is_running{false};
+  std::atomic<std::size_t> open_count{0};
+  std::atomic<std::size_t> jobs{0};
+  std::mutex lifecycle;
+
+  explicit impl(options o) : opts(std::move(o)), engine(engine_options_from(opts)) {
+    players.handle_prefix = opts.handle_prefix;
+  }
+
+  void note(std::uint64_t id, kind k, std::string bytes = {}, std::string text = {}) {
+    if (log->enabled()) log->record(id, k, std::move(bytes), std::move(text));
+  }
+
+  // ---- accept -------------------------------------------------------------------
+
+  void do_accept() {
+    auto c = std::make_shared<connection>(io);
+    acceptor.async_accept(c->socket, [this, c](boost::system::error_code ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (!ec) on_accept(c);
+      do_accept();
+    });
+  }
+
+  void on_accept(const connection_ptr& c) {
+    boost::system::error_code ec;
+    const auto peer = c->socket.remote_endpoint(ec);
+    const std::string peer_ip = ec ? std::string{"?"} : peer.address().to_string();
+    c->id = engine.connect(peer_ip);
+    note(c->id, kind::accepted, {}, ec ? peer_ip : peer_ip + ":" + std::to_string(peer.port()));
+    if (pcap) pcap->open(c->id, ec ? 0 : peer.port(), bound_port);
+    const std::size_t index = accepted++;
+    if (conns.size() >= opts.lim.max_connections) {
+      note(c->id, kind::closed, {}, "refused: max_connections (" + std::to_string(opts.lim.max_connections) + ") reached");
+      if (pcap) pcap->close(c->id, false);
+      engine.disconnect(c->id);
+      c->socket.close(ec);
+      return;
+    }
+    c->socket.set_option(tcp::no_delay(true), ec);
+    conns.emplace(c->id, c);
+    open_count = conns.size();
+    if (opts.script) {
+      const auto& m = opts.script->model();
+      const detail::connection_script* script =
+          index < m.connections.size() ? &m.connections[index] : (m.every ? &*m.every : nullptr);
+      c->player.emplace(m, script, c->id, players, decoder_limits_from(opts.lim));
+      std::vector<player_action> out;
+      c->player->start(out);
+      enqueue(c, out);
+    }
+    arm_idle(c);
+    do_read(c);
+    pump(c);
+  }
+
+  // ---- read ---------------------------------------------------------------------
+
+  void do_read(const connection_ptr& c) {
+    if (c->reading || c->closed || c->peer_done) return;
+    if (c->unsent > opts.lim.max_buffered_per_connection) return;  // resumed by pump() once drained
+    c->reading = true;
+    c->socket.async_read_some(asio::buffer(c->buffer), [this, c](boost::system::error_code ec, std::size_t n) {
+      c->reading = false;
+      if (c->closed) return;
+      if (ec) return on_read_error(c, ec);
+      on_data(c, std::string_view{c->buffer.data(), n});
+      do_read(c);
+    });
+  }
+
+  void on_data(const connection_ptr& c, std::string_view bytes) {
+    if (log->enabled()) note(c->id, kind::received, std::string{bytes});
+    if (pcap) pcap->data(c->id, true, bytes);
+    arm_idle(c);
+    if (c->player) {
+      std::vector<player_action> out;
+      c->player->receive(bytes, out);
+      enqueue(c, out);
+      pump(c);
+    } else {
+      engine.receive(c->id, bytes);
+      collect_engine_output();
+    }
+  }
+
+  void on_read_error(const connection_ptr& c, boost::system::error_code ec) {
+    if (ec == asio::error::eof) {
+      note(c->id, kind::note, {}, "peer closed its sending side (FIN)");
+      c->peer_done = true;
+      pump(c);  // closes once pending actions are done
+      return;
+    }
+    if (ec == asio::error::operation_aborted) return;
+    note(c->id, ec == asio::error::connection_reset ? kind::reset : kind::error, {},
+         ec == asio::error::connection_reset ? "connection reset by peer" : "read failed: " + ec.message());
+    finish(c, false, true);
+  }
+
+  void arm_idle(const connection_ptr& c) {
+    if (opts.lim.idle_timeout.count() <= 0) return;
+    c->idle.expires_after(opts.lim.idle_timeout);
+    c->idle.async_wait([this, c](boost::system::error_code ec) {
+      if (ec || c->closed) return;
+      note(c->id, kind::note, {}, "idle timeout (" + std::to_string(opts.lim.idle_timeout.count()) + " ms)");
+      finish(c, false, false);
+    });
+  }
+
+  // ---- actions ------------------------------------------------------------------
+
+  void enqueue(const connection_ptr& c, std::vector<player_action>& out) {
+    for (auto& a : out) {
+      if (a.what == player_action::kind::write) c->unsent += a.bytes.size();
+      c->actions.push_back(std::move(a));
+    }
+    out.clear();
+  }
+
+  /// Queue-mode replies, possibly for many connections: one write each.
+  void collect_engine_output() {
+    for (auto id : engine.take_ready()) {
+      auto it = conns.find(id);
+      if (it == conns.end()) {
+        engine.disconnect(id);
+        continue;
+      }
+      const connection_ptr c = it->second;  // finish() may erase the map entry
+      auto& out = engine.output(id);
+      if (!out.empty()) {
+        c->unsent += out.size();
+        // Merge into a write that has not started yet: one write per batch.
+        // (a write in progress has already left the action queue)
+        if (!c->actions.empty() && c->actions.back().what == player_action::kind::write &&
+            c->actions.back().text == "queue") {
+          c->actions.back().bytes += out;
+          out.clear();
+        } else {
+          player_action a;
+          a.what = player_action::kind::write;
+          a.bytes.swap(out);
+          a.text = "queue";
+          c->actions.push_back(std::move(a));
+        }
+      }
+      if (engine.should_close(id)) {
+        c->actions.push_back({player_action::kind::close, {}, engine.close_reason(id), {}});
+      }
+      pump(c);
+    }
+    jobs = engine.stats().jobs;
+  }
+
+  void pump(const connection_ptr& c) {
+    while (!c->busy && !c->closed && !c->actions.empty()) {
+      player_action& a = c->actions.front();
+      switch (a.what) {
+        case player_action::kind::write: {
+          c->busy = true;
+          auto bytes = std::make_shared<std::string>(std::move(a.bytes));
+          c->actions.pop_front();
+          asio::async_write(c->socket, asio::buffer(*bytes), [this, c, bytes](boost::system::error_code ec, std::size_t) {
+            c->busy = false;
+            c->unsent -= bytes->size();
+            if (c->closed) return;
+            if (ec) {
+              note(c->id, kind::error, {}, "write failed: " + ec.message());
+              return finish(c, false, true);
+            }
+            if (log->enabled()) note(c->id, kind::sent, *bytes);
+            if (pcap) pcap->data(c->id, false, *bytes);
+            pump(c);
+            do_read(c);
+          });
+          return;
+        }
+        case player_action::kind::pause: {
+          c->busy = true;
+          const bool resume = a.then_resume;
+          c->pause.expires_after(a.duration);
+          c->actions.pop_front();
+          c->pause.async_wait([this, c, resume](boost::system::error_code ec) {
+            c->busy = false;
+            if (ec || c->closed) return;
+            if (resume && c->player) {
+              std::vector<player_action> out;
+              c->player->resume(out);
+              enqueue(c, out);
+            }
+            pump(c);
+          });
+          return;
+        }
+        case player_action::kind::close: {
+          const std::string why = a.text.empty() ? "closed by the scenario" : "closed: " + a.text;
+          c->actions.clear();
+          note(c->id, kind::note, {}, why);
+          return finish(c, false, false);
+        }
+        case player_action::kind::reset:
+          c->actions.clear();
+          return finish(c, true, false);
+        case player_action::kind::half_close: {
+          boost::system::error_code ec;
+          c->socket.shutdown(tcp::socket::shutdown_send, ec);
+          note(c->id, kind::note, {}, "half-close: shutdown(SHUT_WR)");
+          c->actions.pop_front();
+          break;
+        }
+        case player_action::kind::forward:
+          engine.receive(c->id, a.bytes);
+          c->actions.pop_front();
+          collect_engine_output();
+          break;
+        case player_action::kind::hold:
+        case player_action::kind::release:
+          if (a.what == player_action::kind::hold)
+            engine.hold(a.text);
+          else
+            engine.release(a.text);
+          note(c->id, kind::note, {}, std::string{a.what == player_action::kind::hold ? "hold " : "release "} +
+                                          (a.text.empty() ? "all functions" : a.text));
+          c->actions.pop_front();
+          collect_engine_output();
+          break;
+        case player_action::kind::mismatch:
+          note(c->id, kind::mismatch, {}, a.text);
+          c->actions.pop_front();
+          break;
+        case player_action::kind::note:
+          note(c->id, kind::note, {}, a.text);
+          c->actions.pop_front();
+          break;
+      }
+    }
+    if (!c->busy && !c->closed && c->actions.empty() && c->peer_done) finish(c, false, false);
+    if (!c->closed && !c->busy) do_read(c);
+  }
+
+  /// Close a connection: RST when `reset`, else FIN. `by_peer_error`: the
+  /// socket already failed, only clean up.
+  void finish(connection_ptr c, bool reset, bool by_peer_error) {
+    if (c->closed) return;
+    c->closed = true;
+    boost::system::error_code ec;
+    if (reset) {
+      c->socket.set_option(asio::socket_base::linger(true, 0), ec);
+      note(c->id, kind::reset, {}, "reset sent (SO_LINGER 0)");
+    } else if (!by_peer_error) {
+      c->socket.shutdown(tcp::socket::shutdown_both, ec);
+      note(c->id, kind::closed, {}, c->peer_done ? "closed after the peer's FIN" : "closed by the server");
+    }
+    if (pcap) pcap->close(c->id, reset || by_peer_error);
+    c->socket.close(ec);
+    c->idle.cancel();
+    c->pause.cancel();
+    c->actions.clear();
+    engine.disconnect(c->id);
+    conns.erase(c->id);
+    open_count = conns.size();
+    collect_engine_output();  // a dead worker's jobs may wake others
+  }
+
+  void shutdown_all() {
+    boost::system::error_code ec;
+    acceptor.close(ec);
+    std::vector<connection_ptr> all;
+    for (auto& kv : conns) all.push_back(kv.second);
+    for (auto& c : all) {
+      note(c->id, kind::note, {}, "server stopping");
+      finish(c, false, false);
+    }
+  }
+};
+
+server::server(options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
+
+server::~server() { stop(); }
+
+void server::start() {
+  std::lock_guard<std::mutex> lock{impl_->lifecycle};
+  if (impl_->is_running) return;
+  auto& i = *impl_;
+  i.log = std::make_unique<detail::journal>(i.opts.journal_path, i.opts.journal_in_memory, decoder_limits_from(i.opts.lim));
+  if (!i.opts.pcap_path.empty()) i.pcap = std::make_unique<detail::pcap_writer>(i.opts.pcap_path);
+  const tcp::endpoint ep{asio::ip::make_address(i.opts.host), i.opts.port};
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  i.bound_port = i.acceptor.local_endpoint().port();
+  i.note(0, kind::note, {}, "listening on " + address());
+  i.do_accept();
+  i.is_running = true;
+  i.thread = std::thread([&i] { i.io.run(); });
+}
+
+std::uint16_t server::port() const { return impl_->bound_port; }
+
+std::string server::address() const { return impl_->opts.host + ":" + std::to_string(impl_->bound_port); }
+
+void server::stop() {
+  std::lock_guard<std::mutex> lock{impl_->lifecycle};
+  auto& i = *impl_;
+  if (!i.is_running) return;
+  asio::post(i.io, [&i] {
+    i.shutdown_all();
+    i.io.stop();
+  });
+  if (i.thread.joinable()) i.thread.join();
+  i.note(0, kind::note, {}, "stopped");
+  i.log->flush();
+  if (i.pcap) i.pcap->flush();
+  i.pcap.reset();
+  i.is_running = false;
+}
+
+bool server::running() const { return impl_->is_running; }
+
+std::vector<journal_entry> server::journal() const {
+  return impl_->log ? impl_->log->snapshot() : std::vector<journal_entry>{};
+}
+
+std::vector<std::string> server::mismatches() const {
+  return impl_->log ? impl_->log->mismatches() : std::vector<std::string>{};
+}
+
+std::size_t server::connection_count() const { return impl_->open_count; }
+std::size_t server::job_count() const { return impl_->jobs; }
+const options& server::config() const noexcept { return impl_->opts; }
+
+}  // namespace gearspec::mock
