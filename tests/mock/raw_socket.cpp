@@ -1,0 +1,139 @@
+#include "raw_socket.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace gearspec::test {
+
+namespace {
+using clock_type = std::chrono::steady_clock;
+int remaining_ms(clock_type::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+}  // namespace
+
+raw_socket::raw_socket(std::uint16_t port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd_ < 0) throw std::runtime_error("socket(): " + std::string{std::strerror(errno)});
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    const std::string why = std::strerror(errno);
+    ::close(fd_);
+    fd_ = -1;
+    throw std::runtime_error("connect 127.0.0.1:" + std::to_string(port) + ": " + why);
+  }
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+raw_socket::~raw_socket() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void raw_socket::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      throw std::runtime_error("send(): " + std::string{std::strerror(errno)});
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string raw_socket::read_some(int timeout_ms) {
+  eof_ = reset_ = false;
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return {};
+  char buf[65536];
+  const auto n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n == 0) eof_ = true;
+  if (n < 0) {
+    reset_ = errno == ECONNRESET;
+    eof_ = true;
+    return {};
+  }
+  return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+}
+
+std::string raw_socket::read_exact(std::size_t n, int timeout_ms) {
+  const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
+  std::string out;
+  while (out.size() < n) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, remaining_ms(deadline)) <= 0) break;
+    char buf[65536];
+    const auto r = ::recv(fd_, buf, std::min(sizeof buf, n - out.size()), 0);
+    if (r <= 0) {
+      eof_ = true;
+      reset_ = r < 0 && errno == ECONNRESET;
+      break;
+    }
+    out.append(buf, static_cast<std::size_t>(r));
+  }
+  return out;
+}
+
+std::string raw_socket::read_until_eof(int timeout_ms, std::size_t max) {
+  const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
+  std::string out;
+  eof_ = reset_ = false;
+  while (out.size() < max) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, remaining_ms(deadline)) <= 0) break;
+    char buf[65536];
+    const auto r = ::recv(fd_, buf, sizeof buf, 0);
+    if (r <= 0) {
+      eof_ = true;
+      reset_ = r < 0 && errno == ECONNRESET;
+      break;
+    }
+    out.append(buf, static_cast<std::size_t>(r));
+  }
+  return out;
+}
+
+std::string raw_socket::read_until(std::string_view terminator, int timeout_ms) {
+  const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
+  std::string out;
+  while (out.size() < terminator.size() || out.compare(out.size() - terminator.size(), terminator.size(), terminator) != 0) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, remaining_ms(deadline)) <= 0) break;
+    char c;
+    if (::recv(fd_, &c, 1, 0) != 1) {
+      eof_ = true;
+      break;
+    }
+    out += c;
+  }
+  return out;
+}
+
+bool raw_socket::silent_for(int timeout_ms) {
+  pollfd p{fd_, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) == 0;
+}
+
+void raw_socket::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+
+void raw_socket::abort() {
+  linger l{1, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace gearspec::test
