@@ -20,7 +20,12 @@ function classify(err, connectionError) {
       return failure('could_not_connect', name, `${message} (${connectionError.message})`);
     return failure('timeout', name, message);
   }
-  if (name === 'ResponseTimeout') return failure('timeout', name, message);
+  // abraxas reports some failures (e.g. its packet encoder refusing an
+  // argument) only as a connection-error; the task then times out.
+  if (name === 'ResponseTimeout') {
+    const cause = connectionError ? ` (connection-error: ${connectionError.message})` : '';
+    return failure('timeout', name, message + cause);
+  }
   if (name === 'ParserError' || name === 'ReceiveError') return failure('protocol_error', name, message);
   if (name === 'SocketError') return failure('lost_connection', name, message);
   return failure('other', name, message);
