@@ -236,16 +236,18 @@ struct server::impl {
           c->busy = true;
           auto bytes = std::make_shared<std::string>(std::move(a.bytes));
           c->actions.pop_front();
-          asio::async_write(c->socket, asio::buffer(*bytes), [this, c, bytes](boost::system::error_code ec, std::size_t) {
+          asio::async_write(c->socket, asio::buffer(*bytes), [this, c, bytes](boost::system::error_code ec, std::size_t n) {
             c->busy = false;
             c->unsent -= bytes->size();
+            // Journal what reached the socket even if the connection closed
+            // meanwhile: a peer may already have read it.
+            if (n > 0 && log->enabled()) note(c->id, kind::sent, bytes->substr(0, n));
+            if (n > 0 && pcap) pcap->data(c->id, false, std::string_view{*bytes}.substr(0, n));
             if (c->closed) return;
             if (ec) {
               note(c->id, kind::error, {}, "write failed: " + ec.message());
               return finish(c, false, true);
             }
-            if (log->enabled()) note(c->id, kind::sent, *bytes);
-            if (pcap) pcap->data(c->id, false, *bytes);
             pump(c);
             do_read(c);
           });
@@ -382,7 +384,9 @@ void server::stop() {
   if (!i.is_running) return;
   asio::post(i.io, [&i] {
     i.shutdown_all();
-    i.io.stop();
+    // Let the handlers of the operations just aborted run (they journal the
+    // last writes) before the loop stops.
+    asio::post(i.io, [&i] { i.io.stop(); });
   });
   if (i.thread.joinable()) i.thread.join();
   i.note(0, kind::note, {}, "stopped");
