@@ -1,0 +1,105 @@
+// A conformance case: what the adapter is asked to do, what the server does,
+// and what is expected of the client's bytes and of its reported outcome.
+// Loaded from the YAML case files in mock_server/cases/ (see case_loader.hpp
+// and docs/conformance.md for the format).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gearspec/protocol/command.hpp"
+
+namespace gearspec::conformance {
+
+/// How strongly the spec asks for what a case checks (RFC 2119 words).
+/// A violated MUST grades FAILED, a violated SHOULD NON-STRICT, and a MAY
+/// case only reports what it observed (INFORMATIONAL).
+enum class requirement : std::uint8_t { must, should, may };
+
+/// What the adapter must report for one job.
+enum class expected_outcome : std::uint8_t {
+  as_server,    ///< success exactly when the server created the job (a whole JOB_CREATED answered it)
+  ok,           ///< success
+  error,        ///< an error
+  ok_or_error,  ///< either; only the generic rules apply (no success for an uncreated job, exact handle)
+};
+
+/// What must appear on the wire for one job.
+enum class expected_wire : std::uint8_t {
+  sent,              ///< a submit with exactly these bytes
+  sent_or_rejected,  ///< either sent byte-exact or not sent at all (rejected before sending)
+  unchecked,         ///< not graded (e.g. nothing can reach a refused port)
+};
+
+/// One job of a submit request.
+struct job_spec {
+  std::string function;
+  std::optional<std::string> unique;  ///< nullopt: the library's default (no unique given)
+  std::string workload;
+  proto::priority prio = proto::priority::normal;
+  bool background = true;
+
+  expected_outcome outcome = expected_outcome::as_server;
+  expected_wire wire = expected_wire::sent;
+  /// Acceptable `error_class` values when the job fails (empty: any). A
+  /// different class is a SHOULD violation: classes are the adapter's words.
+  std::vector<std::string> error_classes;
+
+  /// True when the caller gives no unique or an empty one: the client picks
+  /// (empty on the wire, or a fresh value never repeated).
+  bool unique_is_default() const { return !unique || unique->empty(); }
+  proto::command submit_command() const { return proto::submit_command(prio, background); }
+};
+
+/// One `submit` request sent to the adapter.
+struct request_spec {
+  std::vector<job_spec> jobs;
+  int timeout_ms = 1000;  ///< passed to the library (feature `timeout`)
+};
+
+/// Where the adapter is pointed.
+enum class server_kind : std::uint8_t {
+  scenario,  ///< gearmock playing the case's scenario
+  queue,     ///< gearmock in queue mode (behaves like gearmand)
+  refused,   ///< a loopback port nobody listens on
+};
+
+struct case_spec {
+  std::string id;       ///< stable, `area/n`, e.g. "submit-bg/3"
+  std::string title;    ///< one line, plain words
+  std::string section;  ///< the spec section it checks, e.g. "SEMANTICS 5"
+  requirement level = requirement::must;
+  std::string requirement_text;  ///< the sentence of the spec being checked
+  std::vector<std::string> needs;  ///< adapter features without which the case is UNIMPLEMENTED
+
+  server_kind server = server_kind::queue;
+  std::string scenario_yaml;  ///< gearmock scenario text (server_kind::scenario)
+  int scenario_first_line = 1;
+
+  std::vector<request_spec> requests;
+  /// Fresh adapter processes that each play `requests` against the same
+  /// server (checks uniqueness of generated uniques across processes).
+  int processes = 1;
+  /// Generated uniques must never repeat across the case's jobs.
+  bool fresh_uniques_distinct = true;
+  /// How long the runner waits for each answer before grading HUNG.
+  int deadline_ms = 3000;
+
+  std::string source_file;
+  int source_line = 0;
+};
+
+std::string_view to_string(requirement r) noexcept;
+std::string_view to_string(expected_outcome o) noexcept;
+std::string_view to_string(server_kind k) noexcept;
+
+/// Features every adapter is asked about (ADAPTER.md `hello`).
+const std::vector<std::string>& known_features();
+
+/// The features a case needs: its explicit `needs` plus what its jobs imply
+/// (background always; high and low for those priorities).
+std::vector<std::string> required_features(const case_spec& c);
+
+}  // namespace gearspec::conformance

@@ -1,0 +1,42 @@
+// Grading one case from both sides: the bytes the client sent (and the
+// replies it got), and what the adapter reported (shared/spec/SEMANTICS.md 6).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "gearspec/conformance/adapter_protocol.hpp"
+#include "gearspec/conformance/case.hpp"
+#include "gearspec/conformance/result.hpp"
+#include "gearspec/conformance/wire.hpp"
+
+namespace gearspec::conformance {
+
+/// What the adapter processes of a case answered.
+struct case_observation {
+  /// answers[process][request]: the job results, or nullopt when that
+  /// request got no valid answer (the runner has already graded why).
+  std::vector<std::vector<std::optional<std::vector<job_result>>>> answers;
+  /// Highest connection id opened while each process ran (connections are
+  /// numbered in accept order, processes run one after another).
+  std::vector<std::uint64_t> last_connection;
+  observed_wire wire;
+};
+
+/// Add every finding and note about the client's behaviour to `r`. The
+/// rules, in order: the client's bytes are well-formed; each job's submit
+/// is on the wire byte-exact (or rejected where allowed); success is never
+/// reported for a job the server did not create, and the handle reported is
+/// the one the server sent; the outcome matches the case's expectation;
+/// generated uniques never repeat.
+void grade_case(const case_spec& c, const case_observation& obs, case_result& r);
+
+/// The grade a violated expectation of this case gets (MUST -> FAILED,
+/// SHOULD -> NON-STRICT, MAY -> INFORMATIONAL).
+grade severity_of(requirement level) noexcept;
+
+/// "\"u-1\" (3 bytes)": bytes quoted and escaped, long ones shortened.
+std::string describe_bytes(const std::string& bytes);
+
+}  // namespace gearspec::conformance

@@ -1,0 +1,42 @@
+// Reports of a run: terminal summary, JUnit XML, JSON (which the HTML
+// matrix can be rebuilt from), and the self-contained HTML matrix.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gearspec/conformance/known_failures.hpp"
+#include "gearspec/conformance/runner.hpp"
+
+namespace gearspec::conformance {
+
+/// Counts per grade, in grade order: "OK 120, NON-STRICT 2, FAILED 1".
+std::string grade_counts(const std::vector<case_result>& results);
+
+/// Table of every case that is not OK (all cases with `verbose`), the
+/// totals, the slowest cases, the gate outcome. `color` adds ANSI colors.
+void print_summary(std::ostream& out, const suite_result& suite, const gate_outcome& gate, bool verbose,
+                   bool color);
+
+/// JUnit XML: one <testsuite> per client, one <testcase> per case; FAILED,
+/// CRASHED and HUNG are <failure type="GRADE">, harness errors <error>,
+/// UNIMPLEMENTED and known failures <skipped>; stale known-failure entries
+/// are extra failing test cases. Each case's wire log is in <system-out>.
+std::string junit_xml(const suite_result& suite, const gate_outcome& gate);
+
+/// JSON report (format "gearspec-report/1", documented in docs/conformance.md).
+std::string json_report(const suite_result& suite, const gate_outcome& gate);
+/// Read a JSON report back (for the multi-client matrix). Throws
+/// std::runtime_error with the file name on malformed input.
+suite_result parse_json_report(const std::string& text, const std::string& source_name);
+
+/// Self-contained HTML: cases x clients, every cell expandable to the
+/// findings and the wire log.
+std::string html_matrix(const std::vector<suite_result>& suites);
+
+/// Text escaping shared by the writers: XML/HTML entities, and control bytes
+/// or invalid UTF-8 shown as \xNN so the output is always well-formed.
+std::string markup_escape(const std::string& text);
+
+}  // namespace gearspec::conformance

@@ -1,0 +1,65 @@
+#include "gearspec/conformance/case.hpp"
+
+#include <algorithm>
+
+namespace gearspec::conformance {
+
+std::string_view to_string(requirement r) noexcept {
+  switch (r) {
+    case requirement::must:
+      return "MUST";
+    case requirement::should:
+      return "SHOULD";
+    case requirement::may:
+      break;
+  }
+  return "MAY";
+}
+
+std::string_view to_string(expected_outcome o) noexcept {
+  switch (o) {
+    case expected_outcome::as_server:
+      return "as-server";
+    case expected_outcome::ok:
+      return "ok";
+    case expected_outcome::error:
+      return "error";
+    case expected_outcome::ok_or_error:
+      break;
+  }
+  return "ok-or-error";
+}
+
+std::string_view to_string(server_kind k) noexcept {
+  switch (k) {
+    case server_kind::scenario:
+      return "scenario";
+    case server_kind::queue:
+      return "queue";
+    case server_kind::refused:
+      break;
+  }
+  return "refused";
+}
+
+const std::vector<std::string>& known_features() {
+  static const std::vector<std::string> features{"background", "high", "low", "batch", "unique_readback",
+                                                 "timeout"};
+  return features;
+}
+
+std::vector<std::string> required_features(const case_spec& c) {
+  std::vector<std::string> out{"background"};
+  auto add = [&out](const std::string& f) {
+    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  };
+  for (const auto& r : c.requests)
+    for (const auto& j : r.jobs) {
+      if (j.prio == proto::priority::high) add("high");
+      if (j.prio == proto::priority::low) add("low");
+    }
+  for (const auto& f : c.needs) add(f);
+  return out;
+}
+
+}  // namespace gearspec::conformance

@@ -1,0 +1,494 @@
+// YAML case files -> case_spec. yaml-cpp stays inside this file.
+#include "gearspec/conformance/case_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "gearspec/conformance/adapter_protocol.hpp"
+#include "gearspec/protocol/text_codec.hpp"
+
+namespace gearspec::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Parsing context: the file name and helpers that throw with a line number.
+class reader {
+ public:
+  explicit reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
+    throw case_file_error(source_, at.Mark().is_null() ? 0 : at.Mark().line + 1, what);
+  }
+
+  void require_map(const YAML::Node& n, const char* what) const {
+    if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping (key: value lines)");
+  }
+
+  void check_keys(const YAML::Node& n, const std::set<std::string>& allowed, const char* what) const {
+    for (const auto& kv : n) {
+      const auto key = kv.first.as<std::string>();
+      if (!allowed.count(key)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(kv.first, "unknown key '" + key + "' in " + what + " (allowed: " + list + ")");
+      }
+    }
+  }
+
+  std::string text(const YAML::Node& n, const char* what) const {
+    if (!n.IsScalar()) fail(n, std::string(what) + " must be a text value");
+    return n.Scalar();
+  }
+
+  int integer(const YAML::Node& n, const char* what, long min, long max) const {
+    long v = 0;
+    try {
+      if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "");
+      v = n.as<long>();
+    } catch (const YAML::Exception&) {
+      fail(n, std::string(what) + " must be an integer");
+    }
+    if (v < min || v > max)
+      fail(n, std::string(what) + " = " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
+                  std::to_string(max));
+    return static_cast<int>(v);
+  }
+
+  /// A byte string: plain text, or {hex: ...}, {base64: ...}, {repeat: TEXT, count: N}.
+  std::string bytes(const YAML::Node& n, const char* what) const {
+    if (n.IsScalar()) return n.Scalar();
+    if (!n.IsMap()) fail(n, std::string(what) + " must be text or a mapping {hex|base64|repeat}");
+    check_keys(n, {"hex", "base64", "repeat", "count"}, what);
+    std::string out;
+    if (n["hex"]) {
+      if (proto::from_hex(text(n["hex"], "hex"), out)) fail(n["hex"], std::string(what) + ": malformed hex");
+      return out;
+    }
+    if (n["base64"]) {
+      if (proto::base64_decode(text(n["base64"], "base64"), out))
+        fail(n["base64"], std::string(what) + ": malformed base64");
+      return out;
+    }
+    if (n["repeat"]) {
+      const auto unit = text(n["repeat"], "repeat");
+      if (unit.empty()) fail(n["repeat"], "repeat needs a non-empty text");
+      const int count = n["count"] ? integer(n["count"], "count", 0, 64 << 20) : 1;
+      out.reserve(unit.size() * static_cast<std::size_t>(count));
+      for (int i = 0; i < count; ++i) out += unit;
+      return out;
+    }
+    fail(n, std::string(what) + " mapping needs one of hex, base64, repeat");
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+};
+
+requirement parse_requirement(const reader& rd, const YAML::Node& n) {
+  const auto v = rd.text(n, "requirement");
+  if (v == "MUST") return requirement::must;
+  if (v == "SHOULD") return requirement::should;
+  if (v == "MAY") return requirement::may;
+  rd.fail(n, "requirement must be MUST, SHOULD or MAY, not '" + v + "'");
+}
+
+proto::priority parse_priority(const reader& rd, const YAML::Node& n) {
+  const auto v = rd.text(n, "priority");
+  if (v == "normal") return proto::priority::normal;
+  if (v == "high") return proto::priority::high;
+  if (v == "low") return proto::priority::low;
+  rd.fail(n, "priority must be normal, high or low, not '" + v + "'");
+}
+
+expected_outcome parse_outcome(const reader& rd, const YAML::Node& n) {
+  const auto v = rd.text(n, "expect");
+  if (v == "as-server") return expected_outcome::as_server;
+  if (v == "ok") return expected_outcome::ok;
+  if (v == "error") return expected_outcome::error;
+  if (v == "ok-or-error") return expected_outcome::ok_or_error;
+  rd.fail(n, "expect must be as-server, ok, error or ok-or-error, not '" + v + "'");
+}
+
+expected_wire parse_wire(const reader& rd, const YAML::Node& n) {
+  const auto v = rd.text(n, "wire");
+  if (v == "sent") return expected_wire::sent;
+  if (v == "sent-or-rejected") return expected_wire::sent_or_rejected;
+  if (v == "unchecked") return expected_wire::unchecked;
+  rd.fail(n, "wire must be sent, sent-or-rejected or unchecked, not '" + v + "'");
+}
+
+const std::set<std::string> error_class_names{"invalid_argument", "could_not_connect", "lost_connection",
+                                              "server_error",     "protocol_error",    "timeout",
+                                              "other"};
+
+std::vector<std::string> parse_string_list(const reader& rd, const YAML::Node& n, const char* what) {
+  std::vector<std::string> out;
+  if (n.IsScalar()) return {n.Scalar()};
+  if (!n.IsSequence()) rd.fail(n, std::string(what) + " must be a list");
+  for (const auto& item : n) out.push_back(rd.text(item, what));
+  return out;
+}
+
+void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& out) {
+  if (!n.IsSequence() || n.size() == 0) rd.fail(n, "jobs must be a non-empty list");
+  for (const auto& j : n) {
+    rd.require_map(j, "a job");
+    rd.check_keys(j, {"function", "unique", "workload", "priority", "background", "expect", "wire",
+                      "error_class", "count"},
+                  "a job");
+    job_spec job;
+    if (!j["function"]) rd.fail(j, "a job needs a function");
+    job.function = rd.bytes(j["function"], "function");
+    if (!is_valid_utf8(job.function) || job.function.find('\0') != std::string::npos)
+      rd.fail(j["function"], "function must be UTF-8 text without NUL (adapters receive it as a JSON string)");
+    if (j["unique"] && !j["unique"].IsNull()) {
+      job.unique = rd.bytes(j["unique"], "unique");
+      if (!is_valid_utf8(*job.unique))
+        rd.fail(j["unique"], "unique must be UTF-8 text (adapters receive it as a JSON string)");
+    }
+    if (j["workload"]) job.workload = rd.bytes(j["workload"], "workload");
+    if (j["priority"]) job.prio = parse_priority(rd, j["priority"]);
+    if (j["background"]) {
+      const auto v = rd.text(j["background"], "background");
+      if (v != "true" && v != "false") rd.fail(j["background"], "background must be true or false");
+      job.background = v == "true";
+    }
+    if (j["expect"]) job.outcome = parse_outcome(rd, j["expect"]);
+    if (j["wire"]) job.wire = parse_wire(rd, j["wire"]);
+    if (j["error_class"]) {
+      job.error_classes = parse_string_list(rd, j["error_class"], "error_class");
+      for (const auto& c : job.error_classes)
+        if (!error_class_names.count(c)) rd.fail(j["error_class"], "unknown error_class '" + c + "'");
+    }
+    const int count = j["count"] ? rd.integer(j["count"], "count", 1, 100000) : 1;
+    for (int i = 0; i < count; ++i) out.push_back(job);
+  }
+}
+
+request_spec parse_request(const reader& rd, const YAML::Node& n, int default_timeout) {
+  request_spec r;
+  r.timeout_ms = n["timeout_ms"] ? rd.integer(n["timeout_ms"], "timeout_ms", 0, 600000) : default_timeout;
+  if (!n["jobs"]) rd.fail(n, "a request needs jobs");
+  parse_jobs(rd, n["jobs"], r.jobs);
+  return r;
+}
+
+/// A case's mapping, falling back to the file's `defaults` for keys it does
+/// not set. Lookups are const, so yaml-cpp never inserts anything, and every
+/// node keeps its own line for errors.
+struct case_node {
+  YAML::Node own;
+  YAML::Node defaults;
+  YAML::Node operator[](const char* key) const {
+    const YAML::Node& o = own;
+    if (o[key]) return o[key];
+    const YAML::Node& d = defaults;
+    if (d.IsMap() && d[key]) return d[key];
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+};
+
+const std::set<std::string> case_keys{"id",       "title",       "section",   "requirement", "checks",
+                                      "needs",    "server",      "scenario",  "timeout_ms",  "deadline_ms",
+                                      "jobs",     "requests",    "processes", "for_offset",
+                                      "fresh_uniques_distinct"};
+
+case_spec parse_case(const reader& rd, const case_node& n) {
+  rd.require_map(n.own, "a case");
+  rd.check_keys(n.own, case_keys, "a case");
+  case_spec c;
+  c.source_file = rd.source();
+  c.source_line = n.own.Mark().line + 1;
+  for (const char* key : {"id", "title", "section", "requirement", "checks"})
+    if (!n[key]) rd.fail(n.own, std::string("a case needs '") + key + "'");
+  c.id = rd.text(n["id"], "id");
+  c.title = rd.text(n["title"], "title");
+  c.section = rd.text(n["section"], "section");
+  c.level = parse_requirement(rd, n["requirement"]);
+  c.requirement_text = rd.text(n["checks"], "checks");
+  if (n["needs"]) {
+    c.needs = parse_string_list(rd, n["needs"], "needs");
+    const auto& known = known_features();
+    for (const auto& f : c.needs)
+      if (std::find(known.begin(), known.end(), f) == known.end())
+        rd.fail(n["needs"], "unknown feature '" + f + "'");
+  }
+  if (n["scenario"]) {
+    const auto& s = n["scenario"];
+    c.scenario_yaml = rd.text(s, "scenario");
+    // A block scalar (`scenario: |`) starts on the line after its indicator.
+    c.scenario_first_line = s.Mark().line + 2;
+    c.server = server_kind::scenario;
+  }
+  if (n["server"]) {
+    const auto v = rd.text(n["server"], "server");
+    if (v == "queue") {
+      c.server = server_kind::queue;
+    } else if (v == "refused") {
+      c.server = server_kind::refused;
+    } else if (v == "scenario") {
+      c.server = server_kind::scenario;
+    } else {
+      rd.fail(n["server"], "server must be queue, refused or scenario, not '" + v + "'");
+    }
+    if (c.server != server_kind::scenario && n["scenario"])
+      rd.fail(n["server"], "server: " + v + " cannot have a scenario");
+  }
+  if (c.server == server_kind::scenario && c.scenario_yaml.empty())
+    rd.fail(n.own, "server: scenario needs a 'scenario: |' block");
+  const int timeout = n["timeout_ms"] ? rd.integer(n["timeout_ms"], "timeout_ms", 0, 600000) : 1000;
+  if (n["jobs"] && n["requests"]) rd.fail(n["requests"], "give either jobs or requests, not both");
+  if (n["jobs"]) {
+    request_spec r;
+    r.timeout_ms = timeout;
+    parse_jobs(rd, n["jobs"], r.jobs);
+    c.requests.push_back(std::move(r));
+  } else if (n["requests"]) {
+    if (!n["requests"].IsSequence() || n["requests"].size() == 0)
+      rd.fail(n["requests"], "requests must be a non-empty list");
+    for (const auto& r : n["requests"]) {
+      rd.require_map(r, "a request");
+      rd.check_keys(r, {"jobs", "timeout_ms"}, "a request");
+      c.requests.push_back(parse_request(rd, r, timeout));
+    }
+  } else {
+    rd.fail(n.own, "a case needs jobs (or requests)");
+  }
+  if (n["processes"]) c.processes = rd.integer(n["processes"], "processes", 1, 16);
+  if (n["fresh_uniques_distinct"])
+    c.fresh_uniques_distinct = rd.text(n["fresh_uniques_distinct"], "fresh_uniques_distinct") == "true";
+  int longest_timeout = 0;
+  for (const auto& r : c.requests) longest_timeout = std::max(longest_timeout, r.timeout_ms);
+  c.deadline_ms = n["deadline_ms"] ? rd.integer(n["deadline_ms"], "deadline_ms", 1, 600000)
+                                   : longest_timeout + 2000;
+  if (c.deadline_ms <= longest_timeout)
+    rd.fail(n["deadline_ms"], "deadline_ms must exceed every timeout_ms (the library needs time to report)");
+  return c;
+}
+
+void replace_all(std::string& s, std::string_view from, const std::string& to) {
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+}
+
+/// `for_offset: [FIRST, LAST]` makes one case per offset, with {offset}
+/// replaced in the id, the title and the scenario.
+std::vector<case_spec> expand(const reader& rd, const case_node& n) {
+  case_spec base = parse_case(rd, n);
+  if (!n["for_offset"]) return {base};
+  const auto& range = n["for_offset"];
+  if (!range.IsSequence() || range.size() != 2) rd.fail(range, "for_offset must be [FIRST, LAST]");
+  const int first = rd.integer(range[0], "for_offset first", 0, 1 << 20);
+  const int last = rd.integer(range[1], "for_offset last", first, first + 4096);
+  if (base.id.find("{offset}") == std::string::npos)
+    rd.fail(n["id"], "a for_offset case needs {offset} in its id (IDs must stay distinct and stable)");
+  std::vector<case_spec> out;
+  for (int off = first; off <= last; ++off) {
+    case_spec c = base;
+    const auto value = std::to_string(off);
+    replace_all(c.id, "{offset}", value);
+    replace_all(c.title, "{offset}", value);
+    replace_all(c.scenario_yaml, "{offset}", value);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw case_file_error(path, 0, "cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool is_case_file(const YAML::Node& root) { return root.IsMap() && (root["cases"] || root["id"]); }
+
+}  // namespace
+
+case_file_error::case_file_error(std::string file, int line, const std::string& what)
+    : std::runtime_error(file + ":" + std::to_string(line) + ": " + what), file_(std::move(file)), line_(line) {}
+
+std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::string& source_name) {
+  reader rd(source_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    throw case_file_error(source_name, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
+  }
+  std::vector<case_spec> out;
+  try {
+    if (!root.IsMap()) throw case_file_error(source_name, 1, "a case file is a mapping with 'cases:' or one case");
+    if (root["cases"]) {
+      rd.check_keys(root, {"cases", "defaults"}, "the file");
+      if (root["defaults"]) rd.require_map(root["defaults"], "defaults");
+      if (!root["cases"].IsSequence()) rd.fail(root["cases"], "cases must be a list");
+      const YAML::Node defaults = root["defaults"] ? root["defaults"] : YAML::Node();
+      if (defaults.IsMap()) {
+        rd.check_keys(defaults, case_keys, "defaults");
+        for (const char* per_case : {"id", "title", "jobs", "requests", "for_offset"})
+          if (defaults[per_case]) rd.fail(defaults[per_case], std::string("'") + per_case + "' cannot be a default");
+      }
+      for (const auto& n : root["cases"]) {
+        auto expanded = expand(rd, case_node{n, defaults});
+        out.insert(out.end(), expanded.begin(), expanded.end());
+      }
+    } else {
+      auto expanded = expand(rd, case_node{root, YAML::Node()});
+      out.insert(out.end(), expanded.begin(), expanded.end());
+    }
+  } catch (const YAML::Exception& e) {
+    throw case_file_error(source_name, e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
+  }
+  return out;
+}
+
+std::vector<case_spec> load_case_file(const std::string& path) { return parse_case_file(read_file(path), path); }
+
+std::vector<case_spec> load_cases(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> in_dir;
+      for (const auto& e : fs::directory_iterator(p)) {
+        const auto ext = e.path().extension().string();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) in_dir.push_back(e.path().string());
+      }
+      std::sort(in_dir.begin(), in_dir.end());
+      files.insert(files.end(), in_dir.begin(), in_dir.end());
+    } else if (fs::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      throw case_file_error(p, 0, "no such file or directory");
+    }
+  }
+  std::vector<case_spec> out;
+  std::map<std::string, std::pair<std::string, int>> seen;
+  for (const auto& f : files) {
+    for (auto& c : load_case_file(f)) {
+      auto [it, fresh] = seen.emplace(c.id, std::make_pair(c.source_file, c.source_line));
+      if (!fresh)
+        throw case_file_error(c.source_file, c.source_line,
+                              "duplicate case id '" + c.id + "' (first defined at " + it->second.first + ":" +
+                                  std::to_string(it->second.second) + ")");
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+std::vector<case_spec> load_case_or_scenario(const std::string& path) {
+  const auto text = read_file(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw case_file_error(path, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
+  }
+  if (is_case_file(root)) return parse_case_file(text, path);
+  case_spec c;
+  c.id = "scenario/" + fs::path(path).stem().string();
+  c.title = "Replay of scenario " + fs::path(path).filename().string();
+  c.section = "SEMANTICS 6";
+  c.level = requirement::must;
+  c.requirement_text =
+      "never report success for a job the server never created, never crash, never hang past the timeout";
+  c.server = server_kind::scenario;
+  c.scenario_yaml = text;
+  c.scenario_first_line = 1;
+  job_spec job;
+  job.function = "fn";
+  job.unique = "u-1";
+  job.workload = "payload";
+  job.outcome = expected_outcome::ok_or_error;
+  request_spec r;
+  r.jobs.push_back(job);
+  c.requests.push_back(r);
+  c.deadline_ms = r.timeout_ms + 2000;
+  c.source_file = path;
+  c.source_line = 1;
+  return {c};
+}
+
+std::string to_case_file(const case_spec& c) {
+  auto bytes_node = [](YAML::Emitter& e, const std::string& b) {
+    const bool printable = std::all_of(b.begin(), b.end(), [](char ch) {
+      return static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7f;
+    });
+    if (printable && !b.empty() && b.front() != ' ' && b.back() != ' ') {
+      e << YAML::DoubleQuoted << b;
+    } else if (b.empty()) {
+      e << YAML::DoubleQuoted << "";
+    } else {
+      e << YAML::BeginMap << YAML::Key << "hex" << YAML::Value << proto::to_hex(b) << YAML::EndMap;
+    }
+  };
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  e << YAML::Key << "id" << YAML::Value << c.id;
+  e << YAML::Key << "title" << YAML::Value << c.title;
+  e << YAML::Key << "section" << YAML::Value << c.section;
+  e << YAML::Key << "requirement" << YAML::Value
+    << (c.level == requirement::must ? "MUST" : c.level == requirement::should ? "SHOULD" : "MAY");
+  e << YAML::Key << "checks" << YAML::Value << c.requirement_text;
+  if (!c.needs.empty()) e << YAML::Key << "needs" << YAML::Value << YAML::Flow << c.needs;
+  e << YAML::Key << "server" << YAML::Value << std::string(to_string(c.server));
+  if (c.server == server_kind::scenario)
+    e << YAML::Key << "scenario" << YAML::Value << YAML::Literal << c.scenario_yaml;
+  if (c.processes != 1) e << YAML::Key << "processes" << YAML::Value << c.processes;
+  e << YAML::Key << "deadline_ms" << YAML::Value << c.deadline_ms;
+  e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
+  for (const auto& r : c.requests) {
+    e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value << r.timeout_ms;
+    e << YAML::Key << "jobs" << YAML::Value << YAML::BeginSeq;
+    for (const auto& j : r.jobs) {
+      e << YAML::BeginMap;
+      e << YAML::Key << "function" << YAML::Value;
+      bytes_node(e, j.function);
+      if (j.unique) {
+        e << YAML::Key << "unique" << YAML::Value;
+        bytes_node(e, *j.unique);
+      }
+      e << YAML::Key << "workload" << YAML::Value;
+      bytes_node(e, j.workload);
+      e << YAML::Key << "priority" << YAML::Value << std::string(proto::name(j.prio));
+      if (!j.background) e << YAML::Key << "background" << YAML::Value << "false";
+      e << YAML::Key << "expect" << YAML::Value << std::string(to_string(j.outcome));
+      if (j.wire != expected_wire::sent)
+        e << YAML::Key << "wire" << YAML::Value
+          << (j.wire == expected_wire::unchecked ? "unchecked" : "sent-or-rejected");
+      if (!j.error_classes.empty())
+        e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << j.error_classes;
+      e << YAML::EndMap;
+    }
+    e << YAML::EndSeq << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+std::string default_cases_dir() {
+  if (const char* env = std::getenv("GEARSPEC_CASES_DIR"); env && *env) return env;
+  std::error_code ec;
+  // Installed: <prefix>/bin/gearspec and <prefix>/share/gearspec/cases.
+  const auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / GEARSPEC_RELATIVE_CASES_DIR;
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return GEARSPEC_SOURCE_CASES_DIR;
+}
+
+}  // namespace gearspec::conformance

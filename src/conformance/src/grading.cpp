@@ -1,0 +1,252 @@
+#include "gearspec/conformance/grading.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+namespace gearspec::conformance {
+namespace {
+
+constexpr auto no_match = static_cast<std::size_t>(-1);
+
+bool same_job(const job_spec& j, const sent_submit& s, bool compare_unique) {
+  return s.packet.cmd == j.submit_command() && s.packet.args.size() == 2 && s.function() == j.function &&
+         s.packet.data == j.workload && (!compare_unique || s.unique() == *j.unique);
+}
+
+std::string describe_submit(const sent_submit& s) {
+  std::string out = std::string(proto::name(s.packet.cmd)) + " on connection " + std::to_string(s.connection);
+  if (s.packet.args.size() == 2)
+    out += ": function " + describe_bytes(s.function()) + ", unique " + describe_bytes(s.unique()) + ", workload " +
+           describe_bytes(s.packet.data);
+  return out;
+}
+
+std::string describe_job(const job_spec& j) {
+  return std::string(proto::name(j.submit_command())) + ": function " + describe_bytes(j.function) + ", unique " +
+         (j.unique ? describe_bytes(*j.unique) : std::string("(the library's choice)")) + ", workload " +
+         describe_bytes(j.workload);
+}
+
+std::string describe_difference(const std::string& what, const std::string& expected, const std::string& sent) {
+  if (sent.size() < expected.size() && expected.compare(0, sent.size(), sent) == 0)
+    return what + " truncated from " + std::to_string(expected.size()) + " to " + std::to_string(sent.size()) +
+           " bytes";
+  if (sent.size() > expected.size() && sent.compare(0, expected.size(), expected) == 0)
+    return what + " has " + std::to_string(sent.size() - expected.size()) + " extra trailing byte(s) " +
+           describe_bytes(sent.substr(expected.size()));
+  const auto mismatch = std::mismatch(expected.begin(), expected.end(), sent.begin(), sent.end());
+  return what + " differs at byte " + std::to_string(mismatch.first - expected.begin()) + ": sent " +
+         describe_bytes(sent);
+}
+
+/// How the submit differs from the job, in plain words.
+std::string differences(const job_spec& j, const sent_submit& s) {
+  std::vector<std::string> d;
+  if (s.packet.cmd != j.submit_command())
+    d.push_back("command " + std::string(proto::name(s.packet.cmd)) + " (" +
+                std::to_string(static_cast<unsigned>(s.packet.cmd)) + ") instead of " +
+                std::string(proto::name(j.submit_command())) + " (" +
+                std::to_string(static_cast<unsigned>(j.submit_command())) + ")");
+  if (s.packet.args.size() != 2) {
+    d.push_back(std::to_string(s.packet.args.size()) + " arguments");
+  } else {
+    if (s.function() != j.function) d.push_back(describe_difference("function", j.function, s.function()));
+    if (j.unique && !j.unique->empty() && s.unique() != *j.unique)
+      d.push_back(describe_difference("unique", *j.unique, s.unique()));
+  }
+  if (s.packet.data != j.workload) d.push_back(describe_difference("workload", j.workload, s.packet.data));
+  std::string out;
+  for (const auto& x : d) out += (out.empty() ? "" : "; ") + x;
+  return out;
+}
+
+std::string describe_result(const job_result& r) {
+  if (r.ok) return "success, handle " + (r.handle ? describe_bytes(*r.handle) : std::string("(none reported)"));
+  std::string out = "error " + r.error_class;
+  if (!r.error.empty()) out += " (" + r.error + ")";
+  if (!r.message.empty()) out += ": " + r.message;
+  return out;
+}
+
+std::string describe_reply(const sent_submit* s) {
+  if (!s) return "nothing was sent for it";
+  if (!s->reply) return "the server never sent a whole reply to its submit";
+  if (s->reply->cmd == proto::command::error)
+    return "the server answered ERROR " + describe_bytes(s->reply->code) + " " + describe_bytes(s->reply->text);
+  return std::string("the server answered JOB_CREATED ") + describe_bytes(s->reply->handle) +
+         (s->reply->response_magic ? "" : " with the request magic \"\\0REQ\"");
+}
+
+/// Generated-unique form, for the informational note.
+std::string unique_form(const std::vector<std::string>& uniques) {
+  static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-([1-5])[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::map<std::string, int> forms;
+  for (const auto& u : uniques) {
+    std::smatch m;
+    if (u.empty()) {
+      ++forms["empty"];
+    } else if (std::regex_match(u, m, uuid)) {
+      ++forms["RFC 4122 UUID version " + m[1].str()];
+    } else {
+      ++forms["other (" + std::to_string(u.size()) + " bytes, e.g. " + describe_bytes(u) + ")"];
+    }
+  }
+  std::string out;
+  for (const auto& [form, n] : forms) out += (out.empty() ? "" : ", ") + form + " x" + std::to_string(n);
+  return out;
+}
+
+}  // namespace
+
+grade severity_of(requirement level) noexcept {
+  switch (level) {
+    case requirement::must:
+      return grade::failed;
+    case requirement::should:
+      return grade::non_strict;
+    case requirement::may:
+      break;
+  }
+  return grade::informational;
+}
+
+std::string describe_bytes(const std::string& bytes) {
+  constexpr std::size_t shown = 72;
+  std::string text = proto::escape_bytes(bytes.size() > shown ? bytes.substr(0, shown) : bytes);
+  if (bytes.size() > shown) text += "...";
+  return text + " (" + std::to_string(bytes.size()) + " bytes)";
+}
+
+void grade_case(const case_spec& c, const case_observation& obs, case_result& r) {
+  const grade level = severity_of(c.level);
+  const auto analysis = analyse(obs.wire);
+
+  for (const auto& p : analysis.client_stream_problems)
+    add_finding(r, level, "only well-formed request packets from the client", p);
+
+  std::vector<bool> used(analysis.submits.size(), false);
+  std::vector<std::string> generated_uniques;
+  std::uint64_t first_connection = 0;
+  for (std::size_t p = 0; p < obs.answers.size(); ++p) {
+    const std::uint64_t last_connection =
+        p < obs.last_connection.size() ? obs.last_connection[p] : static_cast<std::uint64_t>(-1);
+    const auto in_process = [&](const sent_submit& s) {
+      return s.connection > first_connection && s.connection <= last_connection;
+    };
+    const auto find_submit = [&](auto&& pred) {
+      for (std::size_t i = 0; i < analysis.submits.size(); ++i)
+        if (!used[i] && in_process(analysis.submits[i]) && pred(analysis.submits[i])) return i;
+      return no_match;
+    };
+    for (std::size_t q = 0; q < obs.answers[p].size() && q < c.requests.size(); ++q) {
+      const auto& answers = obs.answers[p][q];
+      const auto& jobs = c.requests[q].jobs;
+      for (std::size_t k = 0; k < jobs.size(); ++k) {
+        const auto& job = jobs[k];
+        const std::string who = "job " + std::to_string(k + 1) + " of request " + std::to_string(q + 1) +
+                                (obs.answers.size() > 1 ? " in process " + std::to_string(p + 1) : "");
+        const job_result* result = answers ? &(*answers)[k] : nullptr;
+
+        // 1. The submit on the wire.
+        const bool explicit_unique = !job.unique_is_default();
+        std::size_t idx = find_submit([&](const sent_submit& s) { return same_job(job, s, explicit_unique); });
+        const sent_submit* sent = nullptr;
+        if (idx != no_match) {
+          used[idx] = true;
+          sent = &analysis.submits[idx];
+          if (!explicit_unique) generated_uniques.push_back(sent->unique());
+        } else {
+          // The same job sent with something altered, else (when the job had to be
+          // sent) the next unused submit, to say what came instead.
+          std::size_t near = find_submit([&](const sent_submit& s) {
+            return s.packet.cmd == job.submit_command() && s.packet.args.size() == 2 && s.function() == job.function;
+          });
+          const bool rejected = job.wire == expected_wire::sent_or_rejected && result && !result->ok;
+          if (near == no_match && job.wire == expected_wire::sent)
+            near = find_submit([](const sent_submit&) { return true; });
+          if (job.wire == expected_wire::unchecked) {
+            if (near != no_match) used[near] = true, sent = &analysis.submits[near];
+          } else if (near != no_match) {
+            used[near] = true;
+            sent = &analysis.submits[near];
+            add_finding(r, level, who + " sent as " + describe_job(job),
+                        differences(job, *sent) + " (" + describe_submit(*sent) + ")");
+          } else if (!rejected && answers) {
+            add_finding(r, level, who + " sent as " + describe_job(job),
+                        "no matching submit reached the server" +
+                            (result && !result->ok ? "; the adapter reported " + describe_result(*result)
+                                                   : std::string()));
+          }
+        }
+        if (!result) continue;
+        ++(result->ok ? r.jobs_reported_ok : r.jobs_reported_error);
+
+        // 2. Generic rules: success only for a job the server created, with its handle.
+        const bool created_any = sent && sent->created();
+        const bool created = created_any && sent->reply->response_magic;
+        if (result->ok && !created_any) {
+          add_finding(r, grade::failed, who + ": success only for a job the server created",
+                      "reported " + describe_result(*result) + ", but " + describe_reply(sent));
+        } else if (result->ok && result->handle && *result->handle != sent->reply->handle) {
+          add_finding(r, grade::failed, who + ": the handle the server sent, " + describe_bytes(sent->reply->handle),
+                      "reported handle " + describe_bytes(*result->handle));
+        }
+
+        // 3. The case's expectation.
+        bool want_ok = false, want_error = false;
+        switch (job.outcome) {
+          case expected_outcome::as_server:
+            want_ok = created;
+            want_error = !created;
+            break;
+          case expected_outcome::ok:
+            want_ok = true;
+            break;
+          case expected_outcome::error:
+            want_error = true;
+            break;
+          case expected_outcome::ok_or_error:
+            break;
+        }
+        if (want_ok && !result->ok) {
+          add_finding(r, level, who + ": success (" + describe_reply(sent) + ")",
+                      "reported " + describe_result(*result));
+        } else if (want_error && result->ok && created_any) {
+          add_finding(r, level, who + ": an error (" + describe_reply(sent) + ")",
+                      "reported " + describe_result(*result));
+        }
+        if (!result->ok && !job.error_classes.empty() &&
+            std::find(job.error_classes.begin(), job.error_classes.end(), result->error_class) ==
+                job.error_classes.end()) {
+          std::string list;
+          for (const auto& e : job.error_classes) list += (list.empty() ? "" : " or ") + e;
+          add_finding(r, std::min(level, grade::non_strict),
+                      who + ": error_class " + list, "reported " + describe_result(*result));
+        }
+        if (result->unique && sent && sent->packet.args.size() == 2 && *result->unique != sent->unique())
+          add_finding(r, grade::non_strict, who + ": the unique read back is the one sent, " +
+                                                describe_bytes(sent->unique()),
+                      "read back " + describe_bytes(*result->unique));
+      }
+    }
+    first_connection = last_connection;
+  }
+
+  // 4. Generated uniques never repeat (jobs would be silently coalesced).
+  if (!generated_uniques.empty()) {
+    std::map<std::string, int> seen;
+    for (const auto& u : generated_uniques)
+      if (!u.empty()) ++seen[u];
+    for (const auto& [u, n] : seen)
+      if (n > 1 && c.fresh_uniques_distinct) {
+        add_finding(r, grade::failed, "a generated unique is never reused (or the unique is left empty)",
+                    "unique " + describe_bytes(u) + " sent for " + std::to_string(n) + " jobs");
+        break;
+      }
+    r.notes.push_back("unique form used when the caller gives none: " + unique_form(generated_uniques));
+  }
+  if (c.level == requirement::may && r.verdict == grade::ok) r.verdict = grade::informational;
+}
+
+}  // namespace gearspec::conformance

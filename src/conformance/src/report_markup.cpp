@@ -1,0 +1,170 @@
+// JUnit XML and the HTML matrix: both are markup built from escaped text.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "gearspec/conformance/adapter_protocol.hpp"
+#include "gearspec/conformance/report.hpp"
+
+namespace gearspec::conformance {
+namespace {
+
+std::string attr(const std::string& text) { return "\"" + markup_escape(text) + "\""; }
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+std::string details_text(const case_result& r) {
+  std::string out = "requirement (" + std::string(to_string(r.level)) + ", " + r.section + "): " +
+                    r.requirement_text + "\n";
+  for (const auto& f : r.findings)
+    out += std::string(to_string(f.severity)) + ": expected " + f.expected +
+           (f.observed.empty() ? "" : "\n    observed " + f.observed) + "\n";
+  for (const auto& n : r.notes) out += "note: " + n + "\n";
+  return out;
+}
+
+/// Area of a case ID: "submit-bg/3" -> "submit-bg".
+std::string area_of(const std::string& id) { return id.substr(0, id.find('/')); }
+
+}  // namespace
+
+std::string markup_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        continue;
+      case '<':
+        out += "&lt;";
+        continue;
+      case '>':
+        out += "&gt;";
+        continue;
+      case '"':
+        out += "&quot;";
+        continue;
+      default:
+        break;
+    }
+    if (c == '\n' || c == '\t' || c == '\r' || (c >= 0x20 && c < 0x7f)) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    // A valid multi-byte UTF-8 sequence is kept; anything else becomes \xNN.
+    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (len && i + len <= text.size() && is_valid_utf8(text.substr(i, len))) {
+      out.append(text, i, len);
+      i += len - 1;
+      continue;
+    }
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02x", c);
+    out += buf;
+  }
+  return out;
+}
+
+std::string junit_xml(const suite_result& suite, const gate_outcome& gate) {
+  int failures = 0, errors = 0, skipped = 0;
+  for (const auto& r : suite.results) {
+    if (r.verdict == grade::harness_error) {
+      ++errors;
+    } else if (r.known_failure || r.verdict == grade::unimplemented) {
+      ++skipped;
+    } else if (is_failure(r.verdict)) {
+      ++failures;
+    }
+  }
+  failures += static_cast<int>(gate.stale.size());
+  const auto tests = suite.results.size() + gate.stale.size();
+  const std::string suite_name = "gearspec." + suite.client_label;
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x += "<testsuites name=\"gearspec\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+       std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" +
+       std::to_string(skipped) + "\" time=\"" + seconds_text(suite.seconds) + "\">\n";
+  x += "  <testsuite name=" + attr(suite_name) + " tests=\"" + std::to_string(tests) + "\" failures=\"" +
+       std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" +
+       std::to_string(skipped) + "\" time=\"" + seconds_text(suite.seconds) + "\">\n";
+  x += "    <properties>\n      <property name=\"adapter\" value=" + attr(suite.adapter.name) +
+       "/>\n      <property name=\"adapter_version\" value=" + attr(suite.adapter.version) + "/>\n    </properties>\n";
+  for (const auto& r : suite.results) {
+    x += "    <testcase classname=" + attr(suite_name + "." + area_of(r.case_id)) +
+         " name=" + attr(r.case_id + ": " + r.title) + " time=\"" + seconds_text(r.seconds) + "\">\n";
+    const auto message = r.summary();
+    const std::string type(to_string(r.verdict));
+    if (r.verdict == grade::harness_error) {
+      x += "      <error type=\"ERROR\" message=" + attr(message) + ">" + markup_escape(details_text(r)) + "</error>\n";
+    } else if (r.known_failure) {
+      x += "      <skipped message=" + attr("known failure (" + type + "): " + message) + "/>\n";
+    } else if (r.verdict == grade::unimplemented) {
+      x += "      <skipped message=" + attr("UNIMPLEMENTED: " + message) + "/>\n";
+    } else if (is_failure(r.verdict)) {
+      x += "      <failure type=" + attr(type) + " message=" + attr(message) + ">" + markup_escape(details_text(r)) +
+           "</failure>\n";
+    }
+    x += "      <system-out>" + markup_escape("grade: " + type + "\n" + details_text(r) + "\n" + r.wire_log) +
+         "</system-out>\n";
+    x += "    </testcase>\n";
+  }
+  for (const auto& s : gate.stale) {
+    x += "    <testcase classname=" + attr(suite_name + ".known-failures") + " name=" + attr("stale: " + s) +
+         " time=\"0\">\n      <failure type=\"STALE\" message=" +
+         attr("listed as a known failure but passes now; remove it from the file: " + s) + "/>\n    </testcase>\n";
+  }
+  x += "  </testsuite>\n</testsuites>\n";
+  return x;
+}
+
+std::string html_matrix(const std::vector<suite_result>& suites) {
+  // Rows: the union of case IDs in first-seen order.
+  std::vector<std::string> ids;
+  std::map<std::string, const case_result*> first;
+  for (const auto& s : suites)
+    for (const auto& r : s.results)
+      if (first.emplace(r.case_id, &r).second) ids.push_back(r.case_id);
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gearspec conformance matrix</title>\n"
+      "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
+      "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;font-size:13px}"
+      "th{background:#eee;position:sticky;top:0}pre{font-size:12px;max-width:110ch;overflow-x:auto;"
+      "white-space:pre-wrap}summary{cursor:pointer;font-weight:bold}"
+      ".OK{background:#d4f7d4}.NON-STRICT{background:#fff2b3}.INFORMATIONAL,.UNIMPLEMENTED{background:#dcecff}"
+      ".FAILED,.CRASHED,.HUNG,.ERROR{background:#ffd0d0}.known{outline:2px dashed #999}"
+      "</style></head><body>\n<h1>gearspec conformance matrix</h1>\n<p>Generated by <code>gearspec</code>. "
+      "Click a cell for the findings and the wire log.</p>\n<table>\n<tr><th>case</th><th>requirement</th>";
+  for (const auto& s : suites) {
+    h += "<th>" + markup_escape(s.client_label) + "<br><small>" + markup_escape(s.adapter.name + " " + s.adapter.version) +
+         "</small><br><small>" + markup_escape(grade_counts(s.results)) + "</small></th>";
+  }
+  h += "</tr>\n";
+  for (const auto& id : ids) {
+    const auto* any = first[id];
+    h += "<tr><td><b>" + markup_escape(id) + "</b><br>" + markup_escape(any->title) + "</td><td>" +
+         markup_escape(std::string(to_string(any->level)) + " " + any->section) + "</td>";
+    for (const auto& s : suites) {
+      const auto it = std::find_if(s.results.begin(), s.results.end(),
+                                   [&](const case_result& r) { return r.case_id == id; });
+      if (it == s.results.end()) {
+        h += "<td>not run</td>";
+        continue;
+      }
+      const std::string g(to_string(it->verdict));
+      h += "<td class=\"" + g + (it->known_failure ? " known" : "") + "\"><details><summary>" + g +
+           (it->known_failure ? " (known)" : "") + "</summary><pre>" + markup_escape(details_text(*it)) +
+           "</pre><pre>" + markup_escape(it->wire_log) + "</pre></details></td>";
+    }
+    h += "</tr>\n";
+  }
+  h += "</table>\n</body></html>\n";
+  return h;
+}
+
+}  // namespace gearspec::conformance
