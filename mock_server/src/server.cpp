@@ -196,6 +196,7 @@ struct server::impl {
 
   /// Queue-mode replies, possibly for many connections: one write each.
   void collect_engine_output() {
+    jobs = engine.stats().jobs;  // before any reply leaves: a peer may ask right after
     for (auto id : engine.take_ready()) {
       auto it = conns.find(id);
       if (it == conns.end()) {
@@ -225,7 +226,6 @@ struct server::impl {
       }
       pump(c);
     }
-    jobs = engine.stats().jobs;
   }
 
   void pump(const connection_ptr& c) {
