@@ -66,13 +66,27 @@ async function answer(request) {
 // Requests are answered one at a time, in order.
 let chain = Promise.resolve();
 let lineNumber = 0;
+let unanswered = 0;
+
+// Node exits when nothing is left to wait for, even with unsettled promises.
+// A library that forgets a job (no event will ever come) would make the
+// adapter exit without an answer; like the application it stands for, the
+// adapter waits instead, so the runner sees the hang (and kills it).
+process.on('beforeExit', () => {
+  if (unanswered === 0) return;
+  process.stderr.write(`gearspec node adapter: ${libraryName} left a submit unsettled with no pending I/O; ` +
+                       'no answer will come\n');
+  setInterval(() => {}, 1 << 30);
+});
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 input.on('line', (line) => {
   const number = ++lineNumber;
   if (line.trim() === '') return;
+  ++unanswered;
   chain = chain.then(async () => {
     try {
       process.stdout.write(JSON.stringify(await answer(JSON.parse(line))) + '\n');
+      --unanswered;
     } catch (e) {
       die(`request line ${number}: ${e.message}`);
     }
