@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -36,7 +37,13 @@ void check_property(Testable&& testable, int min_success = default_min_success) 
   metadata.description = info->name();
   const auto result =
       rc::detail::checkTestable(std::forward<Testable>(testable), metadata, property_params(min_success));
-  if (!result.template is<rc::detail::SuccessResult>()) {
+  if (result.template is<rc::detail::SuccessResult>()) {
+    // Show the RC_CLASSIFY / RC_TAG distribution, as RC_GTEST_PROP does.
+    if (!result.template get<rc::detail::SuccessResult>().distribution.empty()) {
+      rc::detail::printResultMessage(result, std::cout);
+      std::cout << std::endl;
+    }
+  } else {
     std::ostringstream message;
     rc::detail::printResultMessage(result, message);
     FAIL() << message.str();
