@@ -17,7 +17,18 @@ binmode(STDIN);
 binmode(STDOUT);
 $| = 1;
 
-my $json = JSON::PP->new->canonical(1);
+# Requests are UTF-8 JSON: decoded into character strings, which are encoded
+# back to UTF-8 bytes before they reach the library.
+my $json = JSON::PP->new->utf8->canonical(1);
+
+# Bytes from the library (handles, texts) as characters for the JSON answer:
+# UTF-8 when they are valid UTF-8, otherwise one character per byte.
+sub as_text {
+    my ($bytes) = @_;
+    my $text = $bytes;
+    utf8::decode($text);
+    return $text;
+}
 
 # The handle Gearman::Client returns is "ip:port//H:..." (its own routing
 # prefix, Taskset.pm job_created); the server's handle is the part after "//".
@@ -35,7 +46,7 @@ sub classify_failure {
     # "Unimplemented packet type: error [CODE\0TEXT]".
     if ($text =~ /Unimplemented packet type: error \[([^\0\]]*)\0?([^\]]*)/) {
         return {error_class => 'server_error', error => 'Unimplemented packet type: error',
-                server_code => $1};
+                server_code => as_text($1)};
     }
     return {error_class => 'could_not_connect', error => 'undefined jssock'}
         if $text =~ /undefined jssock/;
@@ -57,7 +68,7 @@ sub failure {
     my $result = classify_failure($text);
     $text =~ s/\0/\\0/g;
     $text =~ s/\s+$//;
-    return {ok => JSON::PP::false, %$result, message => $text};
+    return {ok => JSON::PP::false, %$result, message => as_text($text)};
 }
 
 sub submit_one {
@@ -77,7 +88,7 @@ sub submit_one {
     my $handle = eval { $client->dispatch_background($function, \$workload, \%options) };
     return failure($@) if $@;
     return failure($fail_reason // 'dispatch_background returned undef') unless defined $handle;
-    return {ok => JSON::PP::true, handle => server_handle($handle)};
+    return {ok => JSON::PP::true, handle => as_text(server_handle($handle))};
 }
 
 sub submit {
