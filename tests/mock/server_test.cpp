@@ -133,6 +133,27 @@ TEST(Server, JournalHoldsEveryByteIncludingPartialPacketsAfterAnAbruptClose) {
   std::filesystem::remove(o.journal_path);
 }
 
+TEST(Server, OneReplyWritePerReadBatch) {
+  server s{options{}};
+  s.start();
+  raw_socket c{s.port()};
+  std::string batch, expected;
+  for (int i = 1; i <= 100; ++i) {
+    batch += req(command::submit_job_bg, {"f", "u" + std::to_string(i)}, "w");
+    expected += proto::encode(magic::response, command::job_created, {"H:mock:" + std::to_string(i)});
+  }
+  c.send(batch);  // one write of 100 submits, well under one 64 KiB read
+  EXPECT_EQ(c.read_exact(expected.size()), expected);
+  s.stop();
+  std::size_t reads = 0, writes = 0;
+  for (const auto& e : s.journal()) {
+    if (e.what == journal_entry::kind::received) ++reads;
+    if (e.what == journal_entry::kind::sent) ++writes;
+  }
+  EXPECT_GE(reads, 1u);
+  EXPECT_LE(writes, reads);  // never more writes than read batches
+}
+
 TEST(Server, PcapIsDecodedAsGearmanByTshark) {
   if (!have("tshark")) GTEST_SKIP() << "tshark not installed (Debian package tshark); CI installs it";
   options o;
