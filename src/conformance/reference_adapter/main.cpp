@@ -29,6 +29,8 @@ using gearspec::reference_adapter::broken_mode;
 std::string error_class_of(return_code rc, const client::task& t) {
   if (!t.server_code().empty()) return "server_error";
   switch (rc) {
+    case return_code::server_error:  // an ERROR packet with an empty or unknown code
+      return "server_error";
     case return_code::invalid_argument:
     case return_code::argument_too_large:
       return "invalid_argument";

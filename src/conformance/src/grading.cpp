@@ -115,7 +115,7 @@ std::string describe_bytes(const std::string& bytes) {
   constexpr std::size_t shown = 72;
   std::string text = proto::escape_bytes(bytes.size() > shown ? bytes.substr(0, shown) : bytes);
   if (bytes.size() > shown) text += "...";
-  return text + " (" + std::to_string(bytes.size()) + " bytes)";
+  return text + " (" + std::to_string(bytes.size()) + (bytes.size() == 1 ? " byte)" : " bytes)");
 }
 
 void grade_case(const case_spec& c, const case_observation& obs, case_result& r) {
