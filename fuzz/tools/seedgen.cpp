@@ -16,6 +16,7 @@
 #include "gearspec/protocol/command.hpp"
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/packet.hpp"
+#include "gearspec/protocol/return_code.hpp"
 
 namespace {
 
@@ -181,9 +182,26 @@ int main(int argc, char** argv) {
   for (const auto& [verb, reply] : sample_replies())
     admin_seeds.add(std::string{'\x01', static_cast<char>(verb)}, reply);
 
+  // text target: one seed per mode, names from the tables.
+  seed_writer text{out / "text"};
+  text.add(std::string(1, '\0'), "H:gearspec:1\0\xff");
+  text.add(std::string(1, '\0'), "48:3a 67");
+  text.add(std::string(1, '\1'), "workload");
+  text.add(std::string(1, '\1'), "d29ya2xvYWQ=");
+  for (int v = 0; v <= static_cast<int>(proto::return_code::max_return); v += 7)
+    text.add(std::string{'\2', '\0', static_cast<char>(v)}, proto::return_code_name(v));
+  for (const auto& row : proto::commands()) text.add(std::string{'\2', '\0', '\0'}, row.name);
+  text.add(std::string(1, '\3'), std::string_view{"\0\n\r\t\"\\\x7f\xff", 8});
+  for (const auto& row : proto::commands())
+    text.add(std::string{'\4', static_cast<char>(row.cmd), '\1', '\2', '\1', '\2'}, "fn\0data");
+
   const auto bin = binary_words();
   for (const char* name : {"decoder", "roundtrip", "header_baseline"}) write_dict(out / (std::string{name} + ".dict"), bin);
   write_dict(out / "admin.dict", admin_words());
+  std::vector<std::string> names;
+  for (const auto& row : proto::commands()) names.emplace_back(row.name);
+  for (int v = 0; v < static_cast<int>(proto::return_code::max_return); ++v) names.emplace_back(proto::return_code_name(v));
+  write_dict(out / "text.dict", names);
   std::printf("wrote %zu packets' seeds and dictionaries to %s\n", packets.size(), out.c_str());
   return 0;
 }
