@@ -49,14 +49,12 @@ std::error_code validate(command cmd, const std::string_view* args, std::size_t 
   return {};
 }
 
-std::error_code encode_to(std::string& out, magic m, command cmd, const std::string_view* args,
-                          std::size_t argc, std::string_view data) {
+std::error_code encode_into(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
+                            std::string_view data) noexcept {
   if (auto ec = validate(cmd, args, argc, data)) return ec;
   const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
   const bool has_data = info(cmd).has_data;
-  const std::size_t start = out.size();
-  out.resize(start + header_size + body);
-  char* p = out.data() + start;
+  char* p = out;
   write_header(p, m, static_cast<std::uint32_t>(cmd), body);
   p += header_size;
   for (std::size_t i = 0; i < argc; ++i) {
@@ -66,6 +64,14 @@ std::error_code encode_to(std::string& out, magic m, command cmd, const std::str
   }
   if (!data.empty()) std::memcpy(p, data.data(), data.size());
   return {};
+}
+
+std::error_code encode_to(std::string& out, magic m, command cmd, const std::string_view* args,
+                          std::size_t argc, std::string_view data) {
+  if (auto ec = validate(cmd, args, argc, data)) return ec;
+  const std::size_t start = out.size();
+  out.resize(start + header_size + body_size(cmd, args, argc, data));
+  return encode_into(out.data() + start, m, cmd, args, argc, data);
 }
 
 std::error_code encode_to(std::string& out, const packet& p) {

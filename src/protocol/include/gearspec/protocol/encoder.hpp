@@ -24,6 +24,14 @@ std::uint64_t body_size(command cmd, const std::string_view* args, std::size_t a
 std::error_code validate(command cmd, const std::string_view* args, std::size_t argc,
                          std::string_view data) noexcept;
 
+/// Write one packet into `out`, which must have room for
+/// header_size + body_size(cmd, args, argc, data) bytes. Validates first; on
+/// error nothing is written. For callers that manage their own buffer (the
+/// client's output buffer grows with realloc, so a 100k-job batch is not
+/// copied at every doubling).
+std::error_code encode_into(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
+                            std::string_view data = {}) noexcept;
+
 /// Append one packet to `out`. On error `out` is left unchanged.
 std::error_code encode_to(std::string& out, magic m, command cmd, const std::string_view* args,
                           std::size_t argc, std::string_view data = {});
