@@ -117,7 +117,12 @@ return_code session::echo(task& t, std::string_view data) {
 return_code session::enqueue(task& t, task_kind kind, command cmd, const std::string_view* args,
                              std::size_t argc, std::string_view data) {
   const std::uint64_t begin = out_base_ + out_.size();
-  if (auto ec = proto::encode_to(out_, proto::magic::request, cmd, args, argc, data)) {
+  const std::uint64_t size = proto::header_size + proto::body_size(cmd, args, argc, data);
+  if (size > proto::header_size + proto::max_encodable_body) return return_code::argument_too_large;
+  const std::size_t old_size = out_.size();
+  if (auto ec = proto::encode_into(out_.extend(static_cast<std::size_t>(size)), proto::magic::request, cmd, args,
+                                   argc, data)) {
+    out_.truncate(old_size);
     return ec == proto::errc::body_too_large ? return_code::argument_too_large : return_code::invalid_argument;
   }
   t.kind_ = kind;

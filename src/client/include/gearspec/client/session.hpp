@@ -46,6 +46,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "gearspec/client/detail/byte_buffer.hpp"
 #include "gearspec/client/task.hpp"
 #include "gearspec/protocol/decoder.hpp"
 
@@ -113,9 +114,7 @@ class session {
 
   // ---- bytes ---------------------------------------------------------------
   /// Bytes to write next (valid until the next non-const call).
-  std::string_view output() const noexcept {
-    return std::string_view{out_}.substr(out_pos_);
-  }
+  std::string_view output() const noexcept { return {out_.data() + out_pos_, out_.size() - out_pos_}; }
   /// `n` bytes of output() were written. Tasks whose last byte is written
   /// start waiting for their reply.
   void wrote(std::size_t n) noexcept;
@@ -166,7 +165,7 @@ class session {
   proto::decoder decoder_;
   std::string namespace_;
   std::string scratch_;           // namespaced function name
-  std::string out_;               // bytes not yet written start at out_pos_
+  detail::byte_buffer out_;       // bytes not yet written start at out_pos_
   std::size_t out_pos_ = 0;
   std::uint64_t out_base_ = 0;    // absolute offset of out_[0]
   std::deque<entry> queue_;       // [0, sent_) waiting for a reply, [sent_, end) queued
