@@ -209,6 +209,7 @@ expected_outcome expected_for(const server_behaviour& b, std::size_t batch) {
     }
     ++answered;
   }
+  out.answered = answered;
   if (answered < batch) {
     out.connection_failed = true;
     const return_code rest = b.end == stream_end::close     ? return_code::lost_connection

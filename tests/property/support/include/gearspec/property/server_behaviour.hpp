@@ -76,6 +76,7 @@ struct expected_outcome {
   std::vector<proto::return_code> task_results;  ///< per task, submit order
   std::vector<std::string> handles;              ///< per task: the handle when SUCCESS, else ""
   proto::return_code run_result = proto::return_code::success;  ///< what run_tasks returns
+  std::size_t answered = 0;  ///< tasks [0, answered) were answered by a delivered reply
   bool connection_failed = false;  ///< the stream ended in a close, garbage or silence with tasks waiting
 };
 
