@@ -346,6 +346,27 @@ TEST(DecoderLimits, ArgumentLimitForTerminatedAndLastArguments) {
             gp::errc::argument_too_large);
 }
 
+TEST(DecoderLimits, ArgumentLengthsAroundEveryLimitAndVectorWidth) {
+  // The NUL search works in 16-byte steps: every length around those steps,
+  // against limits just below, at and above it, in exactly-sized buffers.
+  for (std::size_t length = 0; length <= 70; ++length) {
+    const std::string fn(length, 'f');
+    const std::string packet = gp::encode(gp::magic::request, gp::command::submit_job_bg, {fn, ""}, "d");
+    const std::string created = gp::encode(gp::magic::response, gp::command::job_created, {fn});
+    for (std::size_t limit = length == 0 ? 0 : length - 1; limit <= length + 1; ++limit) {
+      gp::decoder_limits limits;
+      limits.max_argument_size = static_cast<std::uint32_t>(limit);
+      const auto expected =
+          length <= limit ? std::error_code{} : make_error_code(gp::errc::argument_too_large);
+      EXPECT_EQ(error_of(packet, limits), expected) << "length " << length << " limit " << limit;
+      EXPECT_EQ(error_of(created, limits), expected) << "length " << length << " limit " << limit;
+    }
+    const auto r = gt::decode_whole(packet);
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_EQ(r.messages[0].pkt.args[0], fn);
+  }
+}
+
 // ---- failure and reset -------------------------------------------------------------
 
 TEST(DecoderFailure, IsStickyUntilReset) {

@@ -84,8 +84,8 @@ class decoder {
   enum class state : std::uint8_t { start, header, body, text, failed };
 
   std::size_t fail(std::error_code& ec, errc e, std::size_t at) noexcept;
-  std::error_code check_header(const char* h) noexcept;
-  std::error_code split_body(std::string_view raw) noexcept;
+  errc check_header(const char* h) noexcept;  // errc{} when the header is good
+  errc split_body(std::string_view raw) noexcept;
   std::size_t put_text(std::string_view input, std::error_code& ec);
 
   decoder_limits limits_;
