@@ -93,6 +93,18 @@ bool fault_after_last_reply(const server_behaviour& b, const expected_outcome& e
 
 // ---- in memory: the sans-I/O session -----------------------------------------------
 
+/// Submit `inputs` as `tasks`, open the connection and take everything the
+/// session wants to write (returned).
+std::string submit_and_send(client::session& s, std::vector<client::task>& tasks,
+                            const std::vector<submit_input>& inputs) {
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    RC_ASSERT(s.submit(tasks[i], inputs[i].request()) == return_code::success);
+  s.connection_opened();
+  std::string sent{s.output()};
+  s.wrote(sent.size());
+  return sent;
+}
+
 TEST(ErrorReturnProperty, SessionTasksEndInTheDocumentedState) {
   test::check_property(
       [] {
@@ -102,12 +114,7 @@ TEST(ErrorReturnProperty, SessionTasksEndInTheDocumentedState) {
 
         client::session s;
         std::vector<client::task> tasks(inputs.size());
-        for (std::size_t i = 0; i < inputs.size(); ++i)
-          RC_ASSERT(s.submit(tasks[i], inputs[i].request()) == return_code::success);
-        s.connection_opened();
-        const std::string sent{s.output()};
-        s.wrote(sent.size());
-        assert_requests_are(sent, inputs);
+        assert_requests_are(submit_and_send(s, tasks, inputs), inputs);
 
         for (const std::string& chunk : behaviour.writes()) s.receive(chunk);
         if (behaviour.end == stream_end::garbage) RC_ASSERT(s.broken());  // garbage always breaks the stream
@@ -147,10 +154,7 @@ TEST(ErrorReturnProperty, RunTasksReturnIgnoresGarbageAfterTheLastReply) {
         const auto expected = expected_for(behaviour, inputs.size());
         client::session s;
         std::vector<client::task> tasks(inputs.size());
-        for (std::size_t i = 0; i < inputs.size(); ++i)
-          RC_ASSERT(s.submit(tasks[i], inputs[i].request()) == return_code::success);
-        s.connection_opened();
-        s.wrote(s.output().size());
+        submit_and_send(s, tasks, inputs);
         for (const std::string& chunk : behaviour.writes()) s.receive(chunk);
         RC_LOG() << "outcome " << proto::return_code_name(s.outcome()) << ", tasks' first failure "
                  << proto::return_code_name(expected.run_result) << "\n";
