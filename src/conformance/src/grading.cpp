@@ -71,6 +71,8 @@ std::string describe_result(const job_result& r) {
 
 std::string describe_reply(const sent_submit* s) {
   if (!s) return "nothing was sent for it";
+  if (!s->reply && !s->reply_problem.empty())
+    return "the server's reply to its submit was not a valid packet (" + s->reply_problem + ")";
   if (!s->reply) return "the server never sent a whole reply to its submit";
   if (s->reply->cmd == proto::command::error)
     return "the server answered ERROR " + describe_bytes(s->reply->code) + " " + describe_bytes(s->reply->text);
@@ -150,7 +152,20 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
 
         // 1. The submit on the wire.
         const bool explicit_unique = !job.unique_is_default();
-        std::size_t idx = find_submit([&](const sent_submit& s) { return same_job(job, s, explicit_unique); });
+        // Identical jobs (same function and workload, the unique left to the
+        // client) are told apart by what the adapter reported: the unique read
+        // back, else the handle. Clients need not send jobs in request order.
+        std::size_t idx = no_match;
+        if (result && result->unique)
+          idx = find_submit([&](const sent_submit& s) {
+            return same_job(job, s, explicit_unique) && s.unique() == *result->unique;
+          });
+        if (idx == no_match && result && result->ok && result->handle)
+          idx = find_submit([&](const sent_submit& s) {
+            return same_job(job, s, explicit_unique) && s.created() && s.reply->handle == *result->handle;
+          });
+        if (idx == no_match)
+          idx = find_submit([&](const sent_submit& s) { return same_job(job, s, explicit_unique); });
         const sent_submit* sent = nullptr;
         if (idx != no_match) {
           used[idx] = true;

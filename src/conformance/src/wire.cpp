@@ -87,7 +87,7 @@ wire_analysis analyse(const observed_wire& wire) {
           if (!expects_reply(p.cmd)) return;
           if (proto::is_submit(p.cmd)) {
             waiting.push_back(out.submits.size());
-            out.submits.push_back(sent_submit{conn.id, std::move(p), std::nullopt});
+            out.submits.push_back(sent_submit{conn.id, std::move(p), std::nullopt, {}});
           } else {
             waiting.push_back(not_submit);
           }
@@ -113,6 +113,9 @@ wire_analysis analyse(const observed_wire& wire) {
         });
       }
     }
+    if (!to_client.problem().empty())
+      for (const auto slot : waiting)
+        if (slot != not_submit) out.submits[slot].reply_problem = "server bytes, " + to_client.problem();
     const auto where = "connection " + std::to_string(conn.id) + ", ";
     if (!from_client.problem().empty()) out.client_stream_problems.push_back(where + from_client.problem());
     if (from_client.problem().empty() && from_client.pending() > 0)

@@ -46,6 +46,9 @@ struct sent_submit {
   std::uint64_t connection = 0;
   proto::packet packet;
   std::optional<server_reply> reply;  ///< FIFO-matched JOB_CREATED or ERROR, if it arrived whole
+  /// When the server's bytes became undecodable while this submit waited:
+  /// where and why ("byte 0: bad magic ...").
+  std::string reply_problem;
   bool created() const { return reply && reply->cmd == proto::command::job_created; }
   const std::string& function() const { return packet.args.at(0); }
   const std::string& unique() const { return packet.args.at(1); }
