@@ -9,6 +9,10 @@
 // libgearman's single 100k batch is very slow (its batch path grows faster
 // than linearly: ~630 jobs/s measured), so it runs a capped batch
 // (--lib-batch) and, for its best figure, chunks of 1000 per run_tasks.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -194,9 +198,44 @@ void bench_server(const char* name, const server_factory& make_server, const set
 #endif
 }
 
-server_factory gearmand_factory(std::vector<std::string> args) {
-  return [args] {
-    auto server = std::make_shared<gearspec::test::real_gearmand>(args);
+// gearmand with exactly the given options. (The test fixture real_gearmand
+// always adds --threads=1, so it cannot run gearmand stock.)
+class gearmand_process {
+ public:
+  explicit gearmand_process(const std::vector<std::string>& options) {
+    port_ = gearspec::test::free_loopback_port();
+    std::vector<std::string> args{gearspec::test::gearmand_path(), "--listen=127.0.0.1",
+                                  "--port=" + std::to_string(port_), "--log-file=none"};
+    args.insert(args.end(), options.begin(), options.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    if (pid_ < 0 || !gearspec::test::wait_for_listener(port_, 10000)) {
+      std::fprintf(stderr, "gearmand did not start\n");
+      std::exit(1);
+    }
+  }
+  ~gearmand_process() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  gearmand_process(const gearmand_process&) = delete;
+  gearmand_process& operator=(const gearmand_process&) = delete;
+  std::uint16_t port() const noexcept { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+server_factory gearmand_factory(std::vector<std::string> options) {
+  return [options] {
+    auto server = std::make_shared<gearmand_process>(options);
     return server_handle{server->port(), server};
   };
 }
@@ -234,9 +273,10 @@ int main(int argc, char** argv) {
               std::string(9, '-').c_str());
   std::fflush(stdout);
   if (s.gearmand && !gearspec::test::gearmand_path().empty()) {
-    bench_server("gearmand stock", gearmand_factory({}), s);
+    bench_server("gearmand stock (4 threads)", gearmand_factory({}), s);
     std::fflush(stdout);
-    bench_server("gearmand buckets=200003 thr=1", gearmand_factory({"--hashtable-buckets=200003", "--threads=1"}), s);
+    bench_server("gearmand buckets=200003 thr=1", gearmand_factory({"--hashtable-buckets=200003", "--threads=1"}),
+                 s);
     std::fflush(stdout);
   } else if (s.gearmand) {
     std::printf("(gearmand not installed: skipped)\n");
