@@ -69,14 +69,15 @@ std::string raw_socket::read_some(int timeout_ms) {
   return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 
-std::string raw_socket::read_exact(std::size_t n, int timeout_ms) {
+std::string raw_socket::read_up_to(std::size_t max, int timeout_ms) {
   const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
   std::string out;
-  while (out.size() < n) {
+  eof_ = reset_ = false;
+  while (out.size() < max) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, remaining_ms(deadline)) <= 0) break;
     char buf[65536];
-    const auto r = ::recv(fd_, buf, std::min(sizeof buf, n - out.size()), 0);
+    const auto r = ::recv(fd_, buf, std::min(sizeof buf, max - out.size()), 0);
     if (r <= 0) {
       eof_ = true;
       reset_ = r < 0 && errno == ECONNRESET;
@@ -87,24 +88,9 @@ std::string raw_socket::read_exact(std::size_t n, int timeout_ms) {
   return out;
 }
 
-std::string raw_socket::read_until_eof(int timeout_ms, std::size_t max) {
-  const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
-  std::string out;
-  eof_ = reset_ = false;
-  while (out.size() < max) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, remaining_ms(deadline)) <= 0) break;
-    char buf[65536];
-    const auto r = ::recv(fd_, buf, sizeof buf, 0);
-    if (r <= 0) {
-      eof_ = true;
-      reset_ = r < 0 && errno == ECONNRESET;
-      break;
-    }
-    out.append(buf, static_cast<std::size_t>(r));
-  }
-  return out;
-}
+std::string raw_socket::read_exact(std::size_t n, int timeout_ms) { return read_up_to(n, timeout_ms); }
+
+std::string raw_socket::read_until_eof(int timeout_ms, std::size_t max) { return read_up_to(max, timeout_ms); }
 
 std::string raw_socket::read_until(std::string_view terminator, int timeout_ms) {
   const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);

@@ -37,6 +37,8 @@ class raw_socket {
   int fd() const noexcept { return fd_; }
 
  private:
+  std::string read_up_to(std::size_t max, int timeout_ms);
+
   int fd_ = -1;
   bool eof_ = false;
   bool reset_ = false;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace gearspec::mock {
 namespace {
@@ -70,6 +71,32 @@ TEST(ScenarioParser, FirstLineOffsetsErrorsIntoTheEmbeddingFile) {
     EXPECT_EQ(e.column(), 13);
     EXPECT_EQ(e.got(), "'NOPE'");
   }
+}
+
+TEST(ScenarioParser, EveryCompleteExampleInTheDocsParses) {
+  std::ifstream in{GEARSPEC_SCENARIO_DOC};
+  ASSERT_TRUE(in) << GEARSPEC_SCENARIO_DOC;
+  std::string line, block;
+  bool inside = false;
+  int first = 0, number = 0, parsed = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!inside && line == "```yaml") {
+      inside = true;
+      block.clear();
+      first = number + 1;
+    } else if (inside && line == "```") {
+      inside = false;
+      const bool whole = block.rfind("steps:", 0) == 0 || block.rfind("name:", 0) == 0;
+      if (whole && block.find("[...]") == std::string::npos) {  // whole scenarios, not outlines
+        EXPECT_NO_THROW(parse_scenario(block, "docs/scenarios.md", first)) << block;
+        ++parsed;
+      }
+    } else if (inside) {
+      block += line + "\n";
+    }
+  }
+  EXPECT_GE(parsed, 4);
 }
 
 TEST(ScenarioParser, MissingFileIsAScenarioError) {
