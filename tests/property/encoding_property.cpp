@@ -12,6 +12,7 @@
 #include "gearspec/client/session.hpp"
 #include "gearspec/mock/server.hpp"
 #include "gearspec/property/cases.hpp"
+#include "gearspec/property/mock_capture.hpp"
 #include "gearspec/property/submit_input.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/test/generators.hpp"
@@ -94,14 +95,6 @@ TEST(EncodingProperty, SessionRejectsInvalidArgumentsAndSendsNothing) {
 }
 
 // ---- over TCP: the C API against gearmock ---------------------------------------
-
-/// Bytes gearmock received, all connections together.
-std::string received_by(const mock::server& server) {
-  std::string bytes;
-  for (const auto& e : server.journal())
-    if (e.what == mock::journal_entry::kind::received) bytes += e.bytes;
-  return bytes;
-}
 
 using add_fn = gearman_task_st* (*)(gearman_client_st*, gearman_task_st*, void*, const char*, const char*,
                                     const void*, size_t, gearman_return_t*);
