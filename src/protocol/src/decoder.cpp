@@ -1,10 +1,8 @@
 #include "gearspec/protocol/decoder.hpp"
 
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
+#include "find_nul.hpp"
 #include "gearspec/protocol/error.hpp"
 
 namespace gearspec::proto {
@@ -13,23 +11,6 @@ namespace {
 std::uint32_t load_be32(const char* p) noexcept {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
-}
-
-// Offset of the first NUL in [p, p + n), or n. Never reads outside the range.
-// Arguments are short (function names, uniques, handles), where a call to
-// memchr costs more than the search: 16-byte SSE2 steps, memchr for the tail.
-std::size_t find_nul(const char* p, std::size_t n) noexcept {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i zero = _mm_setzero_si128();
-  for (; i + 16 <= n; i += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)));
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
-  }
-#endif
-  const void* hit = i < n ? std::memchr(p + i, '\0', n - i) : nullptr;
-  return hit == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(hit) - p);
 }
 
 // split_arguments without std::error_code on the hot path (errc{} = success;
@@ -47,13 +28,13 @@ errc split_into(command cmd, std::string_view body, packet_view& out,
     if (i + 1 == row.argc && !row.has_data) {
       // The last argument of a no-data command runs to the end of the body.
       if (remaining > limit) return errc::argument_too_large;
-      if (find_nul(start, remaining) != remaining) return errc::too_many_arguments;
+      if (detail::find_nul(start, remaining) != remaining) return errc::too_many_arguments;
       out.args[i] = std::string_view{start, remaining};
       return errc{};
     }
     // Every NUL search stays inside the declared body and the argument limit.
     const std::size_t window = remaining < limit + 1 ? remaining : limit + 1;
-    const std::size_t length = find_nul(start, window);
+    const std::size_t length = detail::find_nul(start, window);
     if (length == window) return remaining > limit ? errc::argument_too_large : errc::missing_terminator;
     out.args[i] = std::string_view{start, length};
     pos += length + 1;

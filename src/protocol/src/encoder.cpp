@@ -3,6 +3,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "find_nul.hpp"
 #include "gearspec/protocol/error.hpp"
 
 namespace gearspec::proto {
@@ -33,8 +34,10 @@ std::uint64_t body_size(command cmd, const std::string_view* args, std::size_t a
   return n;
 }
 
-std::error_code validate(command cmd, const std::string_view* args, std::size_t argc,
-                         std::string_view data) noexcept {
+namespace {
+
+// validate() without std::error_code (errc{} = encodable), for the hot path.
+errc check(command cmd, const std::string_view* args, std::size_t argc, std::string_view data) noexcept {
   if (!is_wire_command(static_cast<std::uint32_t>(cmd))) return errc::unencodable_command;
   const command_info& row = info(cmd);
   if (argc != row.argc) return errc::wrong_argument_count;
@@ -45,33 +48,35 @@ std::error_code validate(command cmd, const std::string_view* args, std::size_t 
   // The unterminated last argument of a no-data command may not contain a
   // NUL either: a decoder would read it as an extra argument.
   for (std::size_t i = 0; i < argc; ++i)
-    if (args[i].find('\0') != std::string_view::npos) return errc::nul_in_argument;
-  return {};
+    if (detail::find_nul(args[i].data(), args[i].size()) != args[i].size()) return errc::nul_in_argument;
+  return errc{};
 }
 
-std::error_code encode_into(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
-                            std::string_view data) noexcept {
-  if (auto ec = validate(cmd, args, argc, data)) return ec;
-  const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
-  const bool has_data = info(cmd).has_data;
-  char* p = out;
-  write_header(p, m, static_cast<std::uint32_t>(cmd), body);
-  p += header_size;
-  for (std::size_t i = 0; i < argc; ++i) {
-    std::memcpy(p, args[i].data(), args[i].size());
-    p += args[i].size();
-    if (has_data || i + 1 < argc) *p++ = '\0';
-  }
-  if (!data.empty()) std::memcpy(p, data.data(), data.size());
-  return {};
+}  // namespace
+
+std::error_code validate(command cmd, const std::string_view* args, std::size_t argc,
+                         std::string_view data) noexcept {
+  const errc e = check(cmd, args, argc, data);
+  return e == errc{} ? std::error_code{} : make_error_code(e);
 }
 
 std::error_code encode_to(std::string& out, magic m, command cmd, const std::string_view* args,
                           std::size_t argc, std::string_view data) {
-  if (auto ec = validate(cmd, args, argc, data)) return ec;
-  const std::size_t start = out.size();
-  out.resize(start + header_size + body_size(cmd, args, argc, data));
-  return encode_into(out.data() + start, m, cmd, args, argc, data);
+  if (const errc e = check(cmd, args, argc, data); e != errc{}) return e;
+  const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
+  const bool has_data = info(cmd).has_data;
+  char header[header_size];
+  write_header(header, m, static_cast<std::uint32_t>(cmd), body);
+  // One growth for the whole packet; reserve() is only called when it must grow.
+  const std::size_t needed = out.size() + header_size + body;
+  if (out.capacity() < needed) out.reserve(needed);
+  out.append(header, header_size);
+  for (std::size_t i = 0; i < argc; ++i) {
+    out.append(args[i].data(), args[i].size());
+    if (has_data || i + 1 < argc) out.push_back('\0');
+  }
+  out.append(data.data(), data.size());
+  return {};
 }
 
 std::error_code encode_to(std::string& out, const packet& p) {
