@@ -3,6 +3,7 @@
 #include <libgearman-1.0/gearman.h>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,16 +60,16 @@ std::pair<std::string, in_port_t> parse_server(const std::string& server) {
 }
 
 // The text libgearman gives a server ERROR packet: "<where>(GEARMAN_X) CODE:TEXT -> file:line: pid(n)".
-// Returns the CODE part, or "" when the message is not of that form.
-std::string server_code_from_message(const std::string& message) {
+// Returns the CODE part (possibly empty), or nullopt when the message is not of that form.
+std::optional<std::string> server_code_from_message(const std::string& message) {
   const auto open = message.find("_client_run_tasks(");
-  if (open == std::string::npos) return {};
+  if (open == std::string::npos) return std::nullopt;
   const auto close = message.find(") ", open);
-  if (close == std::string::npos) return {};
+  if (close == std::string::npos) return std::nullopt;
   const auto code_start = close + 2;
   const auto colon = message.find(':', code_start);
   const auto arrow = message.find(" -> ", code_start);
-  if (colon == std::string::npos || (arrow != std::string::npos && colon > arrow)) return {};
+  if (colon == std::string::npos || (arrow != std::string::npos && colon > arrow)) return std::nullopt;
   return message.substr(code_start, colon - code_start);
 }
 
@@ -114,10 +115,9 @@ json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::stri
   // the task's is often just the code name.
   const char* task_message = gearman_task_error(task);
   const std::string message = !client_message.empty() ? client_message : task_message ? task_message : "";
-  const std::string code = server_code_from_message(message);
-  if (!code.empty()) {
+  if (const auto code = server_code_from_message(message)) {
     json error = failure("server_error", rc, message);
-    error["server_code"] = code;
+    error["server_code"] = *code;
     return error;
   }
   return failure(error_class_of(rc), rc, message);
