@@ -31,35 +31,65 @@ std::int64_t job_store::find_function(std::string_view name) const {
   return it == function_ids_.end() ? -1 : static_cast<std::int64_t>(it->second);
 }
 
+namespace {
+std::uint32_t hash32(std::uint64_t x) {  // splitmix64 finaliser, folded
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return static_cast<std::uint32_t>(x ^ (x >> 32));
+}
+}  // namespace
+
+std::uint32_t job_store::unique_hash(std::uint32_t function, std::string_view key) const {
+  return hash32(std::hash<std::string_view>{}(key) + function * 0x9E3779B97F4A7C15ull);
+}
+
+std::uint32_t job_store::find_slot(const flat_index& index, std::uint32_t function, std::string_view key,
+                                   bool by_data) const {
+  return index.find(unique_hash(function, key), [&](std::uint32_t slot) {
+    const job& j = pool_[slot];
+    return j.function == function && (by_data ? j.unique == "-" && j.data == key : j.unique == key);
+  });
+}
+
 job* job_store::find_coalescing(std::uint32_t function, std::string_view unique, std::string_view data) {
   if (unique.empty()) return nullptr;  // gearmand never coalesces an empty unique
-  auto& f = functions_[function];
-  if (unique == "-") {
-    if (data.empty()) return nullptr;
-    auto it = f.by_data.find(data);
-    return it == f.by_data.end() ? nullptr : it->second;
-  }
-  auto it = f.by_unique.find(unique);
-  return it == f.by_unique.end() ? nullptr : it->second;
+  const bool dash = unique == "-";
+  if (dash && data.empty()) return nullptr;
+  const auto slot = find_slot(dash ? by_data_ : by_unique_, function, dash ? data : unique, dash);
+  return slot == flat_index::npos ? nullptr : &pool_[slot];
 }
 
 job& job_store::add(std::uint32_t function, proto::priority prio, bool background, std::string_view unique,
                     std::string_view data, std::int64_t when) {
-  const std::uint64_t number = next_number_++;
-  job& j = jobs_[number];
-  j.number = number;
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(pool_.size());
+    pool_.emplace_back();
+  }
+  job& j = pool_[slot];
+  j.number = next_number_++;
+  j.slot = slot;
   j.function = function;
   j.prio = prio;
   j.background = background;
+  j.running = j.ignore = false;
   j.when = when;
   j.unique.assign(unique);
   j.data.assign(data);
-  auto& f = functions_[function];
+  ++live_;
+  by_number_.insert(hash32(j.number), slot);
   if (j.unique == "-") {
-    if (!j.data.empty()) f.by_data.emplace(std::string_view{j.data}, &j);
+    if (!j.data.empty()) by_data_.insert(unique_hash(function, j.data), slot);
   } else if (!j.unique.empty()) {
-    f.by_unique.emplace(std::string_view{j.unique}, &j);
+    by_unique_.insert(unique_hash(function, j.unique), slot);
   }
+  auto& f = functions_[function];
   ++f.jobs;
   if (when > 0)
     scheduled_.push_back(&j);
@@ -69,19 +99,19 @@ job& job_store::add(std::uint32_t function, proto::priority prio, bool backgroun
 }
 
 job* job_store::find(std::uint64_t number) {
-  auto it = jobs_.find(number);
-  return it == jobs_.end() ? nullptr : &it->second;
+  if (number == 0) return nullptr;
+  const auto slot = by_number_.find(hash32(number), [&](std::uint32_t s) { return pool_[s].number == number; });
+  return slot == flat_index::npos ? nullptr : &pool_[slot];
 }
 
 void job_store::remove(job& j) {
   auto& f = functions_[j.function];
   if (j.unique == "-") {
-    auto it = f.by_data.find(j.data);
-    if (it != f.by_data.end() && it->second == &j) f.by_data.erase(it);
+    if (!j.data.empty()) by_data_.erase(unique_hash(j.function, j.data), j.slot);
   } else if (!j.unique.empty()) {
-    auto it = f.by_unique.find(j.unique);
-    if (it != f.by_unique.end() && it->second == &j) f.by_unique.erase(it);
+    by_unique_.erase(unique_hash(j.function, j.unique), j.slot);
   }
+  by_number_.erase(hash32(j.number), j.slot);
   if (j.running) {
     --f.running;
     --running_;
@@ -93,7 +123,10 @@ void job_store::remove(job& j) {
     if (s != scheduled_.end()) scheduled_.erase(s);
   }
   --f.jobs;
-  jobs_.erase(j.number);
+  --live_;
+  const auto slot = j.slot;
+  j = job{};  // releases the workload and extra state
+  free_.push_back(slot);
 }
 
 job* job_store::take_next(const std::vector<std::uint32_t>& functions, std::int64_t now) {
@@ -154,8 +187,9 @@ void job_store::requeue(job& j) {
 
 std::vector<const job*> job_store::sorted_jobs() const {
   std::vector<const job*> out;
-  out.reserve(jobs_.size());
-  for (const auto& [number, j] : jobs_) out.push_back(&j);
+  out.reserve(live_);
+  for (const auto& j : pool_)
+    if (j.number) out.push_back(&j);
   std::sort(out.begin(), out.end(), [](const job* a, const job* b) { return a->number < b->number; });
   return out;
 }

@@ -1,8 +1,8 @@
 // Queue-mode job storage: functions, jobs, coalescing indexes and priority
 // queues. Compact on purpose (the benchmark goal is <= 400 B per queued
-// 100-byte job): a job is one hash node plus its workload; uniques are
-// indexed by views into the job itself; handles are numbers, formatted only
-// when sent.
+// 100-byte job): jobs live in a pool of reused slots, three open-addressing
+// indexes (handle number, unique, workload for "-") hold 8-byte entries, and
+// handles are numbers, formatted only when sent.
 #pragma once
 
 #include <array>
@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flat_index.hpp"
 #include "gearspec/protocol/command.hpp"
 
 namespace gearspec::mock::detail {
@@ -29,8 +30,9 @@ struct job_extra {
 };
 
 struct job {
-  std::uint64_t number = 0;  ///< handle = prefix + ":" + number
+  std::uint64_t number = 0;  ///< handle = prefix + ":" + number; 0 = free pool slot
   std::uint32_t function = 0;
+  std::uint32_t slot = 0;    ///< position in the pool
   proto::priority prio = proto::priority::normal;
   bool background = false;
   bool running = false;
@@ -49,8 +51,6 @@ struct job {
 struct function_entry {
   std::string name;
   std::array<std::deque<job*>, 3> queue;  ///< waiting jobs by priority (high, normal, low)
-  std::unordered_map<std::string_view, job*> by_unique;  ///< views into job::unique
-  std::unordered_map<std::string_view, job*> by_data;    ///< unique "-": views into job::data
   std::array<std::uint64_t, 3> max_queue{0, 0, 0};       ///< admin maxqueue; 0 = unlimited
   std::size_t jobs = 0;     ///< queued + running
   std::size_t running = 0;
@@ -81,7 +81,7 @@ class job_store {
   /// Any waiting job for one of `functions` (for PRE_SLEEP wake-ups).
   bool has_waiting(const std::vector<std::uint32_t>& functions) const;
 
-  std::size_t size() const { return jobs_.size(); }
+  std::size_t size() const { return live_; }
   std::size_t running() const { return running_; }
   void mark_running(job& j, connection_id worker);
   void requeue(job& j);
@@ -96,7 +96,15 @@ class job_store {
   std::string last_name_;  // one-entry cache: submits repeat the same function
   std::uint32_t last_id_ = 0;
   bool have_last_ = false;
-  std::unordered_map<std::uint64_t, job> jobs_;
+  std::uint32_t unique_hash(std::uint32_t function, std::string_view key) const;
+  std::uint32_t find_slot(const flat_index& index, std::uint32_t function, std::string_view key, bool by_data) const;
+
+  std::deque<job> pool_;            // stable addresses; slots are reused
+  std::vector<std::uint32_t> free_;  // free pool slots
+  std::size_t live_ = 0;
+  flat_index by_number_;  // handle number -> slot
+  flat_index by_unique_;  // (function, unique) -> slot
+  flat_index by_data_;    // (function, workload) -> slot, for unique "-"
   std::vector<job*> scheduled_;  // EPOCH jobs waiting for their time
   std::uint64_t next_number_ = 1;
   std::size_t running_ = 0;
