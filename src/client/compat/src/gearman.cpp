@@ -202,7 +202,12 @@ gearman_return_t do_background(gearman_client_st* client, const char* function_n
 extern "C" {
 
 const char* gearman_strerror(gearman_return_t rc) {
-  return gearspec::proto::return_code_identifier(static_cast<int>(rc));
+  // C callers may pass any int (libgearman answers GEARMAN_MAX_RETURN). In C++
+  // loading an enum outside its value range is undefined, so read the bytes.
+  int value = 0;
+  static_assert(sizeof value == sizeof rc, "gearman_return_t is int-sized");
+  std::memcpy(&value, &rc, sizeof value);
+  return gearspec::proto::return_code_identifier(value);
 }
 
 gearman_client_st* gearman_client_create(gearman_client_st* client) {
