@@ -60,6 +60,24 @@ std::error_code validate(command cmd, const std::string_view* args, std::size_t 
   return e == errc{} ? std::error_code{} : make_error_code(e);
 }
 
+// Used by the reference client's session (src/client), which grows its own
+// output buffer with realloc: keep in step with encode_to below.
+std::error_code encode_into(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
+                            std::string_view data) noexcept {
+  if (const errc e = check(cmd, args, argc, data); e != errc{}) return e;
+  const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
+  const bool has_data = info(cmd).has_data;
+  write_header(out, m, static_cast<std::uint32_t>(cmd), body);
+  char* p = out + header_size;
+  for (std::size_t i = 0; i < argc; ++i) {
+    std::memcpy(p, args[i].data(), args[i].size());
+    p += args[i].size();
+    if (has_data || i + 1 < argc) *p++ = '\0';
+  }
+  if (!data.empty()) std::memcpy(p, data.data(), data.size());
+  return {};
+}
+
 std::error_code encode_to(std::string& out, magic m, command cmd, const std::string_view* args,
                           std::size_t argc, std::string_view data) {
   if (const errc e = check(cmd, args, argc, data); e != errc{}) return e;
