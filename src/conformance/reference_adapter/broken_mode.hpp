@@ -12,7 +12,7 @@ namespace gearspec::reference_adapter {
 enum class broken_mode {
   none,
   trailing_nul,      ///< a NUL appended to every workload before encoding (body one byte longer)
-  success_on_error,  ///< every failed job reported as success
+  success_on_error,  ///< every failed job reported as success (with a handle no server sent)
   never_answer,      ///< requests containing a low-priority job are never answered
   crash,             ///< SIGSEGV on a request containing an empty workload
   drop_unique,       ///< the caller's unique is dropped (the client generates one instead)

@@ -99,8 +99,10 @@ json submit(const json& request, broken_mode mode) {
   for (auto& s : states) {
     json r;
     const return_code rc = s->add_rc != return_code::success ? s->add_rc : s->task.result();
-    if (rc == return_code::success || mode == broken_mode::success_on_error) {
+    if (rc == return_code::success) {
       r = {{"ok", true}, {"handle", std::string(s->task.handle())}};
+    } else if (mode == broken_mode::success_on_error) {
+      r = {{"ok", true}, {"handle", "H:never-created"}};
     } else if (s->add_rc != return_code::success) {
       r = error_result(error_class_of(rc, s->task), rc, c.error());
     } else {

@@ -27,6 +27,25 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
+/// write() that turns a closed pipe into EPIPE without raising SIGPIPE in the
+/// runner: the signal is blocked for this thread and a pending one consumed.
+ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
+  sigset_t pipe_only, old;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  const ssize_t n = ::write(fd, data, size);
+  const int saved = errno;
+  if (n < 0 && saved == EPIPE) {
+    const timespec no_wait{0, 0};
+    while (::sigtimedwait(&pipe_only, nullptr, &no_wait) == SIGPIPE) {
+    }
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  return n;
+}
+
 }  // namespace
 
 std::vector<std::string> split_command_line(const std::string& command) {
@@ -40,14 +59,15 @@ std::vector<std::string> split_command_line(const std::string& command) {
       word.clear();
       in_word = false;
     } else if (c == '\'' || c == '"') {
-      const auto end = command.find(c, i + 1);
-      if (end == std::string::npos)
-        throw std::invalid_argument("unterminated " + std::string(1, c) + " quote in command: " + command);
-      for (std::size_t k = i + 1; k < end; ++k) {
-        if (c == '"' && command[k] == '\\' && k + 1 < end) ++k;
+      // Quoted run: '...' takes everything literally; "..." honours \" and \\.
+      std::size_t k = i + 1;
+      for (; k < command.size() && command[k] != c; ++k) {
+        if (c == '"' && command[k] == '\\' && k + 1 < command.size()) ++k;
         word += command[k];
       }
-      i = end;
+      if (k >= command.size())
+        throw std::invalid_argument("unterminated " + std::string(1, c) + " quote in command: " + command);
+      i = k;
       in_word = true;
     } else if (c == '\\' && i + 1 < command.size()) {
       word += command[++i];
@@ -166,7 +186,7 @@ adapter_process::io_status adapter_process::write_line(const std::string& line, 
   std::size_t written = 0;
   while (written < data.size()) {
     if (stdin_ < 0) return io_status::eof;
-    const ssize_t n = ::write(stdin_, data.data() + written, data.size() - written);
+    const ssize_t n = write_without_sigpipe(stdin_, data.data() + written, data.size() - written);
     if (n > 0) {
       written += static_cast<std::size_t>(n);
       continue;
