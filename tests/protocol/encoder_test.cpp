@@ -173,3 +173,31 @@ TEST(EncoderRefuses, EncodeThrowsWithTheCode) {
   EXPECT_THROW((void)gp::encode(gp::packet{gp::magic::request, gp::command::text, {}, {}}),
                std::system_error);
 }
+
+// ---- encode_into (caller-owned buffers) ----------------------------------------------
+
+TEST(EncodeInto, WritesTheSameBytesAsEncodeTo) {
+  const std::string_view args[] = {"fn", "", "x"};
+  const std::pair<gp::command, std::size_t> shapes[] = {{gp::command::submit_job_epoch, 3},
+                                                        {gp::command::error, 2},
+                                                        {gp::command::echo_res, 0},
+                                                        {gp::command::noop, 0}};
+  for (auto [cmd, argc] : shapes) {
+    const std::string_view data = gp::info(cmd).has_data ? "d\0a"sv : ""sv;
+    std::string expected;
+    ASSERT_FALSE(gp::encode_to(expected, gp::magic::response, cmd, args, argc, data)) << gp::name(cmd);
+    std::string buffer(expected.size() + 4, '#');
+    ASSERT_FALSE(gp::encode_into(buffer.data(), gp::magic::response, cmd, args, argc, data));
+    EXPECT_EQ(buffer, expected + "####") << gp::name(cmd) << ": exactly body_size + 12 bytes written";
+  }
+}
+
+TEST(EncodeInto, RefusalWritesNothing) {
+  std::string buffer(64, '#');
+  const std::string_view args[] = {"f\0n"sv, "u"};
+  EXPECT_EQ(gp::encode_into(buffer.data(), gp::magic::request, gp::command::submit_job_bg, args, 2, "d"),
+            gp::errc::nul_in_argument);
+  EXPECT_EQ(gp::encode_into(buffer.data(), gp::magic::request, gp::command::submit_job_bg, args, 1, "d"),
+            gp::errc::wrong_argument_count);
+  EXPECT_EQ(buffer, std::string(64, '#'));
+}

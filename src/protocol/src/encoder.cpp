@@ -60,21 +60,31 @@ std::error_code validate(command cmd, const std::string_view* args, std::size_t 
   return e == errc{} ? std::error_code{} : make_error_code(e);
 }
 
-// Used by the reference client's session (src/client), which grows its own
-// output buffer with realloc: keep in step with encode_to below.
-std::error_code encode_into(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
-                            std::string_view data) noexcept {
-  if (const errc e = check(cmd, args, argc, data); e != errc{}) return e;
-  const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
+namespace {
+
+// Writes a checked packet of `body` bytes (body_size) at `out`: the one
+// place that lays out WIRE.md 1.2, for encode_into and encode_to alike.
+void write_packet(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
+                  std::string_view data, std::uint32_t body) noexcept {
   const bool has_data = info(cmd).has_data;
   write_header(out, m, static_cast<std::uint32_t>(cmd), body);
   char* p = out + header_size;
   for (std::size_t i = 0; i < argc; ++i) {
-    std::memcpy(p, args[i].data(), args[i].size());
+    if (!args[i].empty()) std::memcpy(p, args[i].data(), args[i].size());
     p += args[i].size();
     if (has_data || i + 1 < argc) *p++ = '\0';
   }
   if (!data.empty()) std::memcpy(p, data.data(), data.size());
+}
+
+}  // namespace
+
+// Used by the reference client's session (src/client), which grows its own
+// output buffer with realloc.
+std::error_code encode_into(char* out, magic m, command cmd, const std::string_view* args, std::size_t argc,
+                            std::string_view data) noexcept {
+  if (const errc e = check(cmd, args, argc, data); e != errc{}) return e;
+  write_packet(out, m, cmd, args, argc, data, static_cast<std::uint32_t>(body_size(cmd, args, argc, data)));
   return {};
 }
 
@@ -82,18 +92,9 @@ std::error_code encode_to(std::string& out, magic m, command cmd, const std::str
                           std::size_t argc, std::string_view data) {
   if (const errc e = check(cmd, args, argc, data); e != errc{}) return e;
   const auto body = static_cast<std::uint32_t>(body_size(cmd, args, argc, data));
-  const bool has_data = info(cmd).has_data;
-  char header[header_size];
-  write_header(header, m, static_cast<std::uint32_t>(cmd), body);
-  // One growth for the whole packet; reserve() is only called when it must grow.
-  const std::size_t needed = out.size() + header_size + body;
-  if (out.capacity() < needed) out.reserve(needed);
-  out.append(header, header_size);
-  for (std::size_t i = 0; i < argc; ++i) {
-    out.append(args[i].data(), args[i].size());
-    if (has_data || i + 1 < argc) out.push_back('\0');
-  }
-  out.append(data.data(), data.size());
+  const std::size_t start = out.size();
+  out.resize(start + header_size + body);
+  write_packet(out.data() + start, m, cmd, args, argc, data, body);
   return {};
 }
 
