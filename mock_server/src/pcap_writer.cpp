@@ -70,7 +70,7 @@ void pcap_writer::frame(const flow& f, bool from_client, std::uint8_t flags, std
   tcp[12] = 5 << 4;
   tcp[13] = flags;
   put16(tcp + 14, 65535);
-  std::memcpy(tcp + 20, payload.data(), payload.size());
+  if (!payload.empty()) std::memcpy(tcp + 20, payload.data(), payload.size());  // data() may be null
   // TCP checksum over the pseudo-header (tshark does not verify by default,
   // but a correct one keeps other tools quiet).
   unsigned char pseudo[12 + 20 + max_segment];

@@ -89,7 +89,7 @@ class parser {
     if (n.IsScalar()) return n.Scalar();
     if (n.IsMap() && n.size() == 1) {
       const auto key = n.begin()->first.Scalar();
-      const auto& v = n.begin()->second;
+      const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
       std::string out;
       if (key == "hex") {
         if (proto::from_hex(scalar(v, "hex digits"), out)) fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
@@ -167,7 +167,7 @@ class parser {
       fail(n, "a predicate: a string (exact), null (any) or one of {exact|hex|escaped|regex|prefix|length|uuid|any}",
            describe(n));
     const auto key = n.begin()->first.Scalar();
-    const auto& v = n.begin()->second;
+    const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
     if (key == "any") {
       p.what = bytes_predicate::kind::any;
     } else if (key == "exact") {

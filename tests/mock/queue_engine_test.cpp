@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
 
@@ -294,6 +296,47 @@ TEST(QueueEngine, HoldKeepsJobsFromWorkersUntilRelease) {
   EXPECT_EQ(h.one(w), res(command::no_job, {}));
   h.e.release("f");
   EXPECT_EQ(h.one(w), res(command::noop, {}));
+}
+
+}  // namespace
+}  // namespace gearspec::mock
+
+namespace gearspec::mock {
+namespace {
+
+// Random and mutated input: the engine never crashes, never answers a closed
+// connection's later bytes, and keeps its state consistent.
+TEST(QueueEngine, RandomAndMutatedInputIsHandled) {
+  std::mt19937 rng{2024};
+  const std::string valid = req(command::can_do, {"f"}) + req(command::submit_job, {"f", "u"}, "w") +
+                            req(command::grab_job_all, {}) + req(command::work_status, {"H:mock:1", "1", "2"}) +
+                            "status\n" + req(command::work_complete, {"H:mock:1"}, "r") +
+                            req(command::get_status_unique, {"u"}) + "show jobs\n";
+  queue_engine e;
+  for (int round = 0; round < 3000; ++round) {
+    auto c = e.connect("127.0.0.1");
+    std::string input = valid;
+    const int mutations = 1 + static_cast<int>(rng() % 8);
+    for (int m = 0; m < mutations && !input.empty(); ++m) {
+      const std::size_t at = rng() % input.size();
+      switch (rng() % 4) {
+        case 0: input[at] = static_cast<char>(rng()); break;
+        case 1: input.erase(at, 1 + rng() % 4); break;
+        case 2: input.insert(at, std::string(1 + rng() % 16, static_cast<char>(rng()))); break;
+        case 3: input = input.substr(at) + input.substr(0, at); break;
+      }
+    }
+    for (std::size_t pos = 0; pos < input.size();) {
+      const std::size_t n = 1 + rng() % 40;
+      e.receive(c, std::string_view{input}.substr(pos, n));
+      pos += n;
+    }
+    e.take_ready();
+    e.disconnect(c);
+  }
+  const auto s = e.stats();
+  EXPECT_EQ(s.connections, 0u);
+  EXPECT_EQ(s.running, 0u);  // every worker left: nothing stays marked running
 }
 
 }  // namespace
