@@ -145,10 +145,11 @@ int list(const selection& sel, bool long_form) {
   return exit_conforming;
 }
 
-int report(const std::vector<std::string>& inputs, const std::string& html) {
+int report(const std::vector<std::string>& inputs, const std::string& html, const std::string& markdown) {
   std::vector<gc::suite_result> suites;
   for (const auto& in : inputs) suites.push_back(gc::parse_json_report(read_file(in), in));
-  write_file(html, gc::html_matrix(suites));
+  if (!html.empty()) write_file(html, gc::html_matrix(suites));
+  if (!markdown.empty()) write_file(markdown, gc::markdown_summary(suites));
   return exit_conforming;
 }
 
@@ -208,9 +209,11 @@ int main_commands(int argc, char** argv) {
   list_cmd->add_flag("-l,--long", long_form, "also print the requirement each case checks");
 
   std::vector<std::string> inputs;
-  std::string html_out;
-  auto* report_cmd = app.add_subcommand("report", "combine JSON reports of several clients into one HTML matrix");
-  report_cmd->add_option("--html", html_out, "output file")->required();
+  std::string html_out, markdown_out;
+  auto* report_cmd =
+      app.add_subcommand("report", "combine JSON reports of several clients into one HTML matrix / Markdown table");
+  report_cmd->add_option("--html", html_out, "write the cases x clients HTML matrix here");
+  report_cmd->add_option("--markdown", markdown_out, "write the Markdown summary (docs/results.md) here");
   report_cmd->add_option("reports", inputs, "JSON reports written by `gearspec run --json`")->required();
 
   try {
@@ -222,7 +225,10 @@ int main_commands(int argc, char** argv) {
   try {
     if (*run_cmd) return run(rs);
     if (*list_cmd) return list(ls, long_form);
-    if (*report_cmd) return report(inputs, html_out);
+    if (*report_cmd) {
+      if (html_out.empty() && markdown_out.empty()) throw std::runtime_error("report needs --html and/or --markdown");
+      return report(inputs, html_out, markdown_out);
+    }
   } catch (const std::exception& e) {
     std::cerr << "gearspec: " << e.what() << "\n";
     return exit_harness_error;

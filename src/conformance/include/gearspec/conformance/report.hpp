@@ -35,6 +35,11 @@ suite_result parse_json_report(const std::string& text, const std::string& sourc
 /// findings and the wire log.
 std::string html_matrix(const std::vector<suite_result>& suites);
 
+/// Markdown summary of several clients (docs/results.md): one table row per
+/// client with its grade counts, then each client's FAILED, CRASHED and HUNG
+/// cases with the first finding.
+std::string markdown_summary(const std::vector<suite_result>& suites);
+
 /// Text escaping shared by the writers: XML/HTML entities, and control bytes
 /// or invalid UTF-8 shown as \xNN so the output is always well-formed.
 std::string markup_escape(const std::string& text);
