@@ -26,6 +26,7 @@
 
 #include "gearspec/fuzz/byte_reader.hpp"
 #include "gearspec/fuzz/check.hpp"
+#include "gearspec/fuzz/chunker.hpp"
 #include "gearspec/fuzz/libfuzzer_hooks.hpp"
 #include "gearspec/protocol/decoder.hpp"
 
@@ -33,6 +34,7 @@ namespace {
 
 namespace proto = gearspec::proto;
 using gearspec::fuzz::byte_reader;
+using gearspec::fuzz::chunker;
 
 constexpr std::size_t option_bytes = 4;
 constexpr std::size_t max_stream = 64 * 1024;
@@ -147,41 +149,6 @@ GEARSPEC_FUZZ_HARNESS bool feed(proto::decoder& dec, std::string_view chunk, out
   return true;
 }
 
-// Successive chunk sizes of a stream of `total` bytes, chosen by option bytes 1-3.
-class chunker {
- public:
-  chunker(byte_reader& options, std::size_t total) noexcept
-      : mode_(options.byte() & 3), param_(options.u16()), left_(total), state_(param_ | 1u) {
-    if (mode_ == 3) cut_ = total == 0 ? 0 : param_ % total;
-  }
-
-  /// Next chunk size; 0 when the stream is used up.
-  GEARSPEC_FUZZ_HARNESS std::size_t next() noexcept {
-    std::size_t step = left_;
-    switch (mode_) {
-      case 0: step = 1; break;
-      case 1: step = (param_ >> 8) + 1u; break;
-      case 2:
-        state_ ^= state_ << 13, state_ ^= state_ >> 17, state_ ^= state_ << 5;  // xorshift32
-        step = 1 + state_ % 64;
-        break;
-      default:
-        if (cut_ > 0) step = std::exchange(cut_, 0);  // one split, then the rest
-        break;
-    }
-    step = std::min(step, left_);
-    left_ -= step;
-    return step;
-  }
-
- private:
-  std::uint8_t mode_;
-  std::uint16_t param_;
-  std::size_t left_;
-  std::uint32_t state_;
-  std::size_t cut_ = 0;
-};
-
 }  // namespace
 
 GEARSPEC_FUZZ_PACKET_STREAM_MUTATOR(option_bytes)
@@ -201,7 +168,8 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
   whole.at_boundary = whole_dec.at_boundary();
 
   proto::decoder chunked_dec{limits};
-  chunker chunks{options, stream.size()};
+  const std::uint8_t chunk_mode = options.byte();
+  chunker chunks{chunk_mode, options.u16(), stream.size()};
   for (std::size_t offset = 0, n = chunks.next(); n > 0; offset += n, n = chunks.next())
     if (!feed(chunked_dec, stream.substr(offset, n), chunked)) break;
   chunked.at_boundary = chunked_dec.at_boundary();

@@ -145,6 +145,71 @@ std::vector<std::pair<admin::verb, std::string>> sample_replies() {
   };
 }
 
+// client_session: an option section (fuzz/targets/client_session.cpp) for a
+// batch of tasks, then the server's replies built with the encoder.
+struct session_task {
+  char kind;  // bits 0-1 kind, 2-3 priority, bit 4 background
+  std::string function, unique, workload;
+};
+
+std::string client_session_options(char flags, const std::vector<session_task>& tasks) {
+  std::string o{flags, '\0', '\xff', '\x02', '\x12', '\x34'};
+  for (const auto& t : tasks) {
+    o += t.kind;
+    for (const std::string* s : {&t.function, &t.unique, &t.workload}) o += static_cast<char>(s->size()) + *s;
+  }
+  return static_cast<char>(o.size()) + o;
+}
+
+void add_client_session_seeds(seed_writer& w) {
+  using proto::command;
+  const auto res = [](command c, std::initializer_list<std::string_view> args, std::string_view data = {}) {
+    return proto::encode(proto::magic::response, c, args, data);
+  };
+  const char bg = 0x10, fg = 0x00, status = 0x02, echo = 0x03;
+  // Every reply kind a client sees, for a mixed batch; no end event.
+  w.add(client_session_options(0x03, {{bg, "fn", "u-1", "w"}, {fg, "fn", "", "w2"},
+                                      {status, "H:gearspec:1", "", ""}, {echo, "", "", "hello"}}),
+        res(command::job_created, {"H:gearspec:1"}) + res(command::job_created, {"H:gearspec:2"}) +
+            res(command::work_data, {"H:gearspec:2"}, "part") + res(command::work_status, {"H:gearspec:2", "1", "2"}) +
+            res(command::work_complete, {"H:gearspec:2"}, "result") +
+            res(command::status_res, {"H:gearspec:1", "1", "0", "0", "0"}) + res(command::echo_res, {}, "hello"));
+  // ERROR for the first of two pipelined submits, then a close.
+  w.add(client_session_options(0x41, {{bg, "fn", "u-1", "w"}, {bg | 0x04, "fn", "u-2", "w"}}),
+        res(command::error, {"ERR_QUEUE_FULL", "Job queue is full"}) + res(command::job_created, {"H:gearspec:3"}));
+  // Unrelated packets, then a 64-byte handle; timeout at the end.
+  w.add(client_session_options(static_cast<char>(0x80), {{bg, "fn", "", "w"}}),
+        res(command::noop, {}) + res(command::work_fail, {"H:other:1"}) +
+            res(command::job_created, {std::string(64, 'h')}));
+  // Request magic from a server, and a foreground job that fails.
+  w.add(client_session_options(0x41, {{fg, "fn", "#", "w"}, {bg, "fn", "-", "w"}}),
+        res(command::job_created, {"H:gearspec:4"}) + res(command::work_fail, {"H:gearspec:4"}) +
+            proto::encode(proto::magic::request, command::job_created, {"H:gearspec:5"}));
+}
+
+// server_session: 2 connections; `routing` sends frame i to connection
+// routing[i % size] (fuzz/targets/server_session.cpp).
+std::string server_session_options(std::string_view routing) {
+  std::string o{'\x01', '\x02', '\x12', '\x34', '\xff'};
+  o += routing;
+  return static_cast<char>(o.size()) + o;
+}
+
+void add_server_session_seeds(seed_writer& w, const std::string& requests, const std::string& admin_lines) {
+  using proto::command;
+  const auto req = [](command c, std::initializer_list<std::string_view> args, std::string_view data = {}) {
+    return proto::encode(proto::magic::request, c, args, data);
+  };
+  w.add(server_session_options(std::string_view{"\0", 1}), requests);
+  w.add(server_session_options(std::string_view{"\0", 1}), admin_lines);
+  // A client submits on connection 0, a worker on connection 1 takes and finishes the job.
+  w.add(server_session_options(std::string_view{"\0\0\1\1\1\1\0", 7}),
+        req(command::submit_job, {"fn", "u-1"}, "work") + req(command::submit_job_bg, {"fn", "u-2"}, "bg") +
+            req(command::can_do, {"fn"}) + req(command::grab_job_uniq, {}) +
+            req(command::work_data, {"H:mock:1"}, "part") + req(command::work_complete, {"H:mock:1"}, "done") +
+            std::string{"status\nshow jobs\n"});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -195,8 +260,13 @@ int main(int argc, char** argv) {
   for (const auto& row : proto::commands())
     text.add(std::string{'\4', static_cast<char>(row.cmd), '\1', '\2', '\1', '\2'}, "fn\0data");
 
+  seed_writer server_session{out / "server_session"};
+  add_server_session_seeds(server_session, requests, admin_stream);
+  seed_writer client_session{out / "client_session"};
+  add_client_session_seeds(client_session);
+
   const auto bin = binary_words();
-  for (const char* name : {"decoder", "roundtrip", "header_baseline"}) write_dict(out / (std::string{name} + ".dict"), bin);
+  for (const char* name : {"decoder", "roundtrip", "header_baseline", "client_session", "server_session"}) write_dict(out / (std::string{name} + ".dict"), bin);
   write_dict(out / "admin.dict", admin_words());
   std::vector<std::string> names;
   for (const auto& row : proto::commands()) names.emplace_back(row.name);

@@ -247,15 +247,16 @@ std::size_t packet_mutator::mutate(std::uint8_t* data, std::size_t size, std::si
   return prefix + n;
 }
 
-std::size_t packet_mutator::cross_over(const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b,
-                                       std::size_t b_size, std::uint8_t* out, std::size_t max_out,
-                                       std::size_t prefix) {
-  if (a_size < prefix || b_size < prefix || max_out < prefix) return 0;
-  auto frames_of = [prefix](const std::uint8_t* p, std::size_t n) {
+std::size_t packet_mutator::cross_over(const std::uint8_t* a, std::size_t a_size, std::size_t a_prefix,
+                                       const std::uint8_t* b, std::size_t b_size, std::size_t b_prefix,
+                                       std::uint8_t* out, std::size_t max_out) {
+  if (a_size < a_prefix || b_size < b_prefix || max_out < a_prefix) return 0;
+  auto frames_of = [](const std::uint8_t* p, std::size_t n, std::size_t prefix) {
     return split_stream(std::string_view{reinterpret_cast<const char*>(p) + prefix, n - prefix});
   };
-  const std::vector<std::string> fa = frames_of(a, a_size);
-  const std::vector<std::string> fb = frames_of(b, b_size);
+  const std::vector<std::string> fa = frames_of(a, a_size, a_prefix);
+  const std::vector<std::string> fb = frames_of(b, b_size, b_prefix);
+  const std::size_t prefix = a_prefix;
   std::vector<std::string> mixed;
   if (pick(2) == 0) {  // A's head, B's tail
     mixed.assign(fa.begin(), fa.begin() + static_cast<std::ptrdiff_t>(pick(fa.size() + 1)));

@@ -1,7 +1,11 @@
 // Define libFuzzer's custom mutator and crossover hooks for a target whose
-// input is `prefix` option bytes followed by a Gearman packet stream:
+// input is option bytes followed by a Gearman packet stream:
 //
 //   GEARSPEC_FUZZ_PACKET_STREAM_MUTATOR(4)   // at namespace scope, once
+//
+// The argument is the number of option bytes, or any expression of `data`
+// and `size` (the input) that gives it, for targets whose first byte says
+// how long their option section is.
 //
 // Expands to nothing in the replay executables (GEARSPEC_FUZZ_ENGINE unset),
 // which never mutate. Set GEARSPEC_FUZZ_PLAIN_MUTATOR=1 in the environment to
@@ -9,6 +13,7 @@
 #pragma once
 
 #if defined(GEARSPEC_FUZZ_ENGINE)
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
@@ -31,14 +36,20 @@ inline bool plain_mutator_requested() {
                                                  unsigned int seed) {                                        \
     if (::gearspec::fuzz::detail::plain_mutator_requested()) return LLVMFuzzerMutate(data, size, max_size); \
     ::gearspec::fuzz::packet_mutator m{seed, LLVMFuzzerMutate};                                              \
-    return m.mutate(data, size, max_size, (prefix_bytes));                                                   \
+    const std::size_t prefix = (prefix_bytes);                                                               \
+    return m.mutate(data, size, max_size, prefix < size ? prefix : size);                                   \
   }                                                                                                          \
   extern "C" std::size_t LLVMFuzzerCustomCrossOver(const std::uint8_t* a, std::size_t a_size,               \
                                                    const std::uint8_t* b, std::size_t b_size,               \
                                                    std::uint8_t* out, std::size_t max_out, unsigned int seed) { \
     if (::gearspec::fuzz::detail::plain_mutator_requested()) return 0;                                       \
     ::gearspec::fuzz::packet_mutator m{seed, LLVMFuzzerMutate};                                              \
-    return m.cross_over(a, a_size, b, b_size, out, max_out, (prefix_bytes));                                 \
+    const auto prefix_of = [](const std::uint8_t* data, std::size_t size) {                                  \
+      (void)data;                                                                                            \
+      return std::min<std::size_t>((prefix_bytes), size);                                                    \
+    };                                                                                                       \
+    const std::size_t a_prefix = prefix_of(a, a_size), b_prefix = prefix_of(b, b_size);                      \
+    return m.cross_over(a, a_size, a_prefix, b, b_size, b_prefix, out, max_out);                             \
   }
 #else
 #define GEARSPEC_FUZZ_PACKET_STREAM_MUTATOR(prefix_bytes)

@@ -45,10 +45,11 @@ class packet_mutator {
   /// Half the time the whole input goes to the fallback mutator instead.
   std::size_t mutate(std::uint8_t* data, std::size_t size, std::size_t max_size, std::size_t prefix);
 
-  /// Cross two streams at frame granularity: A's option prefix, then a
-  /// prefix of A's frames, then a suffix of B's frames (or an interleaving).
-  std::size_t cross_over(const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b, std::size_t b_size,
-                         std::uint8_t* out, std::size_t max_out, std::size_t prefix);
+  /// Cross two streams at frame granularity: A's option prefix (a_prefix
+  /// bytes), then a prefix of A's frames, then a suffix of B's frames (after
+  /// B's b_prefix option bytes), or the two interleaved frame by frame.
+  std::size_t cross_over(const std::uint8_t* a, std::size_t a_size, std::size_t a_prefix, const std::uint8_t* b,
+                         std::size_t b_size, std::size_t b_prefix, std::uint8_t* out, std::size_t max_out);
 
   std::minstd_rand& rng() noexcept { return rng_; }
 
