@@ -32,16 +32,11 @@ gc::suite_result run(const std::string& mode, std::optional<int> case_timeout = 
   return gc::run_suite(suite(), o);
 }
 
-/// The unmodified reference: every grade, by case ID.
-const std::map<std::string, gc::grade>& baseline() {
-  static const auto grades = [] {
-    std::map<std::string, gc::grade> g;
-    for (const auto& r : run("").results) g[r.case_id] = r.verdict;
-    return g;
-  }();
-  return grades;
+/// The grade the unmodified reference gets (asserted by PassesEveryCase):
+/// OK everywhere except MAY cases, which only report (INFORMATIONAL).
+gc::grade clean_grade(const gc::case_spec& c) {
+  return c.level == gc::requirement::may ? gc::grade::informational : gc::grade::ok;
 }
-
 
 bool any_job(const gc::case_spec& c, const std::function<bool(const gc::job_spec&)>& pred) {
   for (const auto& r : c.requests)
@@ -50,7 +45,7 @@ bool any_job(const gc::case_spec& c, const std::function<bool(const gc::job_spec
   return false;
 }
 
-/// Every case gets `expected(case)` when it returns a grade, else its baseline grade.
+/// Every case gets `expected(case)` when it returns a grade, else its clean grade.
 void expect_grades(const gc::suite_result& s,
                    const std::function<std::optional<gc::grade>(const gc::case_spec&)>& expected) {
   ASSERT_EQ(s.results.size(), suite().size());
@@ -61,23 +56,20 @@ void expect_grades(const gc::suite_result& s,
     ASSERT_EQ(r.case_id, c.id);
     const auto want = expected(c);
     if (want) ++affected;
-    EXPECT_EQ(r.verdict, want.value_or(baseline().at(c.id)))
+    EXPECT_EQ(r.verdict, want.value_or(clean_grade(c)))
         << c.id << " (" << (want ? "affected" : "unaffected") << "): got " << gc::to_string(r.verdict) << ", "
         << r.summary();
   }
   EXPECT_GT(affected, 0) << "the mode must affect some case";
 }
 
-TEST(ReferenceAdapter, PassesEveryMustCase) {
+TEST(ReferenceAdapter, PassesEveryCase) {
   const auto s = run("");
   ASSERT_EQ(s.results.size(), suite().size());
   EXPECT_EQ(s.adapter.name, "gearspec-reference");
-  for (const auto& r : s.results) {
-    EXPECT_FALSE(gc::is_failure(r.verdict)) << r.case_id << ": " << gc::to_string(r.verdict) << " " << r.summary();
-    if (r.level == gc::requirement::must) {
-      EXPECT_EQ(r.verdict, gc::grade::ok) << r.case_id << ": " << r.summary();
-    }
-  }
+  for (std::size_t i = 0; i < s.results.size(); ++i)
+    EXPECT_EQ(s.results[i].verdict, clean_grade(suite()[i]))
+        << s.results[i].case_id << ": " << gc::to_string(s.results[i].verdict) << " " << s.results[i].summary();
 }
 
 TEST(BrokenAdapter, TrailingNulFailsExactlyTheCasesThatCheckSentBytes) {
