@@ -3,11 +3,10 @@
 // priority, an over-limit unique, an unreachable server, clean exit.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 #include <string>
@@ -20,17 +19,17 @@
 
 namespace {
 
-using nlohmann::json;
 using gearspec::test::adapter_process;
+using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr auto answer_deadline = 20s;  // covers interpreter start-up on a loaded 2-core machine
 
 struct adapter_spec {
-  std::string name;                  // test-name suffix
-  std::vector<std::string> argv;     // command line
-  std::string runtime_check;         // shell command that succeeds when the runtime is installed
-  std::string runtime_missing;       // skip message when it does not
+  std::string name;                           // test-name suffix
+  std::vector<std::string> argv;              // command line
+  std::string runtime_check;                  // shell command that succeeds when the runtime is installed
+  std::string runtime_missing;                // skip message when it does not
   std::set<std::string> over_limit_classes;   // what the library reports for a 65-byte unique
   std::set<std::string> unreachable_classes;  // what the library can report for a refused connection
 };
@@ -43,29 +42,45 @@ const std::string adapters_dir = GEARSPEC_ADAPTERS_DIR;
 std::vector<adapter_spec> all_adapters() {
   const std::string node_dir = adapters_dir + "/node";
   return {
-      {"libgearman", {GEARSPEC_LIBGEARMAN_ADAPTER}, std::string("test -x '") + GEARSPEC_LIBGEARMAN_ADAPTER + "'",
+      {"libgearman",
+       {GEARSPEC_LIBGEARMAN_ADAPTER},
+       std::string("test -x '") + GEARSPEC_LIBGEARMAN_ADAPTER + "'",
        "gearspec-adapter-libgearman not built (libgearman-dev / pkg-config 'gearmand' missing or "
        "GEARSPEC_WITH_LIBGEARMAN=OFF)",
-       {"invalid_argument"}, {"could_not_connect"}},
-      {"perl_gearman_client", {"perl", adapters_dir + "/perl/gearman-client-adapter.pl"},
-       "perl -MGearman::Client -MJSON::PP -e 1", "Perl module Gearman::Client missing (Debian libgearman-client-perl)",
-       {"server_error"}, {"could_not_connect"}},
-      {"php_gearman", {"php", adapters_dir + "/php/gearman-client-adapter.php"},
-       "php -r 'exit(extension_loaded(\"gearman\") ? 0 : 1);'", "PHP extension gearman missing (Debian php-gearman)",
-       {"invalid_argument"}, {"could_not_connect"}},
+       {"invalid_argument"},
+       {"could_not_connect"}},
+      {"perl_gearman_client",
+       {"perl", adapters_dir + "/perl/gearman-client-adapter.pl"},
+       "perl -MGearman::Client -MJSON::PP -e 1",
+       "Perl module Gearman::Client missing (Debian libgearman-client-perl)",
+       {"server_error"},
+       {"could_not_connect"}},
+      {"php_gearman",
+       {"php", adapters_dir + "/php/gearman-client-adapter.php"},
+       "php -r 'exit(extension_loaded(\"gearman\") ? 0 : 1);'",
+       "PHP extension gearman missing (Debian php-gearman)",
+       {"invalid_argument"},
+       {"could_not_connect"}},
       // abraxas retries refused connections silently, and its packet encoder
       // refuses a 65-byte unique on the connection, not the task: in both
       // cases only its timeout ends the wait (README.md).
-      {"node_abraxas", {"node", node_dir + "/adapter.js", "abraxas"},
+      {"node_abraxas",
+       {"node", node_dir + "/adapter.js", "abraxas"},
        "node -e 'require(\"" + node_dir + "/node_modules/abraxas\")'",
-       "node or npm module abraxas missing (scripts/install-deps installs it)", {"timeout"}, {"timeout"}},
-      {"node_gearman", {"node", node_dir + "/adapter.js", "gearman"},
+       "node or npm module abraxas missing (scripts/install-deps installs it)",
+       {"timeout"},
+       {"timeout"}},
+      {"node_gearman",
+       {"node", node_dir + "/adapter.js", "gearman"},
        "node -e 'require(\"" + node_dir + "/node_modules/gearman\")'",
-       "node or npm module gearman missing (scripts/install-deps installs it)", {"server_error"},
+       "node or npm module gearman missing (scripts/install-deps installs it)",
+       {"server_error"},
        {"could_not_connect"}},
-      {"node_gearmanode", {"node", node_dir + "/adapter.js", "gearmanode"},
+      {"node_gearmanode",
+       {"node", node_dir + "/adapter.js", "gearmanode"},
        "node -e 'require(\"" + node_dir + "/node_modules/gearmanode\")'",
-       "node or npm module gearmanode missing (scripts/install-deps installs it)", {"server_error"},
+       "node or npm module gearmanode missing (scripts/install-deps installs it)",
+       {"server_error"},
        {"could_not_connect"}},
   };
 }
@@ -75,7 +90,8 @@ bool runtime_present(const adapter_spec& spec) {
 }
 
 json job(const std::string& function, const json& unique, const std::string& priority) {
-  json j = {{"function", function}, {"workload_b64", "cGF5bG9hZA=="}, {"priority", priority}, {"background", true}};
+  json j = {
+      {"function", function}, {"workload_b64", "cGF5bG9hZA=="}, {"priority", priority}, {"background", true}};
   if (!unique.is_null()) j["unique"] = unique;
   return j;
 }
@@ -121,8 +137,11 @@ class AdapterSelfTest : public ::testing::TestWithParam<adapter_spec> {
   }
 
   json submit(int id, std::uint16_t port, const json& jobs) {
-    return call({{"id", id}, {"op", "submit"}, {"server", "127.0.0.1:" + std::to_string(port)},
-                 {"timeout_ms", 1000}, {"jobs", jobs}});
+    return call({{"id", id},
+                 {"op", "submit"},
+                 {"server", "127.0.0.1:" + std::to_string(port)},
+                 {"timeout_ms", 1000},
+                 {"jobs", jobs}});
   }
 
   bool has_feature(const std::string& feature) const {
@@ -131,7 +150,9 @@ class AdapterSelfTest : public ::testing::TestWithParam<adapter_spec> {
     return false;
   }
 
-  std::string function_name(const std::string& what) const { return "selftest_" + GetParam().name + "_" + what; }
+  std::string function_name(const std::string& what) const {
+    return "selftest_" + GetParam().name + "_" + what;
+  }
 
   static std::uint16_t port() { return server_->port(); }
 
@@ -142,10 +163,12 @@ class AdapterSelfTest : public ::testing::TestWithParam<adapter_spec> {
 
 std::unique_ptr<gearspec::test::real_gearmand> AdapterSelfTest::server_;
 
-std::optional<gearspec::proto::admin::priority_status_row> priority_row(std::uint16_t port, const std::string& fn) {
+std::optional<gearspec::proto::admin::priority_status_row> priority_row(std::uint16_t port,
+                                                                        const std::string& fn) {
   std::vector<gearspec::proto::admin::priority_status_row> rows;
   const auto reply = gearspec::test::admin_query(port, "prioritystatus");
-  if (auto ec = gearspec::proto::admin::parse_priority_status(reply, rows)) throw std::runtime_error(ec.message());
+  if (auto ec = gearspec::proto::admin::parse_priority_status(reply, rows))
+    throw std::runtime_error(ec.message());
   for (const auto& row : rows)
     if (row.function == fn) return row;
   return std::nullopt;
@@ -167,7 +190,8 @@ TEST_P(AdapterSelfTest, HelloNamesTheLibraryAndListsOnlyKnownFeatures) {
   ASSERT_TRUE(hello_.contains("version") && hello_["version"].is_string()) << hello_.dump();
   EXPECT_FALSE(hello_["version"].get<std::string>().empty());
   ASSERT_TRUE(hello_.contains("features") && hello_["features"].is_array()) << hello_.dump();
-  for (const auto& f : hello_["features"]) EXPECT_TRUE(f.is_string() && known.count(f.get<std::string>())) << f;
+  for (const auto& f : hello_["features"])
+    EXPECT_TRUE(f.is_string() && known.count(f.get<std::string>())) << f;
   EXPECT_TRUE(has_feature("background") && has_feature("high") && has_feature("low")) << hello_.dump();
 }
 
@@ -236,6 +260,8 @@ TEST_P(AdapterSelfTest, AnswersInOrderAndWritesNothingElseToStdout) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealLibraries, AdapterSelfTest, ::testing::ValuesIn(all_adapters()),
-                         [](const ::testing::TestParamInfo<adapter_spec>& param_info) { return param_info.param.name; });
+                         [](const ::testing::TestParamInfo<adapter_spec>& param_info) {
+                           return param_info.param.name;
+                         });
 
 }  // namespace

@@ -22,7 +22,8 @@ struct socket_guard {
 proto::admin::reply admin_query(std::uint16_t port, const std::string& line, int timeout_ms) {
   namespace admin = proto::admin;
   admin::tokens toks;
-  if (auto ec = admin::tokenize(line, toks)) throw std::runtime_error("admin line \"" + line + "\": " + ec.message());
+  if (auto ec = admin::tokenize(line, toks))
+    throw std::runtime_error("admin line \"" + line + "\": " + ec.message());
   const admin::verb verb = admin::classify(toks).what;
 
   socket_guard s{::socket(AF_INET, SOCK_STREAM, 0)};
@@ -40,10 +41,12 @@ proto::admin::reply admin_query(std::uint16_t port, const std::string& line, int
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::string bytes;
   while (admin::reply_length(verb, bytes) == 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{s.fd, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
-      throw std::runtime_error("admin \"" + line + "\": no complete reply within " + std::to_string(timeout_ms) + " ms");
+      throw std::runtime_error("admin \"" + line + "\": no complete reply within " +
+                               std::to_string(timeout_ms) + " ms");
     char chunk[4096];
     const ssize_t n = ::recv(s.fd, chunk, sizeof chunk, 0);
     if (n <= 0) throw std::runtime_error("admin \"" + line + "\": connection closed before the reply ended");

@@ -40,9 +40,11 @@ job_request parse_job(const json& job, std::size_t index) {
     throw std::invalid_argument(where + ".workload_b64: " + ec.message());
   out.priority = job.value("priority", std::string{"normal"});
   if (out.priority != "normal" && out.priority != "high" && out.priority != "low")
-    throw std::invalid_argument(where + ".priority must be normal, high or low, got \"" + out.priority + "\"");
+    throw std::invalid_argument(where + ".priority must be normal, high or low, got \"" + out.priority +
+                                "\"");
   if (!job.value("background", true))
-    throw std::invalid_argument(where + ".background=false: protocol v1 adapters submit background jobs only");
+    throw std::invalid_argument(where +
+                                ".background=false: protocol v1 adapters submit background jobs only");
   return out;
 }
 
@@ -125,7 +127,8 @@ json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::stri
 
 using client_ptr = std::unique_ptr<gearman_client_st, decltype(&gearman_client_free)>;
 
-gearman_task_st* add_background_task(gearman_client_st* client, const job_request& job, gearman_return_t* rc) {
+gearman_task_st* add_background_task(gearman_client_st* client, const job_request& job,
+                                     gearman_return_t* rc) {
   const char* unique = job.has_unique ? job.unique.c_str() : nullptr;
   // An empty workload is passed as (NULL, 0): libgearman rejects a non-NULL
   // pointer with size 0 (WIRE.md 6.1), and NULL is what a caller naturally passes.
