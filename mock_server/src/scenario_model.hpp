@@ -112,6 +112,12 @@ struct scenario_model {
   std::string description;
   mismatch_action on_mismatch = mismatch_action::continue_script;
   end_action then = end_action::queue;
+  /// Connection preamble outside the script: an OPTION_REQ or SET_CLIENT_ID
+  /// that does not match the current expect step is answered as queue mode
+  /// would (OPTION_RES / ERROR UNKNOWN_OPTION; nothing for SET_CLIENT_ID)
+  /// without consuming a step. Clients such as PHP's and abraxas send
+  /// OPTION_REQ "exceptions" first and wait for the answer.
+  bool answer_options = true;
   std::vector<connection_script> connections;  ///< i-th accepted connection plays connections[i]
   std::optional<connection_script> every;      ///< `steps:` for connections without their own
 };

@@ -506,7 +506,7 @@ class parser {
 
   std::shared_ptr<detail::scenario_model> document(const YAML::Node& root) const {
     if (!root.IsMap()) fail(root, "a mapping with 'steps' or 'connections'", describe(root));
-    check_keys(root, {"name", "description", "on_mismatch", "then", "steps", "connections"});
+    check_keys(root, {"name", "description", "on_mismatch", "then", "answer_options", "steps", "connections"});
     auto m = std::make_shared<detail::scenario_model>();
     m->source = source_;
     m->name = root["name"] ? scalar(root["name"], "a name") : source_;
@@ -529,6 +529,7 @@ class parser {
       else if (v == "silent") m->then = e::silent;
       else fail(t, "queue, close or silent", "'" + v + "'");
     }
+    if (root["answer_options"]) m->answer_options = boolean(root["answer_options"], "answer_options: true|false");
     if (root["steps"]) m->every = script(root["steps"]);
     if (const auto& cs = root["connections"]) {
       if (!cs.IsSequence()) fail(cs, "a list of per-connection step lists", describe(cs));

@@ -162,7 +162,13 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   pending_.erase(0, used);
 
   std::string why;
-  if (!matches(s, why)) {
+  const bool matched = matches(s, why);
+  if (!matched && answers_preamble()) {
+    out.push_back({player_action::kind::note, {}, "answered " + describe_message() + " outside the script", {}});
+    out.push_back({player_action::kind::forward, msg_raw_, {}, {}});
+    return true;
+  }
+  if (!matched) {
     out.push_back({player_action::kind::mismatch, {},
                    "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) + ", got " +
                        describe_message() + (why.empty() ? "" : " (" + why + ")"),
@@ -181,6 +187,11 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   if (s.pass_to_queue) out.push_back({player_action::kind::forward, msg_raw_, {}, {}});
   advance();
   return true;
+}
+
+bool scenario_player::answers_preamble() const {
+  return model_.answer_options && msg_kind_ == proto::message_kind::packet && msg_.mag == proto::magic::request &&
+         (msg_.cmd == proto::command::option_req || msg_.cmd == proto::command::set_client_id);
 }
 
 bool scenario_player::matches(const step& s, std::string& why) const {

@@ -74,6 +74,8 @@ class scenario_player {
   std::string expand(const value_template& t);
   std::string render(const send_item& item);
   bool matches(const step& s, std::string& why) const;
+  /// An OPTION_REQ / SET_CLIENT_ID the script does not expect, answered by queue mode.
+  bool answers_preamble() const;
   std::string describe_expectation(const step& s) const;
   std::string describe_message() const;
   void end_script(std::vector<player_action>& out);

@@ -63,6 +63,40 @@ TEST(ScenarioWire, ErrorOnTheSecondSubmitThenQueueMode) {
   EXPECT_EQ(c.read_until(".\n"), ".\n");
 }
 
+TEST(ScenarioWire, OptionRequestBeforeTheScriptIsAnsweredWithoutConsumingAStep) {
+  scenario_server s{"error-on-submit-2.yaml"};
+  auto c = s.connect();
+  c.send(proto::encode(magic::request, command::option_req, {"exceptions"}));
+  const auto option_res = proto::encode(magic::response, command::option_res, {"exceptions"});
+  EXPECT_EQ(c.read_exact(option_res.size()), option_res);
+  c.send(submit_bg("a"));
+  EXPECT_EQ(c.read_exact(20), job_created("H:mock:1"));
+  c.send(submit_bg("b"));
+  const auto err = proto::encode(magic::response, command::error, {"QUEUE_ERROR", "Job queue is full"});
+  EXPECT_EQ(c.read_exact(err.size()), err);
+  EXPECT_TRUE(s.srv->mismatches().empty());
+}
+
+TEST(ScenarioWire, OptionRequestIsScriptedWhenAnswerOptionsIsOff) {
+  options o;
+  o.script = parse_scenario(
+      "answer_options: false\n"
+      "steps:\n"
+      "  - expect: SUBMIT_JOB_BG\n"
+      "  - reply: {command: JOB_CREATED, args: [H:x:1]}\n",
+      "inline.yaml");
+  server srv{o};
+  srv.start();
+  raw_socket c{srv.port()};
+  c.send(proto::encode(magic::request, command::option_req, {"exceptions"}));
+  c.send(submit_bg("a"));
+  const auto scripted = job_created("H:x:1");
+  EXPECT_EQ(c.read_exact(scripted.size()), scripted);
+  srv.stop();
+  ASSERT_EQ(srv.mismatches().size(), 1u);
+  EXPECT_NE(srv.mismatches()[0].find("OPTION_REQ"), std::string::npos) << srv.mismatches()[0];
+}
+
 TEST(ScenarioWire, CloseAfterKBytesOfTheReply) {
   scenario_server s{"close-after-bytes.yaml"};
   auto c = s.connect();
