@@ -70,9 +70,14 @@ void print_summary(std::ostream& out, const suite_result& suite, const gate_outc
   if (!gate.known_failing.empty()) out << gate.known_failing.size() << " known failure(s) tolerated\n";
   for (const auto& s : gate.stale)
     out << (color ? "\033[31m" : "") << "stale known failure (now passes): " << s << reset << "\n";
+  const auto harness_errors = std::count_if(suite.results.begin(), suite.results.end(),
+                                            [](const case_result& r) { return r.verdict == grade::harness_error; });
+  if (harness_errors > 0)
+    out << (color ? "\033[31m" : "") << harness_errors << " case(s) could not be graded (ERROR: a harness problem)"
+        << reset << "\n";
   if (!gate.new_failures.empty())
     out << (color ? "\033[31m" : "") << gate.new_failures.size() << " case(s) failed" << reset << "\n";
-  else if (gate.stale.empty())
+  else if (gate.stale.empty() && harness_errors == 0)
     out << (color ? "\033[32m" : "") << "conforming: no FAILED, CRASHED or HUNG case" << reset << "\n";
 }
 

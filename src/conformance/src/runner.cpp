@@ -276,13 +276,14 @@ case_result run_case_until(const case_spec& c, const run_options& opts, clock::t
   // Clients that open with OPTION_REQ (PHP's extension, abraxas) meet a
   // scripted connection that expects a submit: gearmock scenarios cannot yet
   // answer an option first, so what follows says nothing about the client.
-  for (const auto& note : obs.wire.server_notes)
-    if (note.find("got REQ OPTION_REQ") != std::string::npos) {
+  if (c.server == server_kind::scenario) {
+    const auto options = analyse(obs.wire).unanswered_options;
+    if (!options.empty())
       add_finding(r, grade::harness_error, "a scenario that answers the client's OPTION_REQ before the submit",
-                  "gearmock's scenario replied to OPTION_REQ as if it were the submit (" + note +
-                      "); this case cannot grade a client that sends options first");
-      break;
-    }
+                  "connection " + std::to_string(options.front()) +
+                      ": the client sent OPTION_REQ and the case's gearmock script did not answer it with "
+                      "OPTION_RES; this case cannot grade a client that sends options first");
+  }
   r.wire_log = "server " + address + " (" + std::string(to_string(c.server)) + ")\n" +
                render_wire_log(obs.wire) + render_processes(records);
   r.seconds = std::chrono::duration<double>(clock::now() - started).count();

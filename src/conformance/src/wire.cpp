@@ -77,6 +77,7 @@ wire_analysis analyse(const observed_wire& wire) {
     // Indices into out.submits (or npos for a non-submit request) awaiting replies.
     std::deque<std::size_t> waiting;
     constexpr auto not_submit = static_cast<std::size_t>(-1);
+    int options_waiting = 0;
     for (const auto& ev : conn.events) {
       if (ev.what == wire_event::kind::from_client) {
         from_client.feed(ev.bytes, [&](proto::packet p) {
@@ -85,6 +86,7 @@ wire_analysis analyse(const observed_wire& wire) {
                                                  proto::to_string(p) + " sent with the response magic");
           }
           if (!expects_reply(p.cmd)) return;
+          if (p.cmd == proto::command::option_req) ++options_waiting;
           if (proto::is_submit(p.cmd)) {
             waiting.push_back(out.submits.size());
             out.submits.push_back(sent_submit{conn.id, std::move(p), std::nullopt, {}});
@@ -97,6 +99,8 @@ wire_analysis analyse(const observed_wire& wire) {
           if (!is_reply(p.cmd) || waiting.empty()) return;
           const auto slot = waiting.front();
           waiting.pop_front();
+          if ((p.cmd == proto::command::option_res || p.cmd == proto::command::error) && options_waiting > 0)
+            --options_waiting;
           if (slot == not_submit) return;
           server_reply r;
           r.cmd = p.cmd;
@@ -113,6 +117,7 @@ wire_analysis analyse(const observed_wire& wire) {
         });
       }
     }
+    if (options_waiting > 0) out.unanswered_options.push_back(conn.id);
     if (!to_client.problem().empty())
       for (const auto slot : waiting)
         if (slot != not_submit) out.submits[slot].reply_problem = "server bytes, " + to_client.problem();

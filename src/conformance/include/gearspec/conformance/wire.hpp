@@ -59,6 +59,9 @@ struct wire_analysis {
   /// Bytes from the client that are not well-formed request packets:
   /// "connection 1, byte 30: ...".
   std::vector<std::string> client_stream_problems;
+  /// Connections on which the client sent OPTION_REQ that no OPTION_RES
+  /// (or ERROR) answered.
+  std::vector<std::uint64_t> unanswered_options;
 };
 
 /// Decode both directions of every connection and match replies FIFO to
