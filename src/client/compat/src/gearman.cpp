@@ -84,6 +84,26 @@ void release(task_impl* t) {
   }
 }
 
+// Attach a new client implementation to the caller's shell, or to a new one.
+// Takes ownership of `impl` (deleted on failure).
+gearman_client_st* install_client(gearman_client_st* client, client_impl* impl) {
+  if (impl == nullptr) return nullptr;
+  gearman_client_st* shell = client;
+  if (shell == nullptr) {
+    shell = new (std::nothrow) gearman_client_st;
+    if (shell == nullptr) {
+      delete impl;
+      return nullptr;
+    }
+    shell->options.is_allocated = true;
+  } else {
+    shell->options.is_allocated = false;
+  }
+  shell->options.is_initialized = true;
+  shell->_impl = impl;
+  return shell;
+}
+
 gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
   if (ret_ptr != nullptr) *ret_ptr = rc;
   return rc;
@@ -211,23 +231,10 @@ const char* gearman_strerror(gearman_return_t rc) {
 }
 
 gearman_client_st* gearman_client_create(gearman_client_st* client) {
-  auto* impl = new (std::nothrow) client_impl;
-  if (impl == nullptr) return nullptr;
-  gearman_client_st* shell = client;
-  if (shell == nullptr) {
-    shell = new (std::nothrow) gearman_client_st;
-    if (shell == nullptr) {
-      delete impl;
-      return nullptr;
-    }
-    shell->options.is_allocated = true;
-  } else {
-    shell->options.is_allocated = false;
-  }
-  shell->options.is_initialized = true;
-  shell->_impl = impl;
+  gearman_client_st* shell = install_client(client, new (std::nothrow) client_impl);
+  if (shell == nullptr) return nullptr;
   if (const char* env = std::getenv("GEARMAN_SERVERS"); env != nullptr && env[0] != '\0') {
-    impl->cpp.add_servers(env);
+    impl_of(shell)->cpp.add_servers(env);
   }
   return shell;
 }
@@ -235,22 +242,7 @@ gearman_client_st* gearman_client_create(gearman_client_st* client) {
 gearman_client_st* gearman_client_clone(gearman_client_st* client, const gearman_client_st* from) {
   const client_impl* source = impl_of(from);
   if (source == nullptr) return gearman_client_create(client);
-  auto* impl = new (std::nothrow) client_impl{source->cpp.clone()};
-  if (impl == nullptr) return nullptr;
-  gearman_client_st* shell = client;
-  if (shell == nullptr) {
-    shell = new (std::nothrow) gearman_client_st;
-    if (shell == nullptr) {
-      delete impl;
-      return nullptr;
-    }
-    shell->options.is_allocated = true;
-  } else {
-    shell->options.is_allocated = false;
-  }
-  shell->options.is_initialized = true;
-  shell->_impl = impl;
-  return shell;
+  return install_client(client, new (std::nothrow) client_impl{source->cpp.clone()});
 }
 
 void gearman_client_free(gearman_client_st* client) {
