@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -65,8 +66,12 @@ real_gearmand::real_gearmand(std::vector<std::string> extra_args) {
   // A port can be taken between the probe and gearmand's bind: retry a few times.
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_loopback_port();
-    std::vector<std::string> args{path, "--listen=127.0.0.1", "--port=" + std::to_string(port_),
-                                  "--log-file=none", "--threads=1"};
+    std::vector<std::string> args{path, "--listen=127.0.0.1", "--port=" + std::to_string(port_), "--log-file=none"};
+    // One thread by default (deterministic order, light on 2 cores) unless the caller chose.
+    const bool threads_given = std::any_of(extra_args.begin(), extra_args.end(), [](const std::string& a) {
+      return a.rfind("--threads", 0) == 0 || a == "-t";
+    });
+    if (!threads_given) args.emplace_back("--threads=1");
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -23,7 +23,7 @@ bool wait_for_listener(std::uint16_t port, int timeout_ms);
 class real_gearmand {
  public:
   /// Starts `gearmand -L 127.0.0.1 -p <free port> --log-file none` plus
-  /// `extra_args`; throws std::runtime_error if it is not installed or does
+  /// `extra_args` (and `--threads=1` unless they set the thread count); throws std::runtime_error if it is not installed or does
   /// not listen within 10 s.
   explicit real_gearmand(std::vector<std::string> extra_args = {});
   ~real_gearmand();
