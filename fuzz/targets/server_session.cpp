@@ -145,8 +145,8 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     for (std::size_t step = chunks.next(); step > 0; step = chunks.next()) {
       engine.receive(h.conns[slot], frame.substr(0, step));
       frame.remove_prefix(step);
-      h.pump();
     }
+    h.pump();  // once per frame: the engine must also cope with replies piling up
   }
   // Every client goes away: running jobs go back to the queue.
   for (auto id : h.conns) engine.disconnect(id);
