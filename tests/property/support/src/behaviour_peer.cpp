@@ -66,6 +66,7 @@ behaviour_peer::~behaviour_peer() {
 void behaviour_peer::serve(peer_plan plan) {
   if (thread_.joinable()) thread_.join();
   received_.clear();
+  writes_done_ = std::chrono::steady_clock::time_point::max();
   thread_ = std::thread([this, p = std::move(plan)]() mutable { run(std::move(p)); });
 }
 
@@ -98,6 +99,7 @@ void behaviour_peer::run(peer_plan plan) {
       rest.remove_prefix(static_cast<std::size_t>(n));
     }
   }
+  writes_done_ = std::chrono::steady_clock::now();
   if (!plan.close_after) {
     // Stay silent until the client hangs up (it must, at its timeout).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_limit_ms);

@@ -6,6 +6,7 @@
 // a property can run thousands of them quickly.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +37,9 @@ class behaviour_peer {
   /// Wait for that connection to end (bounded by the peer's own limits) and
   /// return every byte the client sent on it.
   std::string finish();
+  /// When the last scripted write of that connection completed (valid after
+  /// finish()): a client whose deadline passed before it was right to time out.
+  std::chrono::steady_clock::time_point writes_done() const noexcept { return writes_done_; }
 
  private:
   void run(peer_plan plan);
@@ -44,6 +48,7 @@ class behaviour_peer {
   std::uint16_t port_ = 0;
   std::thread thread_;
   std::string received_;
+  std::chrono::steady_clock::time_point writes_done_{};
 };
 
 }  // namespace gearspec::property
