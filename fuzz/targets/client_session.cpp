@@ -9,7 +9,9 @@
 //               "ns:"; bits 6-7 end {nothing, connection_closed, timed_out,
 //               connection_closed}
 //     byte      writes: bit 0 set = write half the output, feed the first half
-//               of the server bytes, then write the rest
+//               of the server bytes, then write the rest; bit 1 = detach the
+//               chosen task before any write (its bytes must vanish); bit 2 =
+//               a failed connect first (COULD_NOT_CONNECT, tasks stay queued)
 //     byte      detach: index of a task to detach and destroy after the
 //               writes (>= count: none)
 //     2 bytes   chunking of the server bytes (mode, parameter), as the decoder target
@@ -202,7 +204,31 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     }
   }
 
+  for (std::size_t i = 0; i < count; ++i)  // a task in flight cannot be submitted again
+    if (accepted[i]) GEARSPEC_FUZZ_CHECK(s.submit(*tasks[i], {"fn", "", ""}) == return_code::invalid_argument);
+  if (flags & 0x20) GEARSPEC_FUZZ_CHECK(s.name_space() == "ns:");
+  GEARSPEC_FUZZ_CHECK(s.limits().max_body_size == limits.max_body_size);
+
+  if (write_mode & 4) {
+    s.connect_failed(return_code::could_not_connect, "fuzz: refused");
+    GEARSPEC_FUZZ_CHECK(s.outcome() == return_code::could_not_connect && !s.outcome_text().empty());
+    for (std::size_t i = 0; i < count; ++i)
+      if (accepted[i]) GEARSPEC_FUZZ_CHECK(tasks[i]->phase() == task_phase::queued &&
+                                           tasks[i]->result() == return_code::could_not_connect);
+    s.clear_outcome();
+    GEARSPEC_FUZZ_CHECK(s.outcome() == return_code::success);
+  }
+  if ((write_mode & 2) && detach_index < count) {  // never written: its bytes leave the output
+    const std::size_t before = s.output().size();
+    s.detach(*tasks[detach_index]);
+    GEARSPEC_FUZZ_CHECK(s.output().size() <= before && tasks[detach_index]->phase() == task_phase::idle);
+    GEARSPEC_FUZZ_CHECK(s.output().size() < before || !accepted[detach_index]);
+    tasks[detach_index].reset();
+  }
   s.connection_opened();
+  for (std::size_t i = 0; i < count; ++i)  // a fresh connection forgets the failed connect
+    if (tasks[i] && accepted[i]) GEARSPEC_FUZZ_CHECK(tasks[i]->result() == return_code::unknown_state);
+  GEARSPEC_FUZZ_CHECK(s.queued() + s.waiting() <= count);
   const std::string_view first_half = server.substr(0, (write_mode & 1) ? server.size() / 2 : 0);
   if (write_mode & 1) {
     const std::size_t half = s.output().size() / 2;
@@ -211,7 +237,7 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
   }
   s.wrote(s.output().size());
   GEARSPEC_FUZZ_CHECK(s.output().empty());
-  if (detach_index < count) {
+  if (detach_index < count && tasks[detach_index]) {
     s.detach(*tasks[detach_index]);
     GEARSPEC_FUZZ_CHECK(tasks[detach_index]->phase() == task_phase::idle ||
                         tasks[detach_index]->phase() == task_phase::finished);
@@ -228,11 +254,13 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     finished_before[i] = tasks[i]->finished();
   }
 
+  if (!s.busy()) GEARSPEC_FUZZ_CHECK(!s.awaiting_replies() && s.running() == 0);
   if (end_action == 0) return 0;
   const return_code expected = end_action == 2 ? return_code::timeout : return_code::lost_connection;
   if (end_action == 2) s.timed_out("fuzz: timeout");
   else s.connection_closed("fuzz: peer closed");
-  GEARSPEC_FUZZ_CHECK(!s.busy());
+  GEARSPEC_FUZZ_CHECK(!s.busy() && !s.awaiting_replies());
+  if (end_action == 2) GEARSPEC_FUZZ_CHECK(s.broken());
   for (std::size_t i = 0; i < count; ++i) {
     if (!tasks[i] || !accepted[i]) continue;
     const client::task& t = *tasks[i];

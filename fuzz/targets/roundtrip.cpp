@@ -137,13 +137,24 @@ GEARSPEC_FUZZ_HARNESS void builder_mode(byte_reader in) {
   GEARSPEC_FUZZ_CHECK(ec == expected);
   if (ec) {
     GEARSPEC_FUZZ_CHECK(out == sentinel);
+    if (argc <= proto::max_arguments) {  // the throwing API reports the same error
+      try {
+        (void)proto::encode(proto::packet(m, cmd, args, data));
+        GEARSPEC_FUZZ_CHECK(!"encode() accepted what encode_to() refused");
+      } catch (const std::system_error& e) {
+        GEARSPEC_FUZZ_CHECK(e.code() == expected);
+      }
+    }
     return;
   }
   const std::string_view bytes = std::string_view{out}.substr(sentinel.size());
+  // The owning-packet API encodes the same bytes.
+  const proto::packet owned(m, cmd, args, data);
+  GEARSPEC_FUZZ_CHECK(proto::encode(owned) == bytes);
   GEARSPEC_FUZZ_CHECK(bytes.size() == proto::header_size + proto::body_size(cmd, views.data(), argc, data));
   const auto decoded = decode_exactly(bytes);
   GEARSPEC_FUZZ_CHECK(decoded.size() == 1);
-  GEARSPEC_FUZZ_CHECK(decoded[0] == proto::packet(m, cmd, args, data));
+  GEARSPEC_FUZZ_CHECK(decoded[0] == owned);
 }
 
 }  // namespace

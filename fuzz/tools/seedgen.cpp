@@ -152,8 +152,9 @@ struct session_task {
   std::string function, unique, workload;
 };
 
-std::string client_session_options(char flags, const std::vector<session_task>& tasks) {
-  std::string o{flags, '\0', '\xff', '\x02', '\x12', '\x34'};
+std::string client_session_options(char flags, const std::vector<session_task>& tasks, char writes = 0,
+                                   char detach = '\xff') {
+  std::string o{flags, writes, detach, '\x02', '\x12', '\x34'};
   for (const auto& t : tasks) {
     o += t.kind;
     for (const std::string* s : {&t.function, &t.unique, &t.workload}) o += static_cast<char>(s->size()) + *s;
@@ -181,6 +182,12 @@ void add_client_session_seeds(seed_writer& w) {
   w.add(client_session_options(static_cast<char>(0x80), {{bg, "fn", "", "w"}}),
         res(command::noop, {}) + res(command::work_fail, {"H:other:1"}) +
             res(command::job_created, {std::string(64, 'h')}));
+  // Status for another handle, a foreground job with warning and exception;
+  // a failed connect first, the third task detached before writing.
+  w.add(client_session_options(0x02, {{fg, "fn", "u-1", "w"}, {status, "H:gearspec:1", "", ""}, {bg, "fn", "", "w"}}, 6, 2),
+        res(command::job_created, {"H:gearspec:6"}) + res(command::work_warning, {"H:gearspec:6"}, "careful") +
+            res(command::work_exception, {"H:gearspec:6"}, "boom") +
+            res(command::status_res, {"H:gearspec:9", "1", "1", "x", "2"}));
   // Request magic from a server, and a foreground job that fails.
   w.add(client_session_options(0x41, {{fg, "fn", "#", "w"}, {bg, "fn", "-", "w"}}),
         res(command::job_created, {"H:gearspec:4"}) + res(command::work_fail, {"H:gearspec:4"}) +
