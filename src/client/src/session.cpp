@@ -416,7 +416,9 @@ void session::fail_task(task& t, return_code rc, std::string_view text) {
 
 void session::fail_connection(return_code rc, std::string_view text) {
   broken_ = true;
-  record(rc, text);
+  // The fault becomes the call's outcome only through the tasks it fails (finish()
+  // records it): garbage after the last reply, with every task answered, leaves
+  // run_tasks at SUCCESS however TCP happened to chunk the bytes.
   for (entry& e : queue_) {
     if (e.owner != nullptr) fail_task(*e.owner, rc, text);
   }
