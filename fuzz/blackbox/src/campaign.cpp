@@ -1,0 +1,186 @@
+#include "gearspec/blackbox/campaign.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+
+#include "gearspec/conformance/case_loader.hpp"
+#include "gearspec/conformance/runner.hpp"
+#include "gearspec/protocol/decoder.hpp"
+#include "gearspec/protocol/text_codec.hpp"
+
+namespace gearspec::blackbox {
+
+namespace gc = gearspec::conformance;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// How many leading reply bytes name a bucket: magic and command number.
+constexpr std::size_t signature_bytes = 8;
+
+bool is_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + length > s.size()) return false;
+    for (std::size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    i += length;
+  }
+  return true;
+}
+
+/// True when a JOB_CREATED in the reply carries a handle that is not UTF-8:
+/// adapter protocol v1 reports handles as JSON strings, which cannot carry
+/// it, so a "different handle" is the protocol's limit, not the client's.
+bool sends_unreportable_handle(const std::string& reply) {
+  std::error_code ec;
+  for (const auto& p : proto::decode_all(reply, ec))
+    if (p.cmd == proto::command::job_created) {
+      for (const auto& a : p.args)
+        if (!is_utf8(a)) return true;
+      if (!is_utf8(p.data)) return true;
+    }
+  return false;
+}
+
+/// Every FAILED finding is a handle mismatch (grading.cpp rule 2).
+bool only_handle_mismatches(const gc::case_result& r) {
+  for (const auto& f : r.findings)
+    if (f.severity == gc::grade::failed && f.expected.find("the handle the server sent") == std::string::npos)
+      return false;
+  return true;
+}
+
+std::optional<finding_kind> classify(const gc::case_result& r, const std::string& reply) {
+  if (r.verdict == gc::grade::failed && only_handle_mismatches(r) && sends_unreportable_handle(reply))
+    return std::nullopt;
+  switch (r.verdict) {
+    case gc::grade::crashed: return finding_kind::crashed;
+    case gc::grade::hung: return finding_kind::hung;
+    case gc::grade::failed: return finding_kind::misbehaved;
+    default: return std::nullopt;
+  }
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  return out;
+}
+
+/// One case as the single entry of a case file's `cases:` list.
+std::string as_case_file(const gc::case_spec& c) {
+  std::string out = "cases:\n";
+  const std::string body = gc::to_case_file(c);
+  bool first = true;
+  std::size_t begin = 0;
+  while (begin < body.size()) {
+    const std::size_t end = body.find('\n', begin);
+    const std::size_t stop = end == std::string::npos ? body.size() : end;
+    out += (first ? "  - " : "    ") + body.substr(begin, stop - begin) + "\n";
+    first = false;
+    begin = stop + 1;
+  }
+  return out;
+}
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+saved_finding save_finding(const campaign_options& opts, finding_kind kind, const std::string& signature,
+                           trial t, const gc::case_result& r) {
+  saved_finding f;
+  f.kind = kind;
+  f.signature = signature;
+  f.summary = r.summary();
+  const std::string stem = lower(to_string(kind)) + "-" + signature;
+  t.spec.id = "fuzz/" + stem;
+  t.spec.title = "Black-box fuzz finding " + std::string(to_string(kind)) + ": " + f.summary;
+  const fs::path dir(opts.out_dir);
+  f.case_file = (dir / (stem + ".yaml")).string();
+  f.bytes_file = (dir / (stem + ".bin")).string();
+  write_file(f.case_file, "# Found by gearspec fuzz --client '" + opts.client_label + "' --seed " +
+                              std::to_string(opts.seed) + "\n# Replay: gearspec run --scenario " + f.case_file +
+                              " --client ...\n" + as_case_file(t.spec));
+  write_file(f.bytes_file, t.reply);
+  return f;
+}
+
+}  // namespace
+
+std::string_view to_string(finding_kind k) noexcept {
+  switch (k) {
+    case finding_kind::crashed: return "CRASHED";
+    case finding_kind::hung: return "HUNG";
+    case finding_kind::misbehaved: return "MISBEHAVED";
+  }
+  return "?";
+}
+
+campaign_result run_campaign(const campaign_options& opts,
+                             const std::function<void(const saved_finding&)>& on_new_finding) {
+  std::error_code ec;
+  fs::create_directories(opts.out_dir, ec);
+  if (ec) throw std::runtime_error("cannot create " + opts.out_dir + ": " + ec.message());
+
+  gc::run_options run;
+  run.adapter_argv = opts.adapter_argv;
+  run.client_label = opts.client_label;
+  run.jobs = opts.parallel;
+  run.exit_timeout_ms = 1000;
+
+  fuzz::packet_mutator mutator(static_cast<unsigned>(opts.seed), nullptr);
+  campaign_result result;
+  std::map<std::string, std::size_t> bucket_index;
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+
+  while ((!opts.runs || result.runs < *opts.runs) && (!opts.seconds || elapsed() < *opts.seconds)) {
+    // A batch is two trials per adapter slot: enough to keep the slots busy,
+    // small enough that the time budget is kept to about one trial's deadline.
+    std::uint64_t batch = 2ull * opts.parallel;
+    if (opts.runs) batch = std::min(batch, *opts.runs - result.runs);
+    std::vector<trial> trials;
+    std::vector<gc::case_spec> cases;
+    for (std::uint64_t i = 0; i < batch; ++i) {
+      trials.push_back(make_trial("fuzz/" + std::to_string(result.runs + i + 1), opts.trials, mutator));
+      cases.push_back(trials.back().spec);
+    }
+    const auto suite = gc::run_suite(cases, run);
+    result.runs += batch;
+    for (std::size_t i = 0; i < suite.results.size(); ++i) {
+      const auto& r = suite.results[i];
+      if (r.verdict == gc::grade::harness_error) {
+        if (result.harness_errors++ == 0) result.first_harness_error = r.summary();
+        continue;
+      }
+      const auto kind = classify(r, trials[i].reply);
+      if (!kind) continue;
+      ++result.trials_by_kind[*kind];
+      const std::string signature = proto::to_hex(std::string_view(trials[i].reply).substr(0, signature_bytes));
+      const std::string key = std::string(to_string(*kind)) + "-" + signature;
+      const auto found = bucket_index.find(key);
+      if (found != bucket_index.end()) {
+        ++result.findings[found->second].hits;
+        continue;
+      }
+      bucket_index.emplace(key, result.findings.size());
+      result.findings.push_back(save_finding(opts, *kind, signature.empty() ? "empty" : signature,
+                                             std::move(trials[i]), r));
+      result.findings.back().hits = 1;
+      if (on_new_finding) on_new_finding(result.findings.back());
+    }
+  }
+  result.seconds = elapsed();
+  return result;
+}
+
+}  // namespace gearspec::blackbox

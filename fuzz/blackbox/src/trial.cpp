@@ -1,0 +1,87 @@
+#include "gearspec/blackbox/trial.hpp"
+
+#include <random>
+
+#include "gearspec/fuzz/packet_stream.hpp"
+#include "gearspec/protocol/command.hpp"
+#include "gearspec/protocol/encoder.hpp"
+#include "gearspec/protocol/text_codec.hpp"
+
+namespace gearspec::blackbox {
+
+namespace proto = gearspec::proto;
+namespace gc = gearspec::conformance;
+
+namespace {
+
+std::size_t draw(std::minstd_rand& rng, std::size_t bound) {
+  return std::uniform_int_distribution<std::size_t>(0, bound - 1)(rng);
+}
+
+gc::job_spec draw_job(std::size_t index, std::minstd_rand& rng) {
+  gc::job_spec job;
+  job.function = "fz";
+  job.unique = "u-" + std::to_string(index + 1);
+  // Empty workloads and every priority are drawn too: they reach code paths
+  // (and the reference adapter's broken modes) a fixed job never would.
+  job.workload = draw(rng, 8) == 0 ? std::string() : "w" + std::to_string(index + 1);
+  static constexpr proto::priority priorities[] = {proto::priority::normal, proto::priority::high,
+                                                   proto::priority::low};
+  job.prio = priorities[draw(rng, 3)];
+  job.background = true;
+  // Only the generic rules: no success for an uncreated job, the exact handle.
+  job.outcome = gc::expected_outcome::ok_or_error;
+  return job;
+}
+
+}  // namespace
+
+std::string job_created_replies(std::size_t jobs) {
+  std::string out;
+  for (std::size_t i = 0; i < jobs; ++i) {
+    const std::string handle = "H:fz:" + std::to_string(i + 1);
+    out += proto::encode(proto::magic::response, proto::command::job_created, {handle});
+  }
+  return out;
+}
+
+std::string reply_scenario(const std::vector<gc::job_spec>& jobs, const std::string& reply, bool close_after) {
+  std::string yaml = close_after ? "then: close\n" : "then: silent\n";
+  yaml += "steps:\n";
+  for (const auto& job : jobs) yaml += "  - expect: " + std::string(proto::name(job.submit_command())) + "\n";
+  if (!reply.empty()) yaml += "  - raw: {hex: \"" + proto::to_hex(reply) + "\"}\n";
+  return yaml;
+}
+
+trial make_trial(const std::string& id, const trial_settings& settings, fuzz::packet_mutator& mutator) {
+  auto& rng = mutator.rng();
+  trial t;
+  gc::request_spec request;
+  request.timeout_ms = settings.job_timeout_ms;
+  const std::size_t job_count = 1 + draw(rng, 3);
+  for (std::size_t i = 0; i < job_count; ++i) request.jobs.push_back(draw_job(i, rng));
+
+  // Start from the valid answer (or a seed), then apply 1-4 structural mutations.
+  std::string base = job_created_replies(job_count);
+  if (!settings.seeds.empty() && draw(rng, 4) == 0) base = settings.seeds[draw(rng, settings.seeds.size())];
+  auto frames = fuzz::split_stream(base);
+  const std::size_t operations = 1 + draw(rng, 4);
+  for (std::size_t i = 0; i < operations; ++i) mutator.mutate_frames(frames, settings.max_reply_bytes);
+  t.reply = fuzz::join_frames(frames);
+
+  auto& c = t.spec;
+  c.id = id;
+  c.title = "Black-box fuzz trial: mutated reply to " + std::to_string(job_count) + " background submit(s)";
+  c.section = "SEMANTICS 6";
+  c.level = gc::requirement::must;
+  c.requirement_text =
+      "never report success for a job the server never created, report the handle the server sent, "
+      "never crash, never hang past the timeout";
+  c.server = gc::server_kind::scenario;
+  c.scenario_yaml = reply_scenario(request.jobs, t.reply, draw(rng, 2) == 0);
+  c.requests.push_back(std::move(request));
+  c.deadline_ms = settings.job_timeout_ms + settings.answer_grace_ms;
+  return t;
+}
+
+}  // namespace gearspec::blackbox
