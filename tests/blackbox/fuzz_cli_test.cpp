@@ -1,0 +1,131 @@
+// Runs the real `gearspec fuzz` and `gearspec run --scenario` executables.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct command_result {
+  int status = -1;
+  std::string output;  ///< stdout and stderr
+};
+
+command_result run(const std::string& command) {
+  command_result r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
+  const int raw = pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+class BlackboxFuzz : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    out_ = fs::temp_directory_path() / ("gearspec-blackbox-" + std::to_string(::getpid()) + "-" + info->name());
+    fs::remove_all(out_);
+  }
+  void TearDown() override { fs::remove_all(out_); }
+
+  command_result fuzz(const std::string& client, const std::string& budget) {
+    return run(std::string(GEARSPEC_CLI) + " fuzz --client " + quoted(client) + " " + budget + " --out " +
+               quoted(out_.string()));
+  }
+  static std::string broken(const std::string& mode) {
+    return std::string(GEARSPEC_REFERENCE_ADAPTER) + " --break=" + mode;
+  }
+  std::vector<fs::path> saved(const std::string& prefix, const std::string& ext) const {
+    std::vector<fs::path> files;
+    if (!fs::exists(out_)) return files;
+    for (const auto& e : fs::directory_iterator(out_)) {
+      const auto name = e.path().filename().string();
+      if (name.rfind(prefix, 0) == 0 && e.path().extension() == ext) files.push_back(e.path());
+    }
+    return files;
+  }
+  /// Every finding of `prefix` has its bytes, and its case replays to `grade`.
+  void expect_replays(const std::string& prefix, const std::string& client, const std::string& grade) {
+    const auto cases = saved(prefix, ".yaml");
+    ASSERT_FALSE(cases.empty()) << "no " << prefix << " finding saved in " << out_;
+    for (const auto& c : cases) {
+      auto bin = c;
+      EXPECT_TRUE(fs::exists(bin.replace_extension(".bin"))) << bin;
+    }
+    const auto replay = run(std::string(GEARSPEC_CLI) + " run --client " + quoted(client) + " --scenario " +
+                            quoted(cases.front().string()));
+    EXPECT_EQ(replay.status, 1) << replay.output;
+    EXPECT_NE(replay.output.find(grade), std::string::npos) << replay.output;
+  }
+
+  fs::path out_;
+};
+
+TEST_F(BlackboxFuzz, ReferenceAdapterNeverCrashesNorHangsAndRateIsPrinted) {
+  const auto r = fuzz("reference", "--runs 200 --seed 1");
+  ASSERT_TRUE(r.status == 0 || r.status == 1) << r.output;
+  EXPECT_NE(r.output.find("CRASHED 0 (0 runs), HUNG 0 (0 runs)"), std::string::npos) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(runs: 200 in [0-9.e+-]+ s \(([0-9.]+) runs/s\))")))
+      << r.output;
+  EXPECT_GT(std::stod(m[1].str()), 0.0);
+}
+
+TEST_F(BlackboxFuzz, CrashModeIsFoundAsCrashedAndReplaysAsCrashed) {
+  const auto r = fuzz(broken("crash"), "--runs 48 --seed 3");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("finding CRASHED"), std::string::npos) << r.output;
+  expect_replays("crashed-", broken("crash"), "CRASHED");
+}
+
+TEST_F(BlackboxFuzz, NeverAnswerModeIsFoundAsHungAndReplaysAsHung) {
+  const auto r = fuzz(broken("never-answer"), "--runs 16 --seed 3");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("finding HUNG"), std::string::npos) << r.output;
+  expect_replays("hung-", broken("never-answer"), "HUNG");
+}
+
+TEST_F(BlackboxFuzz, SuccessOnErrorModeIsFoundAsMisbehavedAndReplaysAsFailed) {
+  const auto r = fuzz(broken("success-on-error"), "--runs 32 --seed 3");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("finding MISBEHAVED"), std::string::npos) << r.output;
+  expect_replays("misbehaved-", broken("success-on-error"), "FAILED");
+}
+
+TEST_F(BlackboxFuzz, SameSeedSavesTheSameFindings) {
+  const auto first = fuzz(broken("success-on-error"), "--runs 32 --seed 9");
+  const auto files = saved("misbehaved-", ".bin");
+  fs::remove_all(out_);
+  const auto second = fuzz(broken("success-on-error"), "--runs 32 --seed 9");
+  EXPECT_EQ(files.size(), saved("misbehaved-", ".bin").size()) << first.output << second.output;
+  for (const auto& f : files) EXPECT_TRUE(fs::exists(f)) << f << " not found again";
+}
+
+TEST_F(BlackboxFuzz, BadFlagsExitWithStatus2AndSayWhy) {
+  auto r = fuzz("reference", "");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("--time DURATION or --runs N"), std::string::npos) << r.output;
+  r = fuzz("reference", "--time 5x");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("'5x' is not a positive duration"), std::string::npos) << r.output;
+  r = fuzz("reference", "--runs 0");
+  EXPECT_EQ(r.status, 2) << r.output;
+  r = fuzz("/nonexistent/adapter", "--runs 1");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/adapter"), std::string::npos) << r.output;
+}
+
+}  // namespace
