@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -71,6 +72,18 @@ class BlackboxFuzz : public ::testing::Test {
     EXPECT_NE(replay.output.find(grade), std::string::npos) << replay.output;
   }
 
+  /// The campaign ends with status 1, reports a finding of `kind`, and that
+  /// finding's saved case replays to `replay_grade`.
+  void expect_found(const std::string& client, const std::string& budget, const std::string& kind,
+                    const std::string& replay_grade) {
+    const auto r = fuzz(client, budget);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("finding " + kind), std::string::npos) << r.output;
+    std::string prefix = kind + "-";
+    for (auto& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    expect_replays(prefix, client, replay_grade);
+  }
+
   fs::path out_;
 };
 
@@ -85,24 +98,15 @@ TEST_F(BlackboxFuzz, ReferenceAdapterNeverCrashesNorHangsAndRateIsPrinted) {
 }
 
 TEST_F(BlackboxFuzz, CrashModeIsFoundAsCrashedAndReplaysAsCrashed) {
-  const auto r = fuzz(broken("crash"), "--runs 48 --seed 3");
-  EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find("finding CRASHED"), std::string::npos) << r.output;
-  expect_replays("crashed-", broken("crash"), "CRASHED");
+  expect_found(broken("crash"), "--runs 48 --seed 3", "CRASHED", "CRASHED");
 }
 
 TEST_F(BlackboxFuzz, NeverAnswerModeIsFoundAsHungAndReplaysAsHung) {
-  const auto r = fuzz(broken("never-answer"), "--runs 16 --seed 3");
-  EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find("finding HUNG"), std::string::npos) << r.output;
-  expect_replays("hung-", broken("never-answer"), "HUNG");
+  expect_found(broken("never-answer"), "--runs 16 --seed 3", "HUNG", "HUNG");
 }
 
 TEST_F(BlackboxFuzz, SuccessOnErrorModeIsFoundAsMisbehavedAndReplaysAsFailed) {
-  const auto r = fuzz(broken("success-on-error"), "--runs 32 --seed 3");
-  EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find("finding MISBEHAVED"), std::string::npos) << r.output;
-  expect_replays("misbehaved-", broken("success-on-error"), "FAILED");
+  expect_found(broken("success-on-error"), "--runs 32 --seed 3", "MISBEHAVED", "FAILED");
 }
 
 TEST_F(BlackboxFuzz, SameSeedSavesTheSameFindings) {
