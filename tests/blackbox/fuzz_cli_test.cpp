@@ -37,7 +37,8 @@ class BlackboxFuzz : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    out_ = fs::temp_directory_path() / ("gearspec-blackbox-" + std::to_string(::getpid()) + "-" + info->name());
+    out_ =
+        fs::temp_directory_path() / ("gearspec-blackbox-" + std::to_string(::getpid()) + "-" + info->name());
     fs::remove_all(out_);
   }
   void TearDown() override { fs::remove_all(out_); }

@@ -36,8 +36,8 @@ std::optional<double> parse_duration(const std::string& text) {
 }
 
 void print_finding(const saved_finding& f) {
-  std::cout << "finding " << to_string(f.kind) << " [" << f.signature << "] " << f.summary << "\n  case: " << f.case_file
-            << "\n  bytes: " << f.bytes_file << std::endl;
+  std::cout << "finding " << to_string(f.kind) << " [" << f.signature << "] " << f.summary
+            << "\n  case: " << f.case_file << "\n  bytes: " << f.bytes_file << std::endl;
 }
 
 }  // namespace
@@ -51,12 +51,14 @@ int fuzz_command(int argc, char** argv) {
   std::uint64_t runs = 0;
   campaign_options opts;
   std::optional<std::uint64_t> seed;
-  app.add_option("--client", client, "adapter command line (ADAPTER.md); 'reference' = the built-in reference client")
+  app.add_option("--client", client,
+                 "adapter command line (ADAPTER.md); 'reference' = the built-in reference client")
       ->required();
   auto* time_opt = app.add_option("--time", time_text, "time budget: 60s, 500ms, 2m, or seconds");
   auto* runs_opt = app.add_option("--runs", runs, "number of adapter runs")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "PRNG seed, for a reproducible campaign (default: from the clock, printed)");
-  app.add_option("--out", opts.out_dir, "folder for findings (case file + reply bytes)")->capture_default_str();
+  app.add_option("--out", opts.out_dir, "folder for findings (case file + reply bytes)")
+      ->capture_default_str();
   app.add_option("-j,--jobs", opts.parallel, "adapters running at once")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
@@ -73,7 +75,8 @@ int fuzz_command(int argc, char** argv) {
     if (time_opt->count()) {
       opts.seconds = parse_duration(time_text);
       if (!opts.seconds || *opts.seconds <= 0)
-        throw CLI::ValidationError("--time", "'" + time_text + "' is not a positive duration (e.g. 60s, 500ms, 2m)");
+        throw CLI::ValidationError("--time",
+                                   "'" + time_text + "' is not a positive duration (e.g. 60s, 500ms, 2m)");
     }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -83,7 +86,8 @@ int fuzz_command(int argc, char** argv) {
   }
   if (runs_opt->count()) opts.runs = runs;
   opts.seed = seed ? *seed
-                   : static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007u;
+                   : static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) %
+                         1000000007u;
 
   try {
     opts.adapter_argv = gearspec::cli::resolve_client(client);
@@ -104,10 +108,11 @@ int fuzz_command(int argc, char** argv) {
       const auto trials = result.trials_by_kind.count(kind) ? result.trials_by_kind.at(kind) : 0;
       std::cout << ", " << to_string(kind) << " " << unique << " (" << trials << " runs)";
     }
-    std::cout << std::endl;
+    std::cout << ", not reproduced alone " << result.unconfirmed << std::endl;
     if (result.harness_errors > 0) {
       std::cerr << "gearspec fuzz: " << result.harness_errors
-                << " run(s) could not be played (harness error), first: " << result.first_harness_error << "\n";
+                << " run(s) could not be played (harness error), first: " << result.first_harness_error
+                << "\n";
       return exit_harness_error;
     }
     return result.findings.empty() ? exit_clean : exit_findings;

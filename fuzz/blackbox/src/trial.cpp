@@ -45,7 +45,8 @@ std::string job_created_replies(std::size_t jobs) {
   return out;
 }
 
-std::string reply_scenario(const std::vector<gc::job_spec>& jobs, const std::string& reply, bool close_after) {
+std::string reply_scenario(const std::vector<gc::job_spec>& jobs, const std::string& reply,
+                           bool close_after) {
   std::string yaml = close_after ? "then: close\n" : "then: silent\n";
   yaml += "steps:\n";
   for (const auto& job : jobs) yaml += "  - expect: " + std::string(proto::name(job.submit_command())) + "\n";

@@ -12,8 +12,8 @@
 namespace gearspec::blackbox {
 
 struct trial_settings {
-  int job_timeout_ms = 200;       ///< the library's timeout for each request
-  int answer_grace_ms = 1000;     ///< beyond the timeout, before the answer counts as HUNG
+  int job_timeout_ms = 200;    ///< the library's timeout for each request
+  int answer_grace_ms = 1000;  ///< beyond the timeout, before the answer counts as HUNG
   std::size_t max_reply_bytes = 4096;
   /// Valid server replies to start from besides the JOB_CREATED answers
   /// (corpus files, earlier interesting replies); may be empty.
