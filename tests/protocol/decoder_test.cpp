@@ -153,6 +153,7 @@ TEST(DecoderViews, SplitPacketIsAssembledInternally) {
   ASSERT_EQ(dec.put(std::string_view{bytes}.substr(5), ec), bytes.size() - 5);
   ASSERT_TRUE(dec.ready());
   EXPECT_EQ(dec.packet().arg(0), "H:vm:1");
+  EXPECT_EQ(dec.buffered(), 0u);  // complete: nothing partial is held
   EXPECT_EQ(dec.packet().raw, bytes);
   EXPECT_EQ(dec.packet().arg(1), "");  // past argc
   dec.next();

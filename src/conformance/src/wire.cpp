@@ -51,9 +51,8 @@ class stream {
     }
   }
   const std::string& problem() const { return problem_; }
-  /// Bytes of an unfinished packet. (decoder::buffered() still counts a
-  /// finished packet's bytes until the next put(), so ask at_boundary() first.)
-  std::size_t pending() const { return dec_.at_boundary() ? 0 : dec_.buffered(); }
+  /// Bytes of an unfinished packet.
+  std::size_t pending() const { return dec_.buffered(); }
   std::size_t offset() const { return offset_; }
 
  private:

@@ -70,7 +70,9 @@ class decoder {
   void next() noexcept { kind_ = message_kind::none; }
 
   /// Bytes of a partial message held inside the decoder.
-  std::size_t buffered() const noexcept { return buffer_.size(); }
+  /// A message completed from the internal buffer is not "partial": once
+  /// ready(), this is 0 even though the buffer still backs the views.
+  std::size_t buffered() const noexcept { return state_ == state::start ? 0 : buffer_.size(); }
   /// True when no partial message is pending (a clean place to stop).
   bool at_boundary() const noexcept { return state_ == state::start && !ready(); }
   bool failed() const noexcept { return state_ == state::failed; }
