@@ -103,7 +103,7 @@ TEST_F(BlackboxFuzz, CrashModeIsFoundAsCrashedAndReplaysAsCrashed) {
 }
 
 TEST_F(BlackboxFuzz, NeverAnswerModeIsFoundAsHungAndReplaysAsHung) {
-  expect_found(broken("never-answer"), "--runs 16 --seed 3", "HUNG", "HUNG");
+  expect_found(broken("never-answer"), "--runs 8 --seed 3", "HUNG", "HUNG");
 }
 
 TEST_F(BlackboxFuzz, SuccessOnErrorModeIsFoundAsMisbehavedAndReplaysAsFailed) {
