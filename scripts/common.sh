@@ -3,6 +3,8 @@
 set -euo pipefail
 GEARSPEC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GEARSPEC_JOBS="${GEARSPEC_JOBS:-$(nproc)}"
+# Let ccache (used when installed) share results between clones of the repo.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$GEARSPEC_ROOT}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 
 gearspec_build() {
   local dir="$1"; shift
