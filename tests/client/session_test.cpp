@@ -311,6 +311,17 @@ TEST(SessionOutcome, WellFormedButWrongReplyIsUnexpectedPacket) {
     b.s.receive(proto::encode(magic::response, command::submit_job, {"f", "u"}, "w"));
     EXPECT_EQ(b[0].result(), return_code::unexpected_packet);
   }
+  // Replies to requests this client never sends take the oldest slot too: a
+  // JOB_CREATED after them must not be given to the wrong job.
+  for (const auto& reply : {proto::encode(magic::response, command::option_res, {"exceptions"}),
+                            proto::encode(magic::response, command::status_res_unique,
+                                          {"u", "1", "0", "0", "0", "1"})}) {
+    batch b(2);
+    b.s.receive(reply + created("H:1"));
+    EXPECT_EQ(b[0].result(), return_code::unexpected_packet);
+    EXPECT_EQ(b[1].result(), return_code::unexpected_packet);
+    EXPECT_TRUE(b.s.broken());
+  }
 }
 
 TEST(SessionOutcome, UnrelatedPacketsAreIgnored) {

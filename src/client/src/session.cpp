@@ -257,6 +257,8 @@ void session::handle_packet(const proto::packet_view& p) {
     case command::error:
     case command::status_res:
     case command::echo_res:
+    case command::option_res:         // replies to requests this client never sends: they
+    case command::status_res_unique:  // take the oldest slot and make no sense there
       handle_reply(p);
       return;
     case command::work_status:
@@ -268,7 +270,7 @@ void session::handle_packet(const proto::packet_view& p) {
       handle_work_packet(p);
       return;
     default:
-      ++counters_.packets_ignored;  // NOOP, NO_JOB, JOB_ASSIGN*, OPTION_RES, STATUS_RES_UNIQUE
+      ++counters_.packets_ignored;  // NOOP, NO_JOB, JOB_ASSIGN* (worker packets)
       return;
   }
 }

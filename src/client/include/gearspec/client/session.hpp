@@ -25,8 +25,9 @@
 // - wrong magic (anything but "\0RES"): INVALID_MAGIC; command 0 or >= 43:
 //   INVALID_COMMAND; a text line, a malformed packet or a size field above the
 //   limit: INVALID_PACKET; a well-formed reply that makes no sense here
-//   (wrong reply kind for the oldest request, a request-only command):
-//   UNEXPECTED_PACKET. Each of these fails every unfinished task and marks the
+//   (wrong reply kind for the oldest request — incl. OPTION_RES and
+//   STATUS_RES_UNIQUE, which this client never asks for — or a request-only
+//   command): UNEXPECTED_PACKET. Each of these fails every unfinished task and marks the
 //   session broken (the connection must be closed). No allocation is driven
 //   by a size field beyond the configured limit.
 // - packets unrelated to any waiting task (NOOP, WORK_* for an unknown
