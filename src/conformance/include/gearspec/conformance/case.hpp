@@ -1,6 +1,6 @@
 // A conformance case: what the adapter is asked to do, what the server does,
 // and what is expected of the client's bytes and of its reported outcome.
-// Loaded from the YAML case files in mock_server/cases/ (see case_loader.hpp
+// Loaded from the YAML case files in src/conformance/cases/ (see case_loader.hpp
 // and docs/conformance.md for the format).
 #pragma once
 

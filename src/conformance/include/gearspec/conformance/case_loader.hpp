@@ -45,7 +45,7 @@ std::vector<case_spec> load_case_or_scenario(const std::string& path);
 std::string to_case_file(const case_spec& c);
 
 /// Where the shipped suite lives: $GEARSPEC_CASES_DIR, else the installed
-/// share/gearspec/cases, else the source tree's mock_server/cases.
+/// share/gearspec/cases, else the source tree's src/conformance/cases.
 std::string default_cases_dir();
 
 }  // namespace gearspec::conformance
