@@ -114,19 +114,57 @@ TEST(Report, JsonRoundTrip) {
   EXPECT_THROW(gc::parse_json_report("{\"format\":\"other\"}", "x.json"), std::runtime_error);
 }
 
-TEST(Report, HtmlMatrixHasOneRowPerCaseAndOneColumnPerClient) {
+TEST(Report, HtmlMatrixOpensOnTheSummaryThenProblemsFirst) {
   auto a = sample();
   auto b = sample();
   b.client_label = "perl";
-  b.results.pop_back();
+  b.results.pop_back();  // perl did not run x/1
   const auto html = gc::html_matrix({a, b});
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
-  EXPECT_EQ(count(html, "<tr><td><b>"), a.results.size());
-  EXPECT_EQ(count(html, "<details>"), a.results.size() + b.results.size());
-  EXPECT_EQ(count(html, "<td>not run</td>"), 1u);
-  EXPECT_NE(html.find("<td class=\"CRASHED\">"), std::string::npos);
+  // The summary (one row per area, plus "all") comes before the cases.
+  const auto summary = html.find("<table id=\"summary\">");
+  const auto cases = html.find("<table id=\"cases\">");
+  ASSERT_NE(summary, std::string::npos);
+  ASSERT_LT(summary, cases);
+  // Rows of the summary: the header, one per area (each sample case has its own), "all".
+  EXPECT_EQ(count(html.substr(summary, cases - summary), "<tr><th>"), a.results.size() + 2);
+  EXPECT_NE(html.find("<tr><th>close</th><td class=\"FAILED\">1 FAILED</td>"), std::string::npos);
+  // One row per case, the worst first, the all-OK row last and hidden at first.
+  EXPECT_EQ(count(html, "<tr data-grades="), a.results.size());
+  EXPECT_LT(html.find("<b>x/1</b>"), html.find("<b>text/2</b>"));
+  EXPECT_LT(html.find("<b>text/2</b>"), html.find("<b>close/3</b>"));
+  EXPECT_LT(html.find("<b>magic/2</b>"), html.find("<b>submit-bg/1</b>"));
+  EXPECT_NE(html.find("<tr data-grades=\"OK\" class=\"allok\"><td><b>submit-bg/1</b>"), std::string::npos);
+  // Evidence and wire logs only where a cell is not OK (6 for libgearman, 5 for perl).
+  EXPECT_EQ(count(html, "<details>"), 11u);
+  EXPECT_EQ(count(html, "client -&gt; server"), 11u);
+  EXPECT_EQ(count(html, "<td class=\"OK\">OK</td>"), 2u);
+  EXPECT_EQ(count(html, "<td>not run</td>"), 2u) << "one in the summary, one in the cases";
+  EXPECT_NE(html.find("<input type=\"checkbox\" value=\"OK\">"), std::string::npos) << "OK unchecked";
+  EXPECT_NE(html.find("<input type=\"checkbox\" value=\"FAILED\" checked>"), std::string::npos);
   EXPECT_EQ(html.find("<script src"), std::string::npos) << "self-contained";
   EXPECT_EQ(html.find("<link"), std::string::npos) << "self-contained";
+}
+
+TEST(Report, HtmlMatrixOfSevenClientsStaysUnderOneMegabyte) {
+  // Seven clients x 400 cases, one in ten failing with a 20 KB wire log.
+  std::vector<gc::suite_result> suites;
+  for (int c = 0; c < 7; ++c) {
+    gc::suite_result s = sample();
+    s.client_label = "client" + std::to_string(c);
+    s.results.clear();
+    for (int i = 0; i < 400; ++i) {
+      auto r = result("area" + std::to_string(i % 12) + "/" + std::to_string(i),
+                      i % 10 == c ? gc::grade::failed : gc::grade::ok);
+      r.wire_log = std::string(20000, 'w');
+      s.results.push_back(r);
+    }
+    suites.push_back(s);
+  }
+  const auto html = gc::html_matrix(suites);
+  EXPECT_LT(html.size(), 1000000u);
+  EXPECT_EQ(count(html, "<details>"), 7u * 40u);
+  EXPECT_NE(html.find("more bytes: see the JSON report or --wire-log"), std::string::npos);
 }
 
 TEST(Report, TerminalSummaryListsProblemsTotalsAndSlowest) {

@@ -31,8 +31,10 @@ std::string json_report(const suite_result& suite, const gate_outcome& gate);
 /// std::runtime_error with the file name on malformed input.
 suite_result parse_json_report(const std::string& text, const std::string& source_name);
 
-/// Self-contained HTML: cases x clients, every cell expandable to the
-/// findings and the wire log.
+/// Self-contained HTML page: a summary per area (the case-ID prefix) x
+/// client, then the cases x clients with the cases that are not OK first and
+/// a grade filter (all-OK rows hidden at first). Cells that are not OK expand
+/// to the findings and the wire log (cut at 2 KiB); OK cells carry neither.
 std::string html_matrix(const std::vector<suite_result>& suites);
 
 /// Markdown summary of several clients (docs/results.md): one table row per
@@ -43,5 +45,11 @@ std::string markdown_summary(const std::vector<suite_result>& suites);
 /// Text escaping shared by the writers: XML/HTML entities, and control bytes
 /// or invalid UTF-8 shown as \xNN so the output is always well-formed.
 std::string markup_escape(const std::string& text);
+
+/// The requirement, every finding and every note of a case, as plain text.
+std::string evidence_text(const case_result& r);
+
+/// Area of a case ID, the part before '/': "submit-bg/3" -> "submit-bg".
+std::string area_of(const std::string& id);
 
 }  // namespace gearspec::conformance
