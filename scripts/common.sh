@@ -37,7 +37,7 @@ gearspec_clients() {
   if php -r 'exit(class_exists("GearmanClient") ? 0 : 1);' 2>/dev/null; then
     echo "php|$adapters/php/known-failures.txt|php $adapters/php/gearman-client-adapter.php"
   else missing+=("PHP GearmanClient (php-cli php-gearman)"); fi
-  for lib in abraxas gearmanode gearman; do
+  for lib in abraxas gearmanode gearman node-gearman; do
     if command -v node >/dev/null && [[ -d "$adapters/node/node_modules/$lib" ]]; then
       echo "node-$lib|$adapters/node/known-failures/$lib.txt|node $adapters/node/adapter.js $lib"
     else missing+=("npm $lib (nodejs, npm; scripts/install-deps)"); fi

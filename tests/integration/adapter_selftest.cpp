@@ -32,6 +32,10 @@ struct adapter_spec {
   std::string runtime_missing;                // skip message when it does not
   std::set<std::string> over_limit_classes;   // what the library reports for a 65-byte unique
   std::set<std::string> unreachable_classes;  // what the library can report for a refused connection
+  // Empty when the library reports each JOB_CREATED handle; otherwise the
+  // error class the adapter reports for a job gearmand did queue, because the
+  // library never tells its caller that a background job was created.
+  std::string created_job_class = {};
 };
 
 // gtest prints parameters in failure messages; a name is enough.
@@ -82,6 +86,15 @@ std::vector<adapter_spec> all_adapters() {
        "node or npm module gearmanode missing (scripts/install-deps installs it)",
        {"server_error"},
        {"could_not_connect"}},
+      // node-gearman gives a background job no JOB_CREATED callback or event and
+      // drops ERROR packets: only the job's own timeout ends it (README.md).
+      {"node_node_gearman",
+       {"node", node_dir + "/adapter.js", "node-gearman"},
+       "node -e 'require(\"" + node_dir + "/node_modules/node-gearman\")'",
+       "node or npm module node-gearman missing (scripts/install-deps installs it)",
+       {"timeout"},
+       {"could_not_connect"},
+       "timeout"},
   };
 }
 
@@ -204,8 +217,14 @@ TEST_P(AdapterSelfTest, ThreeBackgroundJobsAtEachPriorityAreCreatedAndQueued) {
   ASSERT_TRUE(answer.contains("results") && answer["results"].is_array()) << answer.dump();
   ASSERT_EQ(answer["results"].size(), 3u) << answer.dump();
   std::set<std::string> handles;
+  const std::string& created_job_class = GetParam().created_job_class;
   for (std::size_t i = 0; i < 3; ++i) {
     const json& r = answer["results"][i];
+    if (!created_job_class.empty()) {  // gearmand queues the job, the library cannot say so
+      EXPECT_EQ(r.value("ok", true), false) << r.dump();
+      EXPECT_EQ(r.value("error_class", ""), created_job_class) << r.dump();
+      continue;
+    }
     ASSERT_EQ(r.value("ok", false), true) << r.dump() << "\nstderr:\n" << adapter_->stderr_text();
     const std::string handle = r.value("handle", "");
     EXPECT_EQ(handle.rfind("H:", 0), 0u) << "gearmand handles start with H: " << r.dump();
@@ -214,7 +233,9 @@ TEST_P(AdapterSelfTest, ThreeBackgroundJobsAtEachPriorityAreCreatedAndQueued) {
       EXPECT_EQ(r.value("unique", ""), "u-" + priorities[i]) << r.dump();
     }
   }
-  EXPECT_EQ(handles.size(), 3u) << "three distinct jobs: " << answer.dump();
+  if (created_job_class.empty()) {
+    EXPECT_EQ(handles.size(), 3u) << "three distinct jobs: " << answer.dump();
+  }
 
   const auto status = status_row(port(), fn);
   ASSERT_TRUE(status.has_value()) << "function " << fn << " missing from admin status";

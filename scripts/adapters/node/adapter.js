@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // gearspec adapter (protocol v1, shared/spec/ADAPTER.md) for npm Gearman
-// clients. Usage: node adapter.js <abraxas|gearman|gearmanode>
+// clients. Usage: node adapter.js <abraxas|gearman|gearmanode|node-gearman>
 // stdout carries protocol answers only; diagnostics go to stderr.
 'use strict';
 
 const readline = require('readline');
 const path = require('path');
 
-const LIBRARIES = ['abraxas', 'gearman', 'gearmanode'];
+const LIBRARIES = ['abraxas', 'gearman', 'gearmanode', 'node-gearman'];
 
 function die(message) {
   process.stderr.write(`gearspec node adapter: ${message}\n`);
