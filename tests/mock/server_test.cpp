@@ -5,11 +5,9 @@
 #include <gtest/gtest.h>
 #include <libgearman/gearman.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,6 +19,7 @@
 #include "gearspec/protocol/text_codec.hpp"
 #include "gearspec/test/loopback_client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
+#include "gearspec/test/shell.hpp"
 
 namespace gearspec::mock {
 namespace {
@@ -49,23 +48,8 @@ bool eventually(F done, int timeout_ms = 3000) {
   return done();
 }
 
-/// Runs a shell command, returns its stdout.
-std::string run(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = ::pclose(p);
-  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
-
 bool have(const std::string& program) {
-  int st = 0;
-  run("command -v " + program + " >/dev/null 2>&1", &st);
-  return st == 0;
+  return test::run_shell("command -v " + program + " >/dev/null 2>&1").status == 0;
 }
 
 TEST(Server, StartsOnAFreePortAndStopsDeterministically) {
@@ -167,8 +151,10 @@ TEST(Server, PcapIsDecodedAsGearmanByTshark) {
   }
   ASSERT_TRUE(eventually([&] { return s.connection_count() == 0; }));
   s.stop();
-  const auto out = run("tshark -r " + o.pcap_path + " -d tcp.port==" + std::to_string(s.port()) +
-                       ",gearman -Y gearman -T fields -e gearman.pkt_type -e gearman.func.name -e gearman.job.handle 2>&1");
+  const auto out = test::run_shell("tshark -r " + o.pcap_path + " -d tcp.port==" + std::to_string(s.port()) +
+                                   ",gearman -Y gearman -T fields -e gearman.pkt_type -e gearman.func.name "
+                                   "-e gearman.job.handle 2>&1")
+                       .output;
   // One segment per write: SUBMIT_JOB_BG + ECHO_REQ, then JOB_CREATED + ECHO_RES.
   EXPECT_NE(out.find("18,16\treverse\t\n"), std::string::npos) << out;
   EXPECT_NE(out.find("8,17\t\tH:mock:1\n"), std::string::npos) << out;
@@ -359,15 +345,15 @@ TEST(Server, LibgearmanClientAndWorkerWork) {
 }
 
 TEST(Server, PerlGearmanClientWorks) {
-  int st = 0;
-  run("perl -MGearman::Client -e 1 2>/dev/null", &st);
-  if (st != 0) GTEST_SKIP() << "Perl Gearman::Client not installed (Debian package libgearman-client-perl)";
+  if (test::run_shell("perl -MGearman::Client -e 1 2>/dev/null").status != 0)
+    GTEST_SKIP() << "Perl Gearman::Client not installed (Debian package libgearman-client-perl)";
   server s{options{}};
   s.start();
-  const auto out = run("perl -MGearman::Client -e '"
-                       "my $c = Gearman::Client->new(job_servers => [\"" + s.address() + "\"]);"
-                       "my $h = $c->dispatch_background(\"perlfn\", \"data\", {uniq => \"pu1\"});"
-                       "print defined $h ? $h : \"undef\";' 2>&1");
+  const auto out = test::run_shell("perl -MGearman::Client -e '"
+                                   "my $c = Gearman::Client->new(job_servers => [\"" + s.address() + "\"]);"
+                                   "my $h = $c->dispatch_background(\"perlfn\", \"data\", {uniq => \"pu1\"});"
+                                   "print defined $h ? $h : \"undef\";' 2>&1")
+                       .output;
   EXPECT_NE(out.find("H:mock:1"), std::string::npos) << out;
   EXPECT_EQ(s.job_count(), 1u);
 }
