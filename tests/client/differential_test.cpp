@@ -19,7 +19,7 @@
 #include "gearspec/client/client.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "scripted_peer.hpp"
+#include "gearspec/test/scripted_peer.hpp"
 
 namespace {
 

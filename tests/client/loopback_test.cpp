@@ -12,7 +12,7 @@
 
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "scripted_peer.hpp"
+#include "gearspec/test/scripted_peer.hpp"
 
 namespace {
 

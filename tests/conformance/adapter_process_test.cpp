@@ -20,6 +20,18 @@ TEST(SplitCommandLine, WordsQuotesAndEscapes) {
   EXPECT_THROW(gc::split_command_line("perl 'unterminated"), std::invalid_argument);
 }
 
+TEST(ResolveClient, CommandLinesAreSplitAndReferenceIsLookedUpBesideTheExecutable) {
+  EXPECT_EQ(gc::resolve_client("perl 'my adapter.pl'"), (std::vector<std::string>{"perl", "my adapter.pl"}));
+  EXPECT_THROW(gc::resolve_client("  "), gc::spawn_error);
+  // This test executable has no gearspec-adapter-reference beside it.
+  try {
+    gc::resolve_client("reference");
+    FAIL() << "found a reference adapter beside the test executable";
+  } catch (const gc::spawn_error& e) {
+    EXPECT_NE(std::string{e.what()}.find("gearspec-adapter-reference is not next to"), std::string::npos) << e.what();
+  }
+}
+
 TEST(AdapterProcess, EchoesLinesThroughPipes) {
   gc::adapter_process p({"cat"});
   ASSERT_EQ(p.write_line("{\"id\":0}", in(2000)), gc::adapter_process::io_status::done);

@@ -12,14 +12,16 @@
 #include <string>
 #include <vector>
 
-#include "adapter_process.hpp"
 #include "admin_query.hpp"
+#include "gearspec/conformance/adapter_process.hpp"
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/test/real_gearmand.hpp"
 
 namespace {
 
-using gearspec::test::adapter_process;
+using gearspec::conformance::adapter_process;
+using io_status = adapter_process::io_status;
+using gearspec::conformance::clock;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -126,26 +128,30 @@ class AdapterSelfTest : public ::testing::TestWithParam<adapter_spec> {
   void TearDown() override {
     if (!adapter_) return;
     adapter_->close_stdin();
-    const auto status = adapter_->wait_exit(10s);
-    EXPECT_EQ(status, std::optional<int>(0)) << "adapter must exit 0 when stdin closes; stderr:\n"
-                                             << adapter_->stderr_text();
+    const bool ended = adapter_->wait_exit(clock::now() + 10s);
+    if (!ended) adapter_->kill();
+    EXPECT_TRUE(ended && adapter_->exit().exited && adapter_->exit().code == 0)
+        << "adapter must exit 0 when stdin closes, " << (ended ? "got " : "still running after 10 s, ")
+        << adapter_->exit().describe() << "; stderr:\n"
+        << adapter_->stderr_text();
   }
 
   // Sends one request and returns its answer (checked to carry the same id).
   json call(const json& request) {
-    if (!adapter_->write_line(request.dump())) {
-      ADD_FAILURE() << "adapter closed its stdin; stderr:\n" << adapter_->stderr_text();
+    const auto deadline = clock::now() + answer_deadline;
+    if (adapter_->write_line(request.dump(), deadline) != io_status::done) {
+      ADD_FAILURE() << "adapter closed its stdin or did not read it; stderr:\n" << adapter_->stderr_text();
       return json::object();
     }
-    const auto line = adapter_->read_line(answer_deadline);
-    if (!line) {
+    std::string line;
+    if (adapter_->read_line(line, deadline) != io_status::done) {
       ADD_FAILURE() << "no answer to " << request.dump() << " within the deadline; stderr:\n"
                     << adapter_->stderr_text();
       return json::object();
     }
-    const json answer = json::parse(*line, nullptr, false);
-    EXPECT_FALSE(answer.is_discarded()) << "stdout line is not JSON: " << *line;
-    EXPECT_EQ(answer.value("id", json()), request["id"]) << *line;
+    const json answer = json::parse(line, nullptr, false);
+    EXPECT_FALSE(answer.is_discarded()) << "stdout line is not JSON: " << line;
+    EXPECT_EQ(answer.value("id", json()), request["id"]) << line;
     return answer;
   }
 
@@ -277,7 +283,9 @@ TEST_P(AdapterSelfTest, AnswersInOrderAndWritesNothingElseToStdout) {
   const json again = call({{"id", 7}, {"op", "hello"}});
   EXPECT_EQ(again.value("name", ""), hello_.value("name", ""));
   adapter_->close_stdin();
-  EXPECT_FALSE(adapter_->read_line(10s).has_value()) << "stdout must hold protocol answers only";
+  std::string extra;
+  EXPECT_EQ(adapter_->read_line(extra, clock::now() + 10s), io_status::eof)
+      << "stdout must hold protocol answers only, got: " << extra;
 }
 
 INSTANTIATE_TEST_SUITE_P(RealLibraries, AdapterSelfTest, ::testing::ValuesIn(all_adapters()),

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "gearspec/protocol/encoder.hpp"
-#include "raw_socket.hpp"
+#include "gearspec/test/loopback_client.hpp"
 
 namespace {
 
@@ -142,7 +142,7 @@ TEST(Cli, FirstLineIsTheAddressAndSigtermFlushesJournalAndPcap) {
   const auto port = port_of(line);
   ASSERT_NE(port, 0);
   {
-    gearspec::test::raw_socket c{port};
+    gearspec::test::loopback_client c{port};
     c.send(gearspec::proto::encode(magic::request, command::submit_job_bg, {"f", "u"}, "w"));
     EXPECT_EQ(c.read_exact(20).size(), 20u);
   }

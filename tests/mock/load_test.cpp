@@ -10,7 +10,7 @@
 #include "gearspec/mock/server.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "raw_socket.hpp"
+#include "gearspec/test/loopback_client.hpp"
 
 namespace gearspec::mock {
 namespace {
@@ -25,7 +25,7 @@ TEST(Load, ThousandConnectionsTimesHundredBackgroundJobsLoseNothing) {
   server s{o};
   s.start();
 
-  std::vector<test::raw_socket> socks;
+  std::vector<test::loopback_client> socks;
   socks.reserve(connections);
   for (int i = 0; i < connections; ++i) socks.emplace_back(s.port());
   for (int i = 0; i < connections; ++i) {
@@ -77,7 +77,7 @@ TEST(Load, ThousandConnectionsTimesHundredBackgroundJobsLoseNothing) {
   EXPECT_EQ(handles.size(), static_cast<std::size_t>(connections * jobs_per_connection));
   EXPECT_EQ(s.job_count(), static_cast<std::size_t>(connections * jobs_per_connection));
 
-  test::raw_socket admin{s.port()};
+  test::loopback_client admin{s.port()};
   admin.send("status\n");
   EXPECT_EQ(admin.read_until(".\n", 5000), "load\t100000\t0\t0\n.\n");
 }

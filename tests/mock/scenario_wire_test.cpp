@@ -8,14 +8,14 @@
 #include "gearspec/mock/server.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "raw_socket.hpp"
+#include "gearspec/test/loopback_client.hpp"
 
 namespace gearspec::mock {
 namespace {
 
 using proto::command;
 using proto::magic;
-using test::raw_socket;
+using test::loopback_client;
 
 std::string submit_bg(std::string_view unique = "u", std::string_view data = "w") {
   return proto::encode(magic::request, command::submit_job_bg, {"f", unique}, data);
@@ -31,7 +31,7 @@ struct scenario_server {
     srv = std::make_unique<server>(o);
     srv->start();
   }
-  raw_socket connect() { return raw_socket{srv->port()}; }
+  loopback_client connect() { return loopback_client{srv->port()}; }
   /// Payloads of the `sent` journal entries, after stop().
   std::vector<std::string> writes() {
     srv->stop();
@@ -87,7 +87,7 @@ TEST(ScenarioWire, OptionRequestIsScriptedWhenAnswerOptionsIsOff) {
       "inline.yaml");
   server srv{o};
   srv.start();
-  raw_socket c{srv.port()};
+  loopback_client c{srv.port()};
   c.send(proto::encode(magic::request, command::option_req, {"exceptions"}));
   c.send(submit_bg("a"));
   const auto scripted = job_created("H:x:1");
@@ -272,10 +272,10 @@ TEST(ScenarioWire, MismatchNeverStopsTheServer) {
   o.script = parse_scenario("steps:\n  - expect: SUBMIT_JOB\n  - reply: {command: JOB_CREATED, args: [h]}\n", "inline");
   server srv{o};
   srv.start();
-  raw_socket a{srv.port()};
+  loopback_client a{srv.port()};
   a.send(proto::encode(magic::request, command::echo_req, {}, "x"));  // mismatch: on_mismatch continue
   EXPECT_EQ(a.read_exact(13), job_created("h"));
-  raw_socket b{srv.port()};
+  loopback_client b{srv.port()};
   b.send(std::string("\0REQ\0\0\0\xff\0\0\0\0", 12));  // undecodable
   b.send(proto::encode(magic::request, command::submit_job, {"f", "u"}, "d"));
   EXPECT_EQ(b.read_exact(13), job_created("h"));

@@ -5,11 +5,9 @@
 #include <gtest/gtest.h>
 #include <libgearman/gearman.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,15 +17,16 @@
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/test/loopback_client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
-#include "raw_socket.hpp"
+#include "gearspec/test/shell.hpp"
 
 namespace gearspec::mock {
 namespace {
 
 using proto::command;
 using proto::magic;
-using test::raw_socket;
+using test::loopback_client;
 
 std::string req(command c, std::initializer_list<std::string_view> args, std::string_view data = {}) {
   return proto::encode(magic::request, c, args, data);
@@ -49,23 +48,8 @@ bool eventually(F done, int timeout_ms = 3000) {
   return done();
 }
 
-/// Runs a shell command, returns its stdout.
-std::string run(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = ::pclose(p);
-  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
-
 bool have(const std::string& program) {
-  int st = 0;
-  run("command -v " + program + " >/dev/null 2>&1", &st);
-  return st == 0;
+  return test::run_shell("command -v " + program + " >/dev/null 2>&1").status == 0;
 }
 
 TEST(Server, StartsOnAFreePortAndStopsDeterministically) {
@@ -73,7 +57,7 @@ TEST(Server, StartsOnAFreePortAndStopsDeterministically) {
   s.start();
   EXPECT_NE(s.port(), 0);
   EXPECT_EQ(s.address(), "127.0.0.1:" + std::to_string(s.port()));
-  raw_socket c{s.port()};
+  loopback_client c{s.port()};
   c.send(req(command::echo_req, {}, "ping"));
   EXPECT_EQ(c.read_exact(16), proto::encode(magic::response, command::echo_res, {}, "ping"));
   s.stop();
@@ -92,7 +76,7 @@ TEST(Server, JournalHoldsEveryByteIncludingPartialPacketsAfterAnAbruptClose) {
   const std::string partial = req(command::submit_job_bg, {"f", "u2"}, "cut").substr(0, 15);
   std::string sent;
   {
-    raw_socket c{s.port()};
+    loopback_client c{s.port()};
     for (std::size_t i = 0; i < full.size(); i += 5) {
       c.send(full.substr(i, 5));
       sent += full.substr(i, 5);
@@ -136,7 +120,7 @@ TEST(Server, JournalHoldsEveryByteIncludingPartialPacketsAfterAnAbruptClose) {
 TEST(Server, OneReplyWritePerReadBatch) {
   server s{options{}};
   s.start();
-  raw_socket c{s.port()};
+  loopback_client c{s.port()};
   std::string batch, expected;
   for (int i = 1; i <= 100; ++i) {
     batch += req(command::submit_job_bg, {"f", "u" + std::to_string(i)}, "w");
@@ -161,14 +145,16 @@ TEST(Server, PcapIsDecodedAsGearmanByTshark) {
   server s{o};
   s.start();
   {
-    raw_socket c{s.port()};
+    loopback_client c{s.port()};
     c.send(req(command::submit_job_bg, {"reverse", "u1"}, "hello") + req(command::echo_req, {}, "ping"));
     EXPECT_EQ(c.read_exact(20 + 16).size(), 36u);
   }
   ASSERT_TRUE(eventually([&] { return s.connection_count() == 0; }));
   s.stop();
-  const auto out = run("tshark -r " + o.pcap_path + " -d tcp.port==" + std::to_string(s.port()) +
-                       ",gearman -Y gearman -T fields -e gearman.pkt_type -e gearman.func.name -e gearman.job.handle 2>&1");
+  const auto out = test::run_shell("tshark -r " + o.pcap_path + " -d tcp.port==" + std::to_string(s.port()) +
+                                   ",gearman -Y gearman -T fields -e gearman.pkt_type -e gearman.func.name "
+                                   "-e gearman.job.handle 2>&1")
+                       .output;
   // One segment per write: SUBMIT_JOB_BG + ECHO_REQ, then JOB_CREATED + ECHO_RES.
   EXPECT_NE(out.find("18,16\treverse\t\n"), std::string::npos) << out;
   EXPECT_NE(out.find("8,17\t\tH:mock:1\n"), std::string::npos) << out;
@@ -180,9 +166,9 @@ TEST(Server, MaxConnectionsRefusesExtraConnectionsOnly) {
   o.lim.max_connections = 2;
   server s{o};
   s.start();
-  raw_socket a{s.port()}, b{s.port()};
+  loopback_client a{s.port()}, b{s.port()};
   ASSERT_TRUE(eventually([&] { return s.connection_count() == 2; }));
-  raw_socket extra{s.port()};
+  loopback_client extra{s.port()};
   EXPECT_EQ(extra.read_until_eof(), "");
   EXPECT_TRUE(extra.saw_eof());
   a.send(req(command::echo_req, {}, "a"));
@@ -194,10 +180,10 @@ TEST(Server, IdleTimeoutClosesSilentConnections) {
   o.lim.idle_timeout = std::chrono::milliseconds(200);
   server s{o};
   s.start();
-  raw_socket silent{s.port()};
+  loopback_client silent{s.port()};
   EXPECT_EQ(silent.read_until_eof(3000), "");
   EXPECT_TRUE(silent.saw_eof());
-  raw_socket fresh{s.port()};
+  loopback_client fresh{s.port()};
   fresh.send(req(command::echo_req, {}, "x"));
   EXPECT_EQ(fresh.read_exact(13).size(), 13u);
 }
@@ -208,7 +194,7 @@ TEST(Server, BarrageOfBadClientsDoesNotDisturbAGoodOne) {
   o.journal_in_memory = false;
   server s{o};
   s.start();
-  std::vector<raw_socket> bad;
+  std::vector<loopback_client> bad;
   std::string garbage(4096, '\0');
   for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919 + 13) & 0xFF);
   for (int i = 0; i < 20; ++i) {
@@ -221,7 +207,7 @@ TEST(Server, BarrageOfBadClientsDoesNotDisturbAGoodOne) {
       case 4: bad.back().send(std::string(20000, 'x')); break;                  // endless text line
     }
   }
-  raw_socket good{s.port()};
+  loopback_client good{s.port()};
   std::string batch;
   for (int i = 0; i < 1000; ++i) batch += req(command::submit_job_bg, {"f", "u" + std::to_string(i)}, "w");
   good.send(batch);
@@ -246,7 +232,7 @@ TEST(Server, BarrageOfBadClientsDoesNotDisturbAGoodOne) {
 
 /// Admin replies of both servers to the same sequence.
 std::vector<std::string> admin_transcript(std::uint16_t port, const std::string& handle_prefix) {
-  raw_socket client{port}, worker{port};
+  loopback_client client{port}, worker{port};
   worker.send(req(command::set_client_id, {"w1"}) + req(command::can_do, {"f"}) + req(command::echo_req, {}, "x"));
   worker.read_exact(13);
   for (const char* cmd : {"bg", "high", "low"}) {
@@ -359,15 +345,15 @@ TEST(Server, LibgearmanClientAndWorkerWork) {
 }
 
 TEST(Server, PerlGearmanClientWorks) {
-  int st = 0;
-  run("perl -MGearman::Client -e 1 2>/dev/null", &st);
-  if (st != 0) GTEST_SKIP() << "Perl Gearman::Client not installed (Debian package libgearman-client-perl)";
+  if (test::run_shell("perl -MGearman::Client -e 1 2>/dev/null").status != 0)
+    GTEST_SKIP() << "Perl Gearman::Client not installed (Debian package libgearman-client-perl)";
   server s{options{}};
   s.start();
-  const auto out = run("perl -MGearman::Client -e '"
-                       "my $c = Gearman::Client->new(job_servers => [\"" + s.address() + "\"]);"
-                       "my $h = $c->dispatch_background(\"perlfn\", \"data\", {uniq => \"pu1\"});"
-                       "print defined $h ? $h : \"undef\";' 2>&1");
+  const auto out = test::run_shell("perl -MGearman::Client -e '"
+                                   "my $c = Gearman::Client->new(job_servers => [\"" + s.address() + "\"]);"
+                                   "my $h = $c->dispatch_background(\"perlfn\", \"data\", {uniq => \"pu1\"});"
+                                   "print defined $h ? $h : \"undef\";' 2>&1")
+                       .output;
   EXPECT_NE(out.find("H:mock:1"), std::string::npos) << out;
   EXPECT_EQ(s.job_count(), 1u);
 }

@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "gearspec/client/session.hpp"
-#include "gearspec/property/behaviour_peer.hpp"
 #include "gearspec/property/cases.hpp"
 #include "gearspec/property/server_behaviour.hpp"
 #include "gearspec/property/submit_input.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/test/generators.hpp"
 #include "gearspec/test/property.hpp"
+#include "gearspec/test/scripted_peer.hpp"
 
 namespace gearspec::property {
 namespace {
@@ -159,7 +159,7 @@ constexpr int silence_timeout_ms = 50;
 constexpr int answered_timeout_ms = 3000;
 
 TEST(ErrorReturnProperty, CApiTasksEndInTheDocumentedStateWithinTheTimeout) {
-  behaviour_peer peer;
+  test::scripted_peer peer;
   test::check_property(
       [&peer] {
         const auto inputs = *batch();
@@ -167,7 +167,9 @@ TEST(ErrorReturnProperty, CApiTasksEndInTheDocumentedStateWithinTheTimeout) {
         const auto expected = expected_for(behaviour, inputs.size());
         RC_TAG(to_string(behaviour.end));
 
-        peer.serve({inputs.size(), behaviour.writes(), behaviour.end == stream_end::close});
+        test::peer_script script{inputs.size(), {}, behaviour.end == stream_end::close};
+        for (auto& chunk : behaviour.writes()) script.writes.push_back({std::move(chunk)});
+        peer.serve(std::move(script));
         gearman_client_st* c = gearman_client_create(nullptr);
         gearman_client_add_server(c, "127.0.0.1", peer.port());
         const bool must_time_out = behaviour.end == stream_end::silence && expected.connection_failed;

@@ -6,7 +6,7 @@
 
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/protocol/decoder.hpp"
-#include "gearspec/test/loopback_exchange.hpp"
+#include "gearspec/test/loopback_client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
 
 namespace gp = gearspec::proto;

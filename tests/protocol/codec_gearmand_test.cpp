@@ -5,7 +5,7 @@
 
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/test/loopback_exchange.hpp"
+#include "gearspec/test/loopback_client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
 
 namespace gp = gearspec::proto;

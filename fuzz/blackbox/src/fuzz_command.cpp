@@ -10,12 +10,6 @@
 #include "gearspec/blackbox/campaign.hpp"
 #include "gearspec/conformance/adapter_process.hpp"
 
-namespace gearspec::cli {
-// Defined by the gearspec executable (src/conformance/cli), which is the only
-// program this library is linked into: "reference" -> the reference adapter.
-std::vector<std::string> resolve_client(const std::string& client);
-}  // namespace gearspec::cli
-
 namespace gearspec::blackbox {
 
 namespace {
@@ -90,7 +84,7 @@ int fuzz_command(int argc, char** argv) {
                          1000000007u;
 
   try {
-    opts.adapter_argv = gearspec::cli::resolve_client(client);
+    opts.adapter_argv = conformance::resolve_client(client);
     opts.client_label = client;
     std::cout << "gearspec fuzz: client '" << client << "', seed " << opts.seed << ", " << opts.parallel
               << " adapter(s) at once, job timeout " << opts.trials.job_timeout_ms << " ms, findings in "

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -78,6 +79,22 @@ std::vector<std::string> split_command_line(const std::string& command) {
     }
   }
   if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+std::vector<std::string> resolve_client(const std::string& client) {
+  namespace fs = std::filesystem;
+  if (client == "reference") {
+    std::error_code ec;
+    const auto exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    for (const auto& candidate : {exe_dir / "gearspec-adapter-reference",
+                                  exe_dir.parent_path() / "libexec" / "gearspec" / "gearspec-adapter-reference"})
+      if (fs::exists(candidate, ec)) return {candidate.string()};
+    throw spawn_error("the reference adapter gearspec-adapter-reference is not next to " + exe_dir.string() +
+                      "/gearspec nor in ../libexec/gearspec");
+  }
+  auto words = split_command_line(client);
+  if (words.empty()) throw spawn_error("--client is empty");
   return words;
 }
 

@@ -24,6 +24,13 @@ class spawn_error : public std::runtime_error {
 /// backslash escapes. Throws std::invalid_argument on an unterminated quote.
 std::vector<std::string> split_command_line(const std::string& command);
 
+/// The adapter command line for a `--client` value: "reference" is the
+/// reference adapter (gearspec-adapter-reference, found next to the running
+/// executable or in ../libexec/gearspec); anything else is split with
+/// split_command_line and run without a shell. Throws spawn_error when the
+/// reference adapter is not found or the command is empty.
+std::vector<std::string> resolve_client(const std::string& client);
+
 /// How a process ended.
 struct exit_info {
   bool exited = false;    ///< normal exit; `code` is valid

@@ -1,34 +1,20 @@
 // Runs the real `gearspec fuzz` and `gearspec run --scenario` executables.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cctype>
-#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "gearspec/test/shell.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct command_result {
-  int status = -1;
-  std::string output;  ///< stdout and stderr
-};
-
-command_result run(const std::string& command) {
-  command_result r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-  const int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+gearspec::test::shell_result run(const std::string& command) {
+  return gearspec::test::run_shell(command + " 2>&1");
 }
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
@@ -43,7 +29,7 @@ class BlackboxFuzz : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(out_); }
 
-  command_result fuzz(const std::string& client, const std::string& budget) {
+  gearspec::test::shell_result fuzz(const std::string& client, const std::string& budget) {
     return run(std::string(GEARSPEC_CLI) + " fuzz --client " + quoted(client) + " " + budget + " --out " +
                quoted(out_.string()));
   }

@@ -1,34 +1,20 @@
 // The gearspec CLI end to end: exit statuses, report files, known failures.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "gearspec/test/shell.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct cli_result {
-  int status = -1;
-  std::string output;
-};
-
 /// Run gearspec with `args` (a shell-quoted string), stdout+stderr captured.
-cli_result gearspec(const std::string& args) {
-  const std::string cmd = std::string(GEARSPEC_CLI) + " " + args + " 2>&1";
-  cli_result r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+gearspec::test::shell_result gearspec(const std::string& args) {
+  return gearspec::test::run_shell(std::string(GEARSPEC_CLI) + " " + args + " 2>&1");
 }
 
 class Cli : public ::testing::Test {

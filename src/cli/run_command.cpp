@@ -104,7 +104,7 @@ int run(const run_settings& s) {
   if (!s.known_failures.empty()) known = gc::load_known_failures(s.known_failures, all);
 
   gc::run_options o;
-  o.adapter_argv = resolve_client(s.client);
+  o.adapter_argv = gc::resolve_client(s.client);
   o.client_label = !s.label.empty() ? s.label : s.client == "reference" ? "reference" : fs::path(o.adapter_argv.back()).stem().string();
   o.jobs = s.jobs;
   if (s.case_timeout_ms > 0) o.case_timeout_ms = s.case_timeout_ms;
@@ -154,21 +154,6 @@ int report(const std::vector<std::string>& inputs, const std::string& html, cons
 }
 
 }  // namespace
-
-std::vector<std::string> resolve_client(const std::string& client) {
-  if (client == "reference") {
-    std::error_code ec;
-    const auto exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-    for (const auto& candidate : {exe_dir / "gearspec-adapter-reference",
-                                  exe_dir.parent_path() / "libexec" / "gearspec" / "gearspec-adapter-reference"})
-      if (fs::exists(candidate, ec)) return {candidate.string()};
-    throw gc::spawn_error("the reference adapter gearspec-adapter-reference is not next to " + exe_dir.string() +
-                          "/gearspec nor in ../libexec/gearspec");
-  }
-  auto words = gc::split_command_line(client);
-  if (words.empty()) throw gc::spawn_error("--client is empty");
-  return words;
-}
 
 int main_commands(int argc, char** argv) {
   CLI::App app{"gearspec: conformance runner for Gearman client libraries"};

@@ -1,4 +1,4 @@
-#include "scripted_peer.hpp"
+#include "gearspec/test/scripted_peer.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,8 +15,9 @@
 namespace gearspec::test {
 namespace {
 
-constexpr int slice_ms = 20;          // stop-flag check interval
+constexpr int slice_ms = 20;                // stop-flag check interval
 constexpr int connection_limit_ms = 10000;  // no connection lives longer
+constexpr int accept_wait_ms = 3000;        // finish(): how long a connection may take to come
 
 int listen_loopback(std::uint16_t& port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -59,6 +60,29 @@ scripted_peer::~scripted_peer() {
   ::close(listen_fd_);
 }
 
+void scripted_peer::serve(peer_script script) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  script_ = std::move(script);
+  serve_mark_ = received_.size();
+}
+
+std::string scripted_peer::finish() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const std::size_t mark = serve_mark_;
+  if (!changed_.wait_for(lock, std::chrono::milliseconds(accept_wait_ms),
+                         [&] { return received_.size() > mark; }))
+    return {};
+  // serve_connection() gives up by itself after connection_limit_ms.
+  changed_.wait_for(lock, std::chrono::milliseconds(connection_limit_ms + accept_wait_ms),
+                    [&] { return finished_ > mark; });
+  return received_[mark];
+}
+
+scripted_peer::clock::time_point scripted_peer::writes_done() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return writes_done_;
+}
+
 std::vector<std::string> scripted_peer::received() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return received_;
@@ -81,46 +105,57 @@ void scripted_peer::run() {
     if (::poll(&pfd, 1, slice_ms) <= 0) continue;
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
+    peer_script script;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       received_.emplace_back();
+      script = script_;
+      writes_done_ = clock::time_point::max();
     }
-    serve(fd);
+    changed_.notify_all();
+    serve_connection(fd, script);
     ::close(fd);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++finished_;
+    }
+    changed_.notify_all();
   }
 }
 
-void scripted_peer::serve(int fd) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(connection_limit_ms);
+void scripted_peer::serve_connection(int fd, const peer_script& script) {
+  const auto give_up = clock::now() + std::chrono::milliseconds(connection_limit_ms);
   proto::decoder decoder;
-  std::string pending;  // received bytes not yet decoded
   std::size_t packets = 0;
   bool scripted_done = false;
+  auto mark_writes_done = [this] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    writes_done_ = clock::now();
+  };
   char buffer[65536];
-  while (!stop_ && std::chrono::steady_clock::now() < give_up) {
-    if (!respond_ && !scripted_done && packets >= script_.expect_packets) {
-      for (const peer_write& w : script_.writes) {
+  while (!stop_ && clock::now() < give_up) {
+    if (!respond_ && !scripted_done && packets >= script.expect_packets) {
+      for (const peer_write& w : script.writes) {
         if (w.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(w.delay_ms));
-        if (!write_all(fd, w.bytes)) return;
+        if (!write_all(fd, w.bytes)) break;
       }
       scripted_done = true;
-      if (script_.close_after) return;
+      mark_writes_done();
+      if (script.close_after) return;
     }
     pollfd pfd{fd, POLLIN, 0};
     if (::poll(&pfd, 1, slice_ms) <= 0) continue;
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return;
+    if (n <= 0) break;  // the client closed
     {
       std::lock_guard<std::mutex> lock(mutex_);
       received_.back().append(buffer, static_cast<std::size_t>(n));
     }
-    pending.append(buffer, static_cast<std::size_t>(n));
-    std::string_view input{pending};
+    std::string_view input{buffer, static_cast<std::size_t>(n)};
     std::string replies;
-    while (!input.empty()) {
-      std::error_code ec;
+    std::error_code ec;
+    while (!input.empty() && !ec) {
       const std::size_t used = decoder.put(input, ec);
-      if (ec) return;  // the client sent garbage: hang up
       input.remove_prefix(used);
       if (decoder.ready()) {
         ++packets;
@@ -128,9 +163,11 @@ void scripted_peer::serve(int fd) {
         decoder.next();
       }
     }
-    pending.clear();  // the decoder keeps partial packets itself
+    if (ec) break;  // the client sent garbage: hang up
     if (!replies.empty() && !write_all(fd, replies)) return;
   }
+  // Closed (or given up) before the scripted writes: they will never come.
+  if (!respond_ && !scripted_done) mark_writes_done();
 }
 
 std::string job_created(std::string_view handle) {
