@@ -76,7 +76,8 @@ enum class round_kind { background, foreground };
 
 // One C API session with the `fail_at`th allocation failing (0: none).
 // Returns the client (or null) for the checks after.
-gearman_client_st* play_round(round_kind kind, long fail_at, std::uint16_t port, long round, round_result& r) {
+gearman_client_st* play_round(round_kind kind, long fail_at, std::uint16_t port, long round,
+                              round_result& r) {
   gearman_client_st* client = nullptr;
   fail_countdown = fail_at;
   try {
@@ -86,13 +87,14 @@ gearman_client_st* play_round(round_kind kind, long fail_at, std::uint16_t port,
       r.add_server = gearman_client_add_server(client, "127.0.0.1", port);
       for (int i = 0; i < tasks_per_round; ++i) {
         char unique[32];
-        std::snprintf(unique, sizeof unique, "%c%ld-t%d", kind == round_kind::foreground ? 'f' : 'b', round, i);
+        std::snprintf(unique, sizeof unique, "%c%ld-t%d", kind == round_kind::foreground ? 'f' : 'b', round,
+                      i);
         r.add_ret[i] = GEARMAN_MAX_RETURN;
         r.tasks[i] = kind == round_kind::foreground
                          ? gearman_client_add_task(client, nullptr, nullptr, "oom_fg", unique, "payload", 7,
                                                    &r.add_ret[i])
-                         : gearman_client_add_task_background(client, nullptr, nullptr, "oom", unique, "payload",
-                                                              7, &r.add_ret[i]);
+                         : gearman_client_add_task_background(client, nullptr, nullptr, "oom", unique,
+                                                              "payload", 7, &r.add_ret[i]);
       }
       r.run = gearman_client_run_tasks(client);
       r.run_error_code = gearman_client_error_code(client);
@@ -112,7 +114,8 @@ gearman_client_st* play_round(round_kind kind, long fail_at, std::uint16_t port,
 
 int memory_failures(const round_result& r) {
   int n = 0;
-  for (gearman_return_t rc : {r.add_server, r.run, r.do_background, r.echo, r.add_ret[0], r.add_ret[1], r.add_ret[2]})
+  for (gearman_return_t rc :
+       {r.add_server, r.run, r.do_background, r.echo, r.add_ret[0], r.add_ret[1], r.add_ret[2]})
     n += rc == GEARMAN_MEMORY_ALLOCATION_FAILURE;
   return n;
 }
@@ -151,8 +154,10 @@ class AllocationFailure : public ::testing::Test {
       if (client != nullptr) check(client, r);
     }
     EXPECT_GT(reported, 0) << "no call reported GEARMAN_MEMORY_ALLOCATION_FAILURE";
-    std::printf("%ld allocations per round, each failed once; %d calls reported MEMORY_ALLOCATION_FAILURE "
-                "(run_tasks %d)\n", total, reported, run_reported);
+    std::printf(
+        "%ld allocations per round, each failed once; %d calls reported MEMORY_ALLOCATION_FAILURE "
+        "(run_tasks %d)\n",
+        total, reported, run_reported);
   }
 
   // Each add either handed out a task (SUCCESS) or reported an error and none;

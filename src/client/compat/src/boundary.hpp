@@ -19,8 +19,9 @@ namespace gearspec::compat {
 template <class Client, class Body>
 auto c_boundary(Client* owner, gearman_return_t* ret_ptr, Body&& body) noexcept -> decltype(body()) {
   using result = decltype(body());
-  static_assert(std::is_void_v<result> || std::is_same_v<result, gearman_return_t> || std::is_pointer_v<result>,
-                "the C API returns a code, a pointer or nothing");
+  static_assert(
+      std::is_void_v<result> || std::is_same_v<result, gearman_return_t> || std::is_pointer_v<result>,
+      "the C API returns a code, a pointer or nothing");
   try {
     return std::forward<Body>(body)();
   } catch (...) {

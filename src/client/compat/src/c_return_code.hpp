@@ -8,9 +8,9 @@
 
 namespace gearspec::compat {
 
-#define GEARSPEC_CHECK_C_RETURN_CODE(name, upper, value)                                        \
+#define GEARSPEC_CHECK_C_RETURN_CODE(name, upper, value)                                            \
   static_assert(GEARMAN_##upper == (value), "gearman.h: GEARMAN_" #upper " differs from the list"); \
-  static_assert(static_cast<int>(proto::return_code::name) == GEARMAN_##upper,                   \
+  static_assert(static_cast<int>(proto::return_code::name) == GEARMAN_##upper,                      \
                 "return_code::" #name " differs from GEARMAN_" #upper);
 GEARSPEC_RETURN_CODES(GEARSPEC_CHECK_C_RETURN_CODE)
 #undef GEARSPEC_CHECK_C_RETURN_CODE
