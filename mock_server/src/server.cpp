@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -360,15 +361,29 @@ void server::start() {
   std::lock_guard<std::mutex> lock{impl_->lifecycle};
   if (impl_->is_running) return;
   auto& i = *impl_;
-  i.log = std::make_unique<detail::journal>(i.opts.journal_path, i.opts.journal_in_memory, decoder_limits_from(i.opts.lim));
-  if (!i.opts.pcap_path.empty()) i.pcap = std::make_unique<detail::pcap_writer>(i.opts.pcap_path);
-  const tcp::endpoint ep{asio::ip::make_address(i.opts.host), i.opts.port};
-  i.acceptor.open(ep.protocol());
-  i.acceptor.set_option(asio::socket_base::reuse_address(true));
-  i.acceptor.bind(ep);
-  i.acceptor.listen(asio::socket_base::max_listen_connections);
-  i.bound_port = i.acceptor.local_endpoint().port();
+  // The journal and the pcap file live as long as the server object: a
+  // restart appends to them instead of truncating what the last run wrote.
+  if (!i.log) {
+    i.log = std::make_unique<detail::journal>(i.opts.journal_path, i.opts.journal_in_memory,
+                                              decoder_limits_from(i.opts.lim));
+  }
+  if (!i.pcap && !i.opts.pcap_path.empty()) i.pcap = std::make_unique<detail::pcap_writer>(i.opts.pcap_path);
+  try {
+    const tcp::endpoint ep{asio::ip::make_address(i.opts.host), i.opts.port};
+    i.acceptor.open(ep.protocol());
+    i.acceptor.set_option(asio::socket_base::reuse_address(true));
+    i.acceptor.bind(ep);
+    i.acceptor.listen(asio::socket_base::max_listen_connections);
+    i.bound_port = i.acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    boost::system::error_code ignored;
+    i.acceptor.close(ignored);  // a failed start() leaves the server startable
+    // The documented exception type (Boost.System converts its error codes).
+    throw std::system_error(static_cast<std::error_code>(e.code()), e.what());
+  }
   i.note(0, kind::note, {}, "listening on " + address());
+  // After a stop() the io_context is stopped; run() would return at once.
+  i.io.restart();
   i.do_accept();
   i.is_running = true;
   i.thread = std::thread([&i] { i.io.run(); });
@@ -392,7 +407,6 @@ void server::stop() {
   i.note(0, kind::note, {}, "stopped");
   i.log->flush();
   if (i.pcap) i.pcap->flush();
-  i.pcap.reset();
   i.is_running = false;
 }
 

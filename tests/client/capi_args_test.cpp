@@ -8,8 +8,6 @@
 #include <cstring>
 #include <string>
 
-#include "gearspec/protocol/return_code.hpp"
-
 extern "C" const char* gearspec_test_strerror_of_int(int value);  // strerror_c_helper.c
 
 namespace {
@@ -156,12 +154,8 @@ TEST(CApiUnique, TableThroughTheCApi) {
   gearman_client_free(c);
 }
 
-TEST(CApiStrerror, EveryCodeNamesItselfAndOutOfRangeIsMaxReturn) {
-  for (int v = 0; v < GEARMAN_MAX_RETURN; ++v) {
-    const std::string expected =
-        "GEARMAN_" + std::string{gearspec::proto::return_code_name(static_cast<gearspec::proto::return_code>(v))};
-    EXPECT_EQ(std::string{gearman_strerror(static_cast<gearman_return_t>(v))}, expected);
-  }
+// Every code against the real libgearman: capi_return_codes_test.cpp.
+TEST(CApiStrerror, NamesAndOutOfRangeIsMaxReturn) {
   EXPECT_STREQ(gearman_strerror(GEARMAN_COULD_NOT_CONNECT), "GEARMAN_COULD_NOT_CONNECT");
   EXPECT_STREQ(gearman_strerror(GEARMAN_FAIL), "GEARMAN_WORK_FAIL");
   EXPECT_STREQ(gearman_strerror(GEARMAN_MAX_RETURN), "GEARMAN_MAX_RETURN");

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "connection.hpp"
+#include "gearspec/client/exception_code.hpp"
 
 namespace gearspec::client {
 
@@ -113,7 +114,24 @@ struct client::impl {
     if (protocol.broken()) socket.close();
   }
 
+  // An exception (out of memory) in the middle of a run leaves the connection
+  // in an unknown state: close it and fail every unfinished task with the
+  // exception's code, so that none waits for a reply nobody will read.
   return_code run() {
+    try {
+      return run_unguarded();
+    } catch (...) {
+      const char* what = nullptr;
+      const return_code rc = current_exception_code(&what);
+      socket.close();
+      protocol.connection_closed(what, rc);
+      last = rc;
+      error.clear();
+      throw;
+    }
+  }
+
+  return_code run_unguarded() {
     protocol.clear_outcome();
     if (servers.empty()) return set_result(return_code::no_servers, "no servers provided");
     if (!protocol.busy()) return set_result(return_code::success, {});
@@ -177,6 +195,8 @@ void client::set_namespace(std::string_view ns) { impl_->protocol.set_namespace(
 return_code client::add_task(task& t, const job_request& request) {
   std::string why;
   const return_code rc = impl_->protocol.submit(t, request, &why);
+  // Nothing may throw once the task is queued: the caller would drop it.
+  if (rc == return_code::success) return impl_->set_result(rc, {});
   return impl_->set_result(rc, "add_task: " + why);
 }
 
@@ -199,8 +219,8 @@ return_code client::do_background(const job_request& request, std::string& handl
   background.background = true;
   task t;
   if (const return_code rc = add_task(t, background); rc != return_code::success) return rc;
+  const return_code rc = impl_->run_for(t);  // `t` is out of the session after this, even on a throw
   if (unique_out != nullptr) unique_out->assign(t.unique());
-  const return_code rc = impl_->run_for(t);
   if (rc == return_code::success) handle_out.assign(t.handle());
   return rc;
 }

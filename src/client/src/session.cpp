@@ -109,8 +109,9 @@ return_code session::echo(task& t, std::string_view data) {
   if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
     return return_code::invalid_argument;
   if (data.size() > limits_.max_body_size) return return_code::argument_too_large;
+  std::string expected{data};  // copied first: nothing may throw once the task is queued
   const return_code rc = enqueue(t, task_kind::echo, command::echo_req, nullptr, 0, data);
-  if (rc == return_code::success) t.data_.assign(data.data(), data.size());
+  if (rc == return_code::success) t.data_.swap(expected);
   return rc;
 }
 
@@ -124,6 +125,14 @@ return_code session::enqueue(task& t, task_kind kind, command cmd, const std::st
                                    argc, data)) {
     out_.truncate(old_size);
     return ec == proto::errc::body_too_large ? return_code::argument_too_large : return_code::invalid_argument;
+  }
+  // Out of memory here must leave no bytes without a queue entry (their reply
+  // would be matched to the next task) and no task marked queued.
+  try {
+    queue_.push_back(entry{&t, begin, out_base_ + out_.size()});
+  } catch (...) {
+    out_.truncate(old_size);
+    throw;
   }
   t.kind_ = kind;
   t.phase_ = task_phase::queued;
@@ -139,7 +148,6 @@ return_code session::enqueue(task& t, task_kind kind, command cmd, const std::st
   t.server_code_.clear();
   t.data_.clear();
   t.partial_data_.clear();
-  queue_.push_back(entry{&t, begin, out_base_ + out_.size()});
   return return_code::success;
 }
 
@@ -192,7 +200,7 @@ void session::connect_failed(return_code rc, std::string_view why) {
   record(rc, why);
 }
 
-void session::connection_closed(std::string_view why, return_code rc) { fail_connection(rc, why); }
+void session::connection_closed(std::string_view why, return_code rc) noexcept { fail_connection(rc, why); }
 
 void session::timed_out(std::string_view why) { fail_connection(return_code::timeout, why); }
 
@@ -298,24 +306,29 @@ void session::handle_reply(const proto::packet_view& p) {
   switch (t->kind_) {
     case task_kind::submit: {
       if (p.cmd != command::job_created) break;
-      ++counters_.replies_matched;
-      pop_front();
+      // Whatever allocates happens while the task still holds its FIFO slot:
+      // an exception then leaves it where a connection failure finds it.
       const std::string_view handle = p.arg(0);
       if (handle.empty() || handle.size() > max_handle_size) {
-        fail_task(*t, return_code::invalid_packet,
-                  "JOB_CREATED carries a job handle of " + std::to_string(handle.size()) +
-                      " bytes (1.." + std::to_string(max_handle_size) + " allowed)");
+        const std::string why = "JOB_CREATED carries a job handle of " + std::to_string(handle.size()) +
+                                " bytes (1.." + std::to_string(max_handle_size) + " allowed)";
+        ++counters_.replies_matched;
+        pop_front();
+        fail_task(*t, return_code::invalid_packet, why);
         return;
       }
+      const bool background = proto::is_background_submit(t->command_);
+      if (!background) running_.emplace(std::string{handle}, t);
+      ++counters_.replies_matched;
+      pop_front();
       std::memcpy(t->handle_.data(), handle.data(), handle.size());
       t->handle_[handle.size()] = '\0';
       t->handle_size_ = static_cast<std::uint8_t>(handle.size());
       t->known_ = true;
-      if (proto::is_background_submit(t->command_)) {
+      if (background) {
         finish(*t, return_code::success);
       } else {
         t->phase_ = task_phase::running;
-        running_.emplace(std::string{handle}, t);
       }
       return;
     }
@@ -405,18 +418,30 @@ void session::handle_work_packet(const proto::packet_view& p) {
 
 // ---- outcomes ----------------------------------------------------------------------
 
-void session::finish(task& t, return_code rc) {
+namespace {
+// Failure texts are best effort: when even they cannot be stored the code
+// still is, and the text is left empty.
+void store_text(std::string& to, std::string_view text) noexcept {
+  try {
+    to.assign(text.data(), text.size());
+  } catch (...) {
+    to.clear();
+  }
+}
+}  // namespace
+
+void session::finish(task& t, return_code rc) noexcept {
   t.result_ = rc;
   t.phase_ = task_phase::finished;
   if (rc != return_code::success) record(rc, t.error_text_);
 }
 
-void session::fail_task(task& t, return_code rc, std::string_view text) {
-  t.error_text_.assign(text.data(), text.size());
+void session::fail_task(task& t, return_code rc, std::string_view text) noexcept {
+  store_text(t.error_text_, text);
   finish(t, rc);
 }
 
-void session::fail_connection(return_code rc, std::string_view text) {
+void session::fail_connection(return_code rc, std::string_view text) noexcept {
   broken_ = true;
   // The fault becomes the call's outcome only through the tasks it fails (finish()
   // records it): garbage after the last reply, with every task answered, leaves
@@ -426,17 +451,21 @@ void session::fail_connection(return_code rc, std::string_view text) {
   }
   queue_.clear();
   sent_ = 0;
-  for (auto& [handle, t] : running_) fail_task(*t, rc, text);
+  for (auto& [handle, t] : running_) {
+    // A WORK_COMPLETE cut short by an exception may have finished some of a
+    // coalesced group already: their outcome stands.
+    if (!t->finished()) fail_task(*t, rc, text);
+  }
   running_.clear();
   out_base_ += out_.size();
   out_.clear();
   out_pos_ = 0;
 }
 
-void session::record(return_code rc, std::string_view text) {
+void session::record(return_code rc, std::string_view text) noexcept {
   if (outcome_ != return_code::success) return;
   outcome_ = rc;
-  outcome_text_.assign(text.data(), text.size());
+  store_text(outcome_text_, text);
 }
 
 void session::pop_front() noexcept {

@@ -7,32 +7,31 @@
 namespace gearspec::proto {
 namespace {
 
-// Full identifiers; the name is the part after "GEARMAN_" (8 characters).
-constexpr std::array<const char*, 54> identifiers{
-    "GEARMAN_SUCCESS", "GEARMAN_IO_WAIT", "GEARMAN_SHUTDOWN", "GEARMAN_SHUTDOWN_GRACEFUL",
-    "GEARMAN_ERRNO", "GEARMAN_EVENT", "GEARMAN_TOO_MANY_ARGS", "GEARMAN_NO_ACTIVE_FDS",
-    "GEARMAN_INVALID_MAGIC", "GEARMAN_INVALID_COMMAND", "GEARMAN_INVALID_PACKET",
-    "GEARMAN_UNEXPECTED_PACKET", "GEARMAN_GETADDRINFO", "GEARMAN_NO_SERVERS",
-    "GEARMAN_LOST_CONNECTION", "GEARMAN_MEMORY_ALLOCATION_FAILURE", "GEARMAN_JOB_EXISTS",
-    "GEARMAN_JOB_QUEUE_FULL", "GEARMAN_SERVER_ERROR", "GEARMAN_WORK_ERROR", "GEARMAN_WORK_DATA",
-    "GEARMAN_WORK_WARNING", "GEARMAN_WORK_STATUS", "GEARMAN_WORK_EXCEPTION", "GEARMAN_WORK_FAIL",
-    "GEARMAN_NOT_CONNECTED", "GEARMAN_COULD_NOT_CONNECT", "GEARMAN_SEND_IN_PROGRESS",
-    "GEARMAN_RECV_IN_PROGRESS", "GEARMAN_NOT_FLUSHING", "GEARMAN_DATA_TOO_LARGE",
-    "GEARMAN_INVALID_FUNCTION_NAME", "GEARMAN_INVALID_WORKER_FUNCTION",
-    "GEARMAN_NO_REGISTERED_FUNCTION", "GEARMAN_NO_REGISTERED_FUNCTIONS", "GEARMAN_NO_JOBS",
-    "GEARMAN_ECHO_DATA_CORRUPTION", "GEARMAN_NEED_WORKLOAD_FN", "GEARMAN_PAUSE",
-    "GEARMAN_UNKNOWN_STATE", "GEARMAN_PTHREAD", "GEARMAN_PIPE_EOF", "GEARMAN_QUEUE_ERROR",
-    "GEARMAN_FLUSH_DATA", "GEARMAN_SEND_BUFFER_TOO_SMALL", "GEARMAN_IGNORE_PACKET",
-    "GEARMAN_UNKNOWN_OPTION", "GEARMAN_TIMEOUT", "GEARMAN_ARGUMENT_TOO_LARGE",
-    "GEARMAN_INVALID_ARGUMENT", "GEARMAN_IN_PROGRESS", "GEARMAN_INVALID_SERVER_OPTION",
-    "GEARMAN_JOB_NOT_FOUND", "GEARMAN_MAX_RETURN"};
+// Full identifiers, indexed by value, then "GEARMAN_MAX_RETURN"; the name is
+// the part after "GEARMAN_" (8 characters).
+constexpr std::array<const char*, return_code_count + 1> identifiers{
+#define GEARSPEC_RETURN_CODE_IDENTIFIER(name, upper, value) "GEARMAN_" #upper,
+    GEARSPEC_RETURN_CODES(GEARSPEC_RETURN_CODE_IDENTIFIER)
+#undef GEARSPEC_RETURN_CODE_IDENTIFIER
+    "GEARMAN_MAX_RETURN"};
+
+// The table is indexed by value: the list must count 0, 1, 2, ... with no gap.
+constexpr bool values_are_positions() {
+  int position = 0;
+#define GEARSPEC_RETURN_CODE_POSITION(name, upper, value) \
+  if ((value) != position++) return false;
+  GEARSPEC_RETURN_CODES(GEARSPEC_RETURN_CODE_POSITION)
+#undef GEARSPEC_RETURN_CODE_POSITION
+  return position == return_code_count;
+}
+static_assert(values_are_positions(), "return_code_list.hpp: values must be 0..N-1 in order");
 
 constexpr std::size_t prefix_length = 8;  // "GEARMAN_"
 
 }  // namespace
 
 const char* return_code_identifier(int value) noexcept {
-  if (value < 0 || value >= static_cast<int>(return_code::max_return)) return identifiers.back();
+  if (value < 0 || value >= return_code_count) return identifiers.back();
   return identifiers[static_cast<std::size_t>(value)];
 }
 
@@ -41,7 +40,7 @@ std::string_view return_code_name(int value) noexcept {
 }
 
 std::optional<return_code> return_code_from_name(std::string_view code) noexcept {
-  for (int v = 0; v < static_cast<int>(return_code::max_return); ++v)
+  for (int v = 0; v < return_code_count; ++v)
     if (detail::iequals(return_code_name(v), code)) return static_cast<return_code>(v);
   return std::nullopt;
 }

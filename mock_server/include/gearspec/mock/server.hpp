@@ -94,16 +94,21 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Bind, listen and start serving on an own thread. Throws
-  /// std::system_error when the address cannot be bound, std::runtime_error
-  /// when the journal or pcap file cannot be opened.
+  /// Bind, listen and start serving on an own thread; a no-op while running.
+  /// Throws std::system_error when the address cannot be bound (the server
+  /// can then be started again), std::runtime_error when the journal or pcap
+  /// file cannot be opened.
+  ///
+  /// start() after stop() serves again: it binds anew (options.port, or a
+  /// fresh free port when that is 0, see port()). Queued jobs, the journal,
+  /// the pcap file and the connection numbering carry over from the last run.
   void start();
   /// The bound port (valid after start()).
   std::uint16_t port() const;
   /// "HOST:PORT" (valid after start()).
   std::string address() const;
   /// Close the listener and every connection, flush journal and pcap, join
-  /// the thread. Idempotent.
+  /// the thread. Idempotent; the destructor calls it.
   void stop();
   bool running() const;
 

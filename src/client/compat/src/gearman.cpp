@@ -3,15 +3,19 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 
+#include "boundary.hpp"
+#include "c_return_code.hpp"
 #include "gearspec/client/client.hpp"
-#include "gearspec/protocol/return_code.hpp"
 
 namespace {
 
 namespace gc = gearspec::client;
+using gearspec::compat::c_boundary;
+using gearspec::compat::to_c;
 
 struct client_impl;
 
@@ -34,18 +38,19 @@ struct client_impl {
   gearman_return_t last = GEARMAN_SUCCESS;
   std::string error;
 
-  gearman_return_t result(gearman_return_t rc, std::string_view text) {
+  // Never throws: it also records the failure of a call that ran out of memory.
+  gearman_return_t result(gearman_return_t rc, std::string_view text) noexcept {
     last = rc;
-    if (rc == GEARMAN_SUCCESS) {
-      error.clear();
-    } else {
-      error.assign(text.data(), text.size());
+    try {
+      error.assign(rc == GEARMAN_SUCCESS ? std::string_view{} : text);
+    } catch (...) {
+      error.clear();  // the code is what counts; the text is best effort
     }
     return rc;
   }
-  gearman_return_t result_from_cpp(gc::return_code rc) {
-    return result(static_cast<gearman_return_t>(rc), cpp.error());
-  }
+  gearman_return_t result_from_cpp(gc::return_code rc) noexcept { return result(to_c(rc), cpp.error()); }
+  // c_boundary's hook: an exception ended the call.
+  void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
 
   void link(task_impl* t) {
     t->owner = this;
@@ -84,23 +89,20 @@ void release(task_impl* t) {
   }
 }
 
+// No client to record an exception on (creation failed before there was one).
+constexpr client_impl* no_client = nullptr;
+
 // Attach a new client implementation to the caller's shell, or to a new one.
-// Takes ownership of `impl` (deleted on failure).
-gearman_client_st* install_client(gearman_client_st* client, client_impl* impl) {
-  if (impl == nullptr) return nullptr;
+gearman_client_st* install_client(gearman_client_st* client, std::unique_ptr<client_impl> impl) {
   gearman_client_st* shell = client;
   if (shell == nullptr) {
-    shell = new (std::nothrow) gearman_client_st;
-    if (shell == nullptr) {
-      delete impl;
-      return nullptr;
-    }
+    shell = new gearman_client_st;
     shell->options.is_allocated = true;
   } else {
     shell->options.is_allocated = false;
   }
   shell->options.is_initialized = true;
-  shell->_impl = impl;
+  shell->_impl = impl.release();
   return shell;
 }
 
@@ -147,26 +149,26 @@ gc::job_request make_request(const char* function_name, const char* unique, cons
   return r;
 }
 
-// Wrap a queued C++ task into the caller's shell (or a new one).
-gearman_task_st* adopt(client_impl* c, task_impl* t, gearman_task_st* task, void* context,
-                       gearman_return_t* ret_ptr) {
-  gearman_task_st* shell = task;
-  if (shell == nullptr) {
-    shell = new (std::nothrow) gearman_task_st;
-    if (shell == nullptr) {
-      c->cpp.remove_task(t->task);
-      delete t;
-      set_ret(ret_ptr, c->result(GEARMAN_MEMORY_ALLOCATION_FAILURE, "task allocation failed"));
-      return nullptr;
-    }
-    shell->options.is_allocated = true;
-  } else {
-    shell->options.is_allocated = false;
+// Queue a new task through `queue` (a gc::client add_* call on the task) and
+// wrap it into the caller's shell or a new one. The shell is allocated first:
+// once the session holds the task nothing may throw, or it would be dropped
+// while still queued.
+template <class Queue>
+gearman_task_st* add_queued(client_impl* c, gearman_task_st* task, void* context, gearman_return_t* ret_ptr,
+                            Queue&& queue) {
+  auto t = std::make_unique<task_impl>();
+  std::unique_ptr<gearman_task_st> owned_shell{task == nullptr ? new gearman_task_st : nullptr};
+  const gc::return_code added = queue(t->task);
+  if (added != gc::return_code::success) {
+    set_ret(ret_ptr, c->result_from_cpp(added));
+    return nullptr;
   }
-  shell->_impl = t;
+  gearman_task_st* shell = task == nullptr ? owned_shell.release() : task;
+  shell->options.is_allocated = task == nullptr;
+  shell->_impl = t.get();
   t->shell = shell;
   t->task.context = context;
-  c->link(t);
+  c->link(t.release());
   set_ret(ret_ptr, c->result(GEARMAN_SUCCESS, {}));
   return shell;
 }
@@ -179,24 +181,16 @@ gearman_task_st* add_submit(gearman_client_st* client, gearman_task_st* task, vo
     set_ret(ret_ptr, GEARMAN_INVALID_ARGUMENT);
     return nullptr;
   }
-  gearman_return_t rc;
-  if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) {
-    set_ret(ret_ptr, rc);
-    return nullptr;
-  }
-  auto* t = new (std::nothrow) task_impl;
-  if (t == nullptr) {
-    set_ret(ret_ptr, c->result(GEARMAN_MEMORY_ALLOCATION_FAILURE, "task allocation failed"));
-    return nullptr;
-  }
-  const gc::return_code added =
-      c->cpp.add_task(t->task, make_request(function_name, unique, workload, workload_size, prio, background));
-  if (added != gc::return_code::success) {
-    delete t;
-    set_ret(ret_ptr, c->result_from_cpp(added));
-    return nullptr;
-  }
-  return adopt(c, t, task, context, ret_ptr);
+  return c_boundary(c, ret_ptr, [&]() -> gearman_task_st* {
+    gearman_return_t rc;
+    if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) {
+      set_ret(ret_ptr, rc);
+      return nullptr;
+    }
+    return add_queued(c, task, context, ret_ptr, [&](gc::task& t) {
+      return c->cpp.add_task(t, make_request(function_name, unique, workload, workload_size, prio, background));
+    });
+  });
 }
 
 gearman_return_t do_background(gearman_client_st* client, const char* function_name, const char* unique,
@@ -205,44 +199,49 @@ gearman_return_t do_background(gearman_client_st* client, const char* function_n
   if (job_handle != nullptr) job_handle[0] = '\0';
   client_impl* c = impl_of(client);
   if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  gearman_return_t rc;
-  if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) return rc;
-  std::string handle;
-  const gc::return_code done =
-      c->cpp.do_background(make_request(function_name, unique, workload, workload_size, prio, true), handle);
-  if (done == gc::return_code::success && job_handle != nullptr) {
-    std::memcpy(job_handle, handle.data(), handle.size());  // <= 63 bytes: the session refuses longer
-    job_handle[handle.size()] = '\0';
-  }
-  return c->result_from_cpp(done);
+  return c_boundary(c, nullptr, [&] {
+    gearman_return_t rc;
+    if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) return rc;
+    std::string handle;
+    const gc::return_code done =
+        c->cpp.do_background(make_request(function_name, unique, workload, workload_size, prio, true), handle);
+    if (done == gc::return_code::success && job_handle != nullptr) {
+      std::memcpy(job_handle, handle.data(), handle.size());  // <= 63 bytes: the session refuses longer
+      job_handle[handle.size()] = '\0';
+    }
+    return c->result_from_cpp(done);
+  });
 }
 
 }  // namespace
 
+// Entry points whose work can throw (anything that allocates) run it through
+// c_boundary; the rest call only noexcept code.
 extern "C" {
 
 const char* gearman_strerror(gearman_return_t rc) {
   // C callers may pass any int (libgearman answers GEARMAN_MAX_RETURN). In C++
   // loading an enum outside its value range is undefined, so read the bytes.
   int value = 0;
-  static_assert(sizeof value == sizeof rc, "gearman_return_t is int-sized");
   std::memcpy(&value, &rc, sizeof value);
   return gearspec::proto::return_code_identifier(value);
 }
 
 gearman_client_st* gearman_client_create(gearman_client_st* client) {
-  gearman_client_st* shell = install_client(client, new (std::nothrow) client_impl);
-  if (shell == nullptr) return nullptr;
-  if (const char* env = std::getenv("GEARMAN_SERVERS"); env != nullptr && env[0] != '\0') {
-    impl_of(shell)->cpp.add_servers(env);
-  }
-  return shell;
+  return c_boundary(no_client, nullptr, [&] {
+    auto impl = std::make_unique<client_impl>();
+    if (const char* env = std::getenv("GEARMAN_SERVERS"); env != nullptr && env[0] != '\0') {
+      impl->cpp.add_servers(env);
+    }
+    return install_client(client, std::move(impl));
+  });
 }
 
 gearman_client_st* gearman_client_clone(gearman_client_st* client, const gearman_client_st* from) {
   const client_impl* source = impl_of(from);
   if (source == nullptr) return gearman_client_create(client);
-  return install_client(client, new (std::nothrow) client_impl{source->cpp.clone()});
+  return c_boundary(no_client, nullptr,
+                    [&] { return install_client(client, std::make_unique<client_impl>(source->cpp.clone())); });
 }
 
 void gearman_client_free(gearman_client_st* client) {
@@ -258,13 +257,13 @@ void gearman_client_free(gearman_client_st* client) {
 gearman_return_t gearman_client_add_server(gearman_client_st* client, const char* host, in_port_t port) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c->result_from_cpp(c->cpp.add_server(host == nullptr ? "" : host, port));
+  return c_boundary(c, nullptr, [&] { return c->result_from_cpp(c->cpp.add_server(host == nullptr ? "" : host, port)); });
 }
 
 gearman_return_t gearman_client_add_servers(gearman_client_st* client, const char* servers) {
   client_impl* c = impl_of(client);
   if (c == nullptr || servers == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c->result_from_cpp(c->cpp.add_servers(servers));
+  return c_boundary(c, nullptr, [&] { return c->result_from_cpp(c->cpp.add_servers(servers)); });
 }
 
 void gearman_client_remove_servers(gearman_client_st* client) {
@@ -284,8 +283,10 @@ void gearman_client_set_namespace(gearman_client_st* client, const char* namespa
                                   size_t namespace_key_size) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return;
-  c->cpp.set_namespace(namespace_key == nullptr ? std::string_view{}
-                                                : std::string_view{namespace_key, namespace_key_size});
+  c_boundary(c, nullptr, [&] {
+    c->cpp.set_namespace(namespace_key == nullptr ? std::string_view{}
+                                                  : std::string_view{namespace_key, namespace_key_size});
+  });
 }
 
 const char* gearman_client_error(const gearman_client_st* client) {
@@ -358,25 +359,17 @@ gearman_task_st* gearman_client_add_task_status(gearman_client_st* client, gearm
     set_ret(ret_ptr, GEARMAN_INVALID_ARGUMENT);
     return nullptr;
   }
-  auto* t = new (std::nothrow) task_impl;
-  if (t == nullptr) {
-    set_ret(ret_ptr, c->result(GEARMAN_MEMORY_ALLOCATION_FAILURE, "task allocation failed"));
-    return nullptr;
-  }
-  const gc::return_code added =
-      c->cpp.add_status_task(t->task, {job_handle, ::strnlen(job_handle, GEARMAN_JOB_HANDLE_SIZE)});
-  if (added != gc::return_code::success) {
-    delete t;
-    set_ret(ret_ptr, c->result_from_cpp(added));
-    return nullptr;
-  }
-  return adopt(c, t, task, context, ret_ptr);
+  return c_boundary(c, ret_ptr, [&] {
+    return add_queued(c, task, context, ret_ptr, [&](gc::task& t) {
+      return c->cpp.add_status_task(t, {job_handle, ::strnlen(job_handle, GEARMAN_JOB_HANDLE_SIZE)});
+    });
+  });
 }
 
 gearman_return_t gearman_client_run_tasks(gearman_client_st* client) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c->result_from_cpp(c->cpp.run_tasks());
+  return c_boundary(c, nullptr, [&] { return c->result_from_cpp(c->cpp.run_tasks()); });
 }
 
 void gearman_task_free(gearman_task_st* task) {
@@ -385,7 +378,7 @@ void gearman_task_free(gearman_task_st* task) {
 
 gearman_return_t gearman_task_return(const gearman_task_st* task) {
   const task_impl* t = impl_of(task);
-  return t == nullptr ? GEARMAN_INVALID_ARGUMENT : static_cast<gearman_return_t>(t->task.result());
+  return t == nullptr ? GEARMAN_INVALID_ARGUMENT : to_c(t->task.result());
 }
 
 const char* gearman_task_error(const gearman_task_st* task) {
@@ -459,21 +452,25 @@ gearman_return_t gearman_client_job_status(gearman_client_st* client, const gear
   client_impl* c = impl_of(client);
   if (c == nullptr || job_handle == nullptr) return GEARMAN_INVALID_ARGUMENT;
   gc::job_status status;
-  const gc::return_code rc =
-      c->cpp.get_job_status({job_handle, ::strnlen(job_handle, GEARMAN_JOB_HANDLE_SIZE)}, status);
+  const gearman_return_t rc = c_boundary(c, nullptr, [&] {
+    return c->result_from_cpp(
+        c->cpp.get_job_status({job_handle, ::strnlen(job_handle, GEARMAN_JOB_HANDLE_SIZE)}, status));
+  });
   if (is_known != nullptr) *is_known = status.known;
   if (is_running != nullptr) *is_running = status.running;
   if (numerator != nullptr) *numerator = status.numerator;
   if (denominator != nullptr) *denominator = status.denominator;
-  return c->result_from_cpp(rc);
+  return rc;
 }
 
 gearman_return_t gearman_client_echo(gearman_client_st* client, const void* workload, size_t workload_size) {
   client_impl* c = impl_of(client);
   if (c == nullptr || (workload == nullptr && workload_size > 0)) return GEARMAN_INVALID_ARGUMENT;
-  return c->result_from_cpp(
-      c->cpp.echo(workload == nullptr ? std::string_view{}
-                                      : std::string_view{static_cast<const char*>(workload), workload_size}));
+  return c_boundary(c, nullptr, [&] {
+    return c->result_from_cpp(
+        c->cpp.echo(workload == nullptr ? std::string_view{}
+                                        : std::string_view{static_cast<const char*>(workload), workload_size}));
+  });
 }
 
 }  // extern "C"

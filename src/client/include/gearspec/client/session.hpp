@@ -89,7 +89,8 @@ class session {
   /// INVALID_ARGUMENT (empty/too long/NUL-containing function, unique > 64
   /// bytes or containing NUL), ARGUMENT_TOO_LARGE (body >= 2^32-1), or
   /// INVALID_ARGUMENT when the task is already queued or waiting. `why`, when
-  /// given, receives a one-line reason on failure.
+  /// given, receives a one-line reason on failure. Out of memory, the add
+  /// functions throw std::bad_alloc with nothing changed (strong guarantee).
   return_code submit(task& t, const job_request& request, std::string* why = nullptr);
   /// Queue GET_STATUS for `handle` (1..63 bytes, no NUL).
   return_code get_status(task& t, std::string_view handle);
@@ -108,7 +109,9 @@ class session {
   void connect_failed(return_code rc, std::string_view why);
   /// The peer closed (or a read/write failed): LOST_CONNECTION (or `rc`) for
   /// every unfinished task; output dropped.
-  void connection_closed(std::string_view why, return_code rc = return_code::lost_connection);
+  /// Never throws: it is also how the I/O layer fails every task after an
+  /// exception (out of memory) left the connection in an unknown state.
+  void connection_closed(std::string_view why, return_code rc = return_code::lost_connection) noexcept;
   /// The caller's timeout expired: TIMEOUT for every unfinished task; the
   /// connection must be closed (broken() becomes true).
   void timed_out(std::string_view why);
@@ -156,10 +159,10 @@ class session {
   void handle_packet(const proto::packet_view& p);
   void handle_reply(const proto::packet_view& p);
   void handle_work_packet(const proto::packet_view& p);
-  void finish(task& t, return_code rc);
-  void fail_task(task& t, return_code rc, std::string_view text);
-  void fail_connection(return_code rc, std::string_view text);
-  void record(return_code rc, std::string_view text);
+  void finish(task& t, return_code rc) noexcept;
+  void fail_task(task& t, return_code rc, std::string_view text) noexcept;
+  void fail_connection(return_code rc, std::string_view text) noexcept;
+  void record(return_code rc, std::string_view text) noexcept;
   void pop_front() noexcept;
 
   session_limits limits_;

@@ -1,29 +1,26 @@
-// gearman_return_t values and names (WIRE.md section 5): the one table that
-// maps ERROR packet codes to return codes and back.
+// gearman_return_t values and names (WIRE.md section 5), generated from the
+// one list in return_code_list.hpp; maps ERROR packet codes to return codes.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "gearspec/protocol/return_code_list.hpp"
+
 namespace gearspec::proto {
 
-/// Numeric values identical to libgearman 1.1.20's gearman_return_t.
+/// Numeric values identical to libgearman 1.1.20's gearman_return_t
+/// (generated from return_code_list.hpp).
 enum class return_code : int {
-  success = 0, io_wait, shutdown, shutdown_graceful, errno_error, event,
-  too_many_args, no_active_fds, invalid_magic, invalid_command, invalid_packet,
-  unexpected_packet, getaddrinfo, no_servers, lost_connection,
-  memory_allocation_failure, job_exists, job_queue_full, server_error,
-  work_error, work_data, work_warning, work_status, work_exception, work_fail,
-  not_connected, could_not_connect, send_in_progress, recv_in_progress,
-  not_flushing, data_too_large, invalid_function_name, invalid_worker_function,
-  no_registered_function, no_registered_functions, no_jobs,
-  echo_data_corruption, need_workload_fn, pause, unknown_state, pthread,
-  pipe_eof, queue_error, flush_data, send_buffer_too_small, ignore_packet,
-  unknown_option, timeout, argument_too_large, invalid_argument, in_progress,
-  invalid_server_option, job_not_found,
-  max_return = 53,  ///< end marker
+#define GEARSPEC_RETURN_CODE_ENUMERATOR(name, upper, value) name = value,
+  GEARSPEC_RETURN_CODES(GEARSPEC_RETURN_CODE_ENUMERATOR)
+#undef GEARSPEC_RETURN_CODE_ENUMERATOR
+  max_return,  ///< end marker: one past the last code
 };
+
+/// How many codes there are (MAX_RETURN's value).
+inline constexpr int return_code_count = static_cast<int>(return_code::max_return);
 
 /// Name without the "GEARMAN_" prefix ("QUEUE_ERROR"); "MAX_RETURN" when out of range.
 std::string_view return_code_name(int value) noexcept;
