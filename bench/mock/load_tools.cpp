@@ -109,6 +109,8 @@ server_process::server_process(std::string label, std::vector<std::string> argv,
   if (pid_ == 0) {
     ::dup2(fds[1], 1);
     ::close(fds[0]);
+    // The bench's own output stays readable (gearmock reports SIGTERM on stderr).
+    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, 2);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);

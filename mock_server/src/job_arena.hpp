@@ -6,7 +6,10 @@
 // per size; a larger block gets a chunk of its own, returned to the system
 // when freed. A reference is (chunk number << 14) | unit offset, so the arena
 // addresses at most 2^18 chunks; allocate() reports exhaustion with npos.
-// Freed small chunks are kept for reuse, never returned (like gearmand's own
+// Small chunks come 16 at a time from 2 MiB-aligned slabs marked for
+// transparent huge pages: filling millions of jobs then costs one page fault
+// per 2 MiB instead of one per 4 KiB, and far fewer TLB misses. Slabs are
+// kept for reuse until the arena goes, never returned (like gearmand's own
 // job pools).
 #pragma once
 
@@ -45,10 +48,18 @@ class job_arena {
 
  private:
   static std::size_t units_for(std::size_t bytes) noexcept { return (bytes + unit - 1) / unit; }
-  ref new_chunk(std::size_t bytes) noexcept;
+  ref new_chunk(std::size_t bytes, bool large) noexcept;
+  char* small_chunk() noexcept;
+
+  static constexpr std::size_t chunk_bytes = chunk_units * unit;
+  static constexpr std::size_t slab_bytes = std::size_t{2} << 20;
 
   std::vector<char*> chunks_;                // by chunk number; null = number free for reuse
   std::vector<std::uint32_t> free_numbers_;  // chunk numbers of released large blocks
+  std::vector<bool> large_;                  // by chunk number: a malloc'd large block
+  std::vector<void*> slabs_;
+  char* slab_next_ = nullptr;  // next unused small chunk in the newest slab
+  std::size_t slab_left_ = 0;  // bytes left there
   std::array<ref, small_limit / unit + 1> free_{};  // free-list heads by size in units
   ref carve_ = npos;           // next free unit in the current small chunk
   std::size_t carve_left_ = 0;  // units left there
