@@ -269,12 +269,22 @@ void latency_probe::run(std::uint16_t port) {
       break;
     }
     std::size_t got = 0;
+    bool cut_short = false;  // stopped while still waiting: the wait so far is a lower bound
     while (got == 0) {
       pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 30000) <= 0) {
-        error_ = "probe: no JOB_CREATED within 30 s";
-        ::close(fd);
-        return;
+      const int ready = ::poll(&p, 1, 100);
+      const auto waited = clock_type::now() - sent_at;
+      if (ready <= 0) {
+        if (waited > std::chrono::seconds(120)) {
+          error_ = "probe: no JOB_CREATED within 120 s";
+          ::close(fd);
+          return;
+        }
+        if (stop_ && waited > std::chrono::seconds(1)) {
+          cut_short = true;
+          break;
+        }
+        continue;
       }
       const auto r = ::recv(fd, buf, sizeof buf, 0);
       if (r <= 0) {
@@ -285,6 +295,10 @@ void latency_probe::run(std::uint16_t port) {
       got = reader.feed(std::string_view{buf, static_cast<std::size_t>(r)});
     }
     samples_ms_.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - sent_at).count());
+    if (cut_short) {
+      unanswered_ = true;
+      break;
+    }
     ++answered_;
     std::this_thread::sleep_until(sent_at + std::chrono::milliseconds(1));
   }
@@ -296,7 +310,8 @@ latency_probe::result latency_probe::stop() {
   if (thread_.joinable()) thread_.join();
   if (!error_.empty()) throw std::runtime_error(error_);
   result r;
-  r.submits = samples_ms_.size();
+  r.submits = answered_;
+  r.unanswered = unanswered_;
   if (samples_ms_.empty()) return r;
   std::vector<double> s = samples_ms_;
   std::sort(s.begin(), s.end());

@@ -65,6 +65,7 @@ class latency_probe {
   struct result {
     std::size_t submits = 0;
     double worst_ms = 0, p99_ms = 0, median_ms = 0;
+    bool unanswered = false;  ///< the last submit was still waiting at stop(): worst_ms is a lower bound
   };
   /// Stops the thread (idempotent) and summarizes.
   result stop();
@@ -75,6 +76,7 @@ class latency_probe {
   void run(std::uint16_t port);
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> answered_{0};
+  bool unanswered_ = false;
   std::vector<double> samples_ms_;
   std::string error_;
   std::thread thread_;

@@ -216,8 +216,8 @@ void print_report(const std::vector<server_result>& all, const settings& s, doub
   for (const auto& r : all) {
     std::printf("%-16s", r.label.c_str());
     for (const auto& [level, c] : r.levels)
-      std::printf(" | %zu: %.2f / %.2f / %.2f ms (%zu)", level, c.latency.worst_ms, c.latency.p99_ms,
-                  c.latency.median_ms, c.latency.submits);
+      std::printf(" | %zu: %s%.2f / %.2f / %.2f ms (%zu)", level, c.latency.unanswered ? ">=" : "", c.latency.worst_ms,
+                  c.latency.p99_ms, c.latency.median_ms, c.latency.submits);
     std::printf("\n");
   }
 
