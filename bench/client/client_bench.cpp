@@ -26,6 +26,7 @@
 
 #include "gearspec/client/client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
+#include "reference_batch.hpp"
 
 #ifdef GEARSPEC_BENCH_HAVE_LIBGEARMAN
 #include <libgearman-1.0/gearman.h>
@@ -49,9 +50,9 @@ struct settings {
   bool mock = true;
 };
 
-const std::string workload(100, 'w');
+const std::string& workload = gearspec::bench::bench_workload();
 
-std::string unique_for(std::size_t i) { return "bench-" + std::to_string(i); }
+std::string unique_for(std::size_t i) { return gearspec::bench::bench_unique(i); }
 
 // A running server for one measurement.
 struct server_handle {
@@ -68,23 +69,7 @@ double seconds_since(clock_type::time_point start) {
 }
 
 // ---- reference client ----------------------------------------------------
-std::optional<double> reference_batch(std::uint16_t port, std::size_t jobs) {
-  gc::client c;
-  c.add_server("127.0.0.1", port);
-  c.set_timeout(120000);
-  std::vector<gc::task> tasks(jobs);
-  std::vector<std::string> uniques(jobs);
-  for (std::size_t i = 0; i < jobs; ++i) uniques[i] = unique_for(i);
-  const auto start = clock_type::now();
-  for (std::size_t i = 0; i < jobs; ++i) {
-    if (c.add_task(tasks[i], {"bench_fn", uniques[i], workload}) != gc::return_code::success) return std::nullopt;
-  }
-  if (c.run_tasks() != gc::return_code::success) {
-    std::fprintf(stderr, "reference batch: %s\n", c.error().c_str());
-    return std::nullopt;
-  }
-  return seconds_since(start);
-}
+using gearspec::bench::reference_batch;
 
 std::optional<double> reference_single(std::uint16_t port, std::size_t jobs) {
   gc::client c;

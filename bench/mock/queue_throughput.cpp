@@ -1,313 +1,297 @@
-// Background submits per second accepted by gearmock (queue mode) versus the
-// real gearmand, with one pipelining raw-socket load generator, in the same
-// run. Prints medians with min-max, the ratio, bytes per queued job and peak
-// RSS of every server.
+// gearmock (queue mode) against the real gearmand, side by side from one run:
+// background submits per second at 25k, 200k and 2M queued jobs, memory per
+// queued job, the worst submit-to-JOB_CREATED wait, and the reference
+// client's one-batch figure against gearmock.
 //
-//   gearmock-queue-bench [--quick] [--levels 25000,200000,2000000] [--reps 3]
+//   gearmock-queue-bench [--quick] [--levels N,N,...] [--reps R] [--conns C]
+//                        [--gearmock PATH] [--baseline PATH] [--no-gearmand]
 //
-// Each server is started fresh, filled to each queue level with distinct
-// uniques and 100-byte workloads, then timed over windows of submits with
-// 1, 4 and 16 connections (the queue grows by the windows; the table shows
-// the queue size when the windows started).
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
+// Every server is started fresh by the bench on 127.0.0.1 and stopped at the
+// end; gearmand is run twice, stock and with --threads=1
+// --hashtable-buckets=200003 (stock gearmand stops at 200k: filling 2M at its
+// ~25k/s would take minutes). Per level: fill to the level with C pipelining
+// connections, then R timed windows of distinct-unique, 100-byte submits.
+// The CPU used by other processes during the windows is measured; above
+// 0.3 cores the level's windows are measured once more (the queue grows by
+// those windows too: the report shows the queue range actually measured).
+// A probe connection submits one job per millisecond throughout and records
+// its round trips. --baseline adds another gearmock binary (e.g. an older
+// build) as one more column.
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "gearspec/protocol/decoder.hpp"
-#include "gearspec/protocol/encoder.hpp"
+#include "load_tools.hpp"
+#include "reference_batch.hpp"
 
 namespace {
 
-using gearspec::proto::command;
-using gearspec::proto::magic;
+namespace gb = gearspec::bench;
 using clock_type = std::chrono::steady_clock;
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-int connect_to(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-/// A server process under test.
-struct server_process {
-  std::string label;
-  pid_t pid = -1;
-  std::uint16_t port = 0;
-
-  server_process(std::string name, std::vector<std::string> argv, bool reads_port_from_stdout) : label(std::move(name)) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-    if (!reads_port_from_stdout) {
-      port = free_port();
-      argv.push_back("-p");
-      argv.push_back(std::to_string(port));
-    }
-    pid = ::fork();
-    if (pid == 0) {
-      ::dup2(fds[1], 1);
-      ::close(fds[0]);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    if (reads_port_from_stdout) {
-      std::string line;
-      char c;
-      pollfd p{fds[0], POLLIN, 0};
-      while ((line.empty() || line.back() != '\n') && ::poll(&p, 1, 5000) > 0 && ::read(fds[0], &c, 1) == 1) line += c;
-      const auto colon = line.rfind(':');
-      if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos)
-        throw std::runtime_error(label + ": unexpected first line '" + line + "'");
-      port = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
-    }
-    ::close(fds[0]);
-    for (int i = 0; i < 500; ++i) {
-      int fd = connect_to(port);
-      if (fd >= 0) {
-        ::close(fd);
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    throw std::runtime_error(label + " did not listen");
-  }
-  ~server_process() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      for (int i = 0; i < 300; ++i) {
-        if (::waitpid(pid, nullptr, WNOHANG) == pid) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-  /// VmRSS or VmHWM in bytes.
-  std::uint64_t memory(const char* field) const {
-    std::ifstream f{"/proc/" + std::to_string(pid) + "/status"};
-    std::string line;
-    while (std::getline(f, line))
-      if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field) + 1)) * 1024;
-    return 0;
-  }
-};
-
-std::uint64_t next_unique = 0;
-
-/// Submit `total` background jobs over `conns` pipelining connections;
-/// returns submits per second (timed from first byte sent to last reply).
-double submit_window(std::uint16_t port, int conns, std::size_t total) {
-  const std::string workload(100, 'w');
-  std::vector<int> fds(conns);
-  std::vector<std::string> out(conns);
-  std::vector<std::size_t> sent(conns, 0), expected(conns, 0), got(conns, 0);
-  std::vector<gearspec::proto::decoder> dec(conns);
-  for (int i = 0; i < conns; ++i) {
-    fds[i] = connect_to(port);
-    if (fds[i] < 0) throw std::runtime_error("connect failed");
-    ::fcntl(fds[i], F_SETFL, O_NONBLOCK);
-    expected[i] = total / conns + (static_cast<std::size_t>(i) < total % conns ? 1 : 0);
-    out[i].reserve(expected[i] * 130);
-    char unique[32];
-    for (std::size_t j = 0; j < expected[i]; ++j) {
-      const int n = std::snprintf(unique, sizeof unique, "u%llu", static_cast<unsigned long long>(next_unique++));
-      gearspec::proto::encode_to(out[i], magic::request, command::submit_job_bg,
-                                 {"bench", std::string_view{unique, static_cast<std::size_t>(n)}}, workload);
-    }
-  }
-  std::vector<pollfd> p(conns);
-  char buf[1 << 16];
-  int finished = 0;
-  const auto start = clock_type::now();
-  const auto deadline = start + std::chrono::seconds(120);
-  while (finished < conns) {
-    if (clock_type::now() > deadline) throw std::runtime_error("window timed out");
-    for (int i = 0; i < conns; ++i) {
-      p[i] = {got[i] == expected[i] ? -1 : fds[i], static_cast<short>(POLLIN | (sent[i] < out[i].size() ? POLLOUT : 0)), 0};
-    }
-    if (::poll(p.data(), p.size(), 1000) <= 0) continue;
-    for (int i = 0; i < conns; ++i) {
-      if (p[i].revents & POLLOUT) {
-        const auto n = ::send(fds[i], out[i].data() + sent[i], std::min<std::size_t>(out[i].size() - sent[i], 256 * 1024),
-                              MSG_NOSIGNAL);
-        if (n > 0) sent[i] += static_cast<std::size_t>(n);
-      }
-      if (p[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-        const auto n = ::recv(fds[i], buf, sizeof buf, 0);
-        if (n <= 0) throw std::runtime_error("server closed a connection");
-        std::string_view in{buf, static_cast<std::size_t>(n)};
-        while (!in.empty()) {
-          std::error_code ec;
-          in.remove_prefix(dec[i].put(in, ec));
-          if (ec) throw std::runtime_error("bad reply: " + ec.message());
-          if (!dec[i].ready()) continue;
-          if (dec[i].packet().cmd != command::job_created) throw std::runtime_error("reply is not JOB_CREATED");
-          dec[i].next();
-          if (++got[i] == expected[i]) ++finished;
-        }
-      }
-    }
-  }
-  const double secs = std::chrono::duration<double>(clock_type::now() - start).count();
-  for (int fd : fds) ::close(fd);
-  return static_cast<double>(total) / secs;
-}
+constexpr double busy_cores = 0.3;
 
 struct stats {
-  double median, min, max;
+  double median = 0, min = 0, max = 0;
 };
 stats summarize(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return {v[v.size() / 2], v.front(), v.back()};
 }
 
-std::vector<std::size_t> parse_list(const std::string& s) {
+struct level_result {
+  std::size_t level = 0;
+  std::size_t queued_from = 0, queued_to = 0;  // queue size over the timed windows
+  double fill_rate = 0;
+  stats rate;
+  std::uint64_t peak_rss = 0;  // VmHWM after filling to the level
+  double bytes_per_job = 0;    // (peak RSS - idle RSS) / jobs queued, after the fill
+  gb::latency_probe::result latency;
+  double other_cores = 0;  // CPU used by other processes during the windows
+  int attempts = 0;
+};
+
+struct server_result {
+  std::string label;
+  std::uint64_t idle_rss = 0;
+  std::map<std::size_t, level_result> levels;
+};
+
+struct config {
+  std::string label;
+  std::vector<std::string> argv;
+  bool port_from_stdout;
+  std::size_t max_level;
+};
+
+struct settings {
+  std::vector<std::size_t> levels{25'000, 200'000, 2'000'000};
+  int reps = 3;
+  int conns = 4;
+  std::size_t client_jobs = 100'000;
+  std::string gearmock = GEARMOCK_PATH;
+  std::string baseline;
+  bool gearmand = true;
+};
+
+std::size_t window_for(std::size_t level) { return level >= 1'000'000 ? 100'000 : 25'000; }
+
+/// CPU seconds the machine spent on anything but this bench and `srv`.
+double other_cpu(const gb::server_process& srv) {
+  return gb::machine_busy_seconds() - gb::own_cpu_seconds() - srv.cpu_seconds();
+}
+
+server_result measure(const config& cfg, const settings& s) {
+  server_result out;
+  out.label = cfg.label;
+  gb::server_process srv{cfg.label, cfg.argv, cfg.port_from_stdout};
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  out.idle_rss = srv.memory("VmRSS:");
+  std::size_t queued = 0;
+  for (const auto level : s.levels) {
+    if (level > cfg.max_level) continue;
+    level_result r;
+    r.level = level;
+    gb::latency_probe probe{srv.port()};
+    if (queued < level) {
+      const auto fill = level - queued;
+      r.fill_rate = gb::submit_window(srv.port(), s.conns, fill);
+      queued = level;
+    }
+    r.peak_rss = srv.memory("VmHWM:");
+    const std::size_t jobs_now = queued + probe.submitted();
+    r.bytes_per_job = static_cast<double>(r.peak_rss - out.idle_rss) / static_cast<double>(jobs_now);
+    const std::size_t window = window_for(level);
+    for (r.attempts = 1;; ++r.attempts) {
+      r.queued_from = queued + probe.submitted();
+      const double other_before = other_cpu(srv);
+      const auto start = clock_type::now();
+      std::vector<double> rates;
+      for (int i = 0; i < s.reps; ++i) rates.push_back(gb::submit_window(srv.port(), s.conns, window));
+      queued += window * static_cast<std::size_t>(s.reps);
+      const double wall = std::chrono::duration<double>(clock_type::now() - start).count();
+      r.other_cores = std::max(0.0, (other_cpu(srv) - other_before) / wall);
+      r.rate = summarize(rates);
+      r.queued_to = queued + probe.submitted();
+      if (r.other_cores <= busy_cores || r.attempts == 2) break;
+      std::fprintf(stderr, "%s at %zu: other processes used %.2f cores; measuring again\n", cfg.label.c_str(), level,
+                   r.other_cores);
+    }
+    r.latency = probe.stop();
+    queued += r.latency.submits;
+    std::fprintf(stderr, "%-16s %8zu queued: %9.0f submits/s (fill %9.0f/s), %5.0f B/job, worst wait %.2f ms\n",
+                 cfg.label.c_str(), level, r.rate.median, r.fill_rate, r.bytes_per_job, r.latency.worst_ms);
+    out.levels[level] = r;
+  }
+  return out;
+}
+
+/// The reference client's batch against fresh gearmock processes: median jobs/s.
+double reference_client_rate(const config& cfg, const settings& s) {
+  std::vector<double> rates;
+  for (int i = 0; i < s.reps; ++i) {
+    gb::server_process srv{cfg.label, cfg.argv, true};
+    const auto secs = gb::reference_batch(srv.port(), s.client_jobs);
+    if (!secs) return 0;
+    rates.push_back(static_cast<double>(s.client_jobs) / *secs);
+  }
+  return summarize(rates).median;
+}
+
+std::string rate_text(double r) {
+  char b[32];
+  if (r >= 1e6)
+    std::snprintf(b, sizeof b, "%.2fM", r / 1e6);
+  else
+    std::snprintf(b, sizeof b, "%.0fk", r / 1e3);
+  return b;
+}
+
+std::vector<std::size_t> parse_list(const std::string& text) {
   std::vector<std::size_t> out;
-  std::stringstream in{s};
+  std::stringstream in{text};
   for (std::string item; std::getline(in, item, ',');) out.push_back(std::stoull(item));
   return out;
+}
+
+void print_report(const std::vector<server_result>& all, const settings& s, double client_rate,
+                  double baseline_client_rate) {
+  const server_result& mock = all.front();
+  auto cell = [](const server_result& r, std::size_t level) -> const level_result* {
+    auto it = r.levels.find(level);
+    return it == r.levels.end() ? nullptr : &it->second;
+  };
+  std::printf("\n== Background submits/s: %d connections, 100-byte workloads, distinct uniques; median (min-max) of "
+              "%d windows ==\n",
+              s.conns, s.reps);
+  std::printf("%-9s", "queued");
+  for (const auto& r : all) std::printf(" | %-27s", r.label.c_str());
+  std::printf(" | %s\n", "gearmock / other");
+  for (const auto level : s.levels) {
+    std::printf("%-9zu", level);
+    for (const auto& r : all) {
+      const auto* c = cell(r, level);
+      std::string text = "(not measured)";
+      if (c)
+        text = rate_text(c->rate.median) + " (" + rate_text(c->rate.min) + "-" + rate_text(c->rate.max) + ")";
+      std::printf(" | %-27s", text.c_str());
+    }
+    std::printf(" |");
+    const auto* m = cell(mock, level);
+    for (std::size_t i = 1; i < all.size(); ++i)
+      if (const auto* c = cell(all[i], level); c && m) std::printf(" %s %.2fx", all[i].label.c_str(), m->rate.median / c->rate.median);
+    std::printf("\n");
+  }
+  std::printf("\nQueue size over the timed windows (includes the windows' own jobs):\n");
+  for (const auto& r : all)
+    for (const auto& [level, c] : r.levels)
+      std::printf("  %-16s level %8zu: %zu-%zu, measured %d time(s), other processes %.2f cores\n", r.label.c_str(),
+                  level, c.queued_from, c.queued_to, c.attempts, c.other_cores);
+
+  if (const auto* ref = cell(mock, 200'000)) {
+    std::printf("\ngearmock flatness (rate / rate at 200000 queued):");
+    for (const auto& [level, c] : mock.levels) std::printf("  %zu: %.2f", level, c.rate.median / ref->rate.median);
+    std::printf("\n");
+  }
+
+  std::printf("\n== Memory after filling to each level: peak RSS, (peak RSS - idle RSS) / jobs queued ==\n");
+  for (const auto& r : all) {
+    std::printf("%-16s idle %6.1f MiB", r.label.c_str(), static_cast<double>(r.idle_rss) / (1 << 20));
+    for (const auto& [level, c] : r.levels)
+      std::printf(" | %zu: %7.1f MiB, %4.0f B/job", level, static_cast<double>(c.peak_rss) / (1 << 20), c.bytes_per_job);
+    std::printf("\n");
+  }
+
+  std::printf("\n== Submit-to-JOB_CREATED of a probe connection (1 submit/ms during fill and windows): worst, p99, "
+              "median ==\n");
+  for (const auto& r : all) {
+    std::printf("%-16s", r.label.c_str());
+    for (const auto& [level, c] : r.levels)
+      std::printf(" | %zu: %s%.2f / %.2f / %.2f ms (%zu)", level, c.latency.unanswered ? ">=" : "", c.latency.worst_ms,
+                  c.latency.p99_ms, c.latency.median_ms, c.latency.submits);
+    std::printf("\n");
+  }
+
+  std::printf("\n== Reference client: one batch of %zu background submits (run_tasks), median of %d, fresh server "
+              "each ==\n",
+              s.client_jobs, s.reps);
+  std::printf("%-16s %s jobs/s\n", mock.label.c_str(), rate_text(client_rate).c_str());
+  if (!s.baseline.empty())
+    std::printf("%-16s %s jobs/s (ratio %.2fx)\n", "gearmock-base", rate_text(baseline_client_rate).c_str(),
+                client_rate / baseline_client_rate);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::size_t> levels{25'000, 200'000, 2'000'000};
-  int reps = 3;
-  std::vector<int> conn_counts{1, 4, 16};
-  bool quick = false;
+  settings s;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--quick") quick = true;
-    else if (a == "--levels" && i + 1 < argc) levels = parse_list(argv[++i]);
-    else if (a == "--reps" && i + 1 < argc) reps = std::stoi(argv[++i]);
-    else {
-      std::fprintf(stderr, "usage: %s [--quick] [--levels N,N,...] [--reps R]\n", argv[0]);
+    const bool has_value = i + 1 < argc;
+    if (a == "--quick") {
+      s.levels = {25'000, 200'000};
+      s.reps = 1;
+    } else if (a == "--levels" && has_value) {
+      s.levels = parse_list(argv[++i]);
+    } else if (a == "--reps" && has_value) {
+      s.reps = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--conns" && has_value) {
+      s.conns = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--gearmock" && has_value) {
+      s.gearmock = argv[++i];
+    } else if (a == "--baseline" && has_value) {
+      s.baseline = argv[++i];
+    } else if (a == "--no-gearmand") {
+      s.gearmand = false;
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--quick] [--levels N,N,...] [--reps R] [--conns C] [--gearmock PATH] "
+                   "[--baseline PATH] [--no-gearmand]\n",
+                   argv[0]);
       return 2;
     }
   }
-  if (quick) levels = {25'000, 200'000}, reps = 1;
+  std::sort(s.levels.begin(), s.levels.end());
 
-  struct config {
-    std::string label;
-    std::vector<std::string> argv;
-    bool stdout_port;
-    std::size_t max_level;  // stock gearmand is too slow to fill 2M in a short run
-  };
-  std::vector<config> configs{{"gearmock", {GEARMOCK_PATH, "--listen", "127.0.0.1:0"}, true, SIZE_MAX}};
-  if (::access("/usr/sbin/gearmand", X_OK) == 0) {
-    configs.push_back({"gearmand", {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none"}, false, 200'000});
+  std::vector<config> configs{{"gearmock", {s.gearmock, "--listen", "127.0.0.1:0"}, true, SIZE_MAX}};
+  if (!s.baseline.empty())
+    configs.push_back({"gearmock-base", {s.baseline, "--listen", "127.0.0.1:0"}, true, SIZE_MAX});
+  if (s.gearmand && ::access("/usr/sbin/gearmand", X_OK) == 0) {
     configs.push_back({"gearmand-tuned",
-                       {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none", "--hashtable-buckets=200003",
-                        "--threads=1"},
+                       {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none", "--threads=1",
+                        "--hashtable-buckets=200003"},
                        false, SIZE_MAX});
-  } else {
+    configs.push_back({"gearmand", {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none"}, false, 200'000});
+  } else if (s.gearmand) {
     std::fprintf(stderr, "note: /usr/sbin/gearmand not installed; measuring gearmock only\n");
   }
 
-  // results[level][conns][label]
-  std::map<std::size_t, std::map<int, std::map<std::string, stats>>> results;
-  std::map<std::size_t, std::map<std::string, std::size_t>> queued_at;
-  std::map<std::string, double> bytes_per_job;
-  std::map<std::string, std::uint64_t> peak_rss;
-  for (const auto& cfg : configs) {
-    server_process srv{cfg.label, cfg.argv, cfg.stdout_port};
-    const auto baseline = srv.memory("VmRSS:");
-    std::size_t queued = 0;
-    for (auto level : levels) {
-      if (level > cfg.max_level) continue;
-      if (queued < level) {  // fill up to the level (not timed)
-        submit_window(srv.port, 16, level - queued);
-        queued = level;
-      }
-      bytes_per_job[cfg.label] = static_cast<double>(srv.memory("VmRSS:") - baseline) / static_cast<double>(queued);
-      queued_at[level][cfg.label] = queued;
-      const std::size_t window = level >= 2'000'000 ? 100'000 : 25'000;
-      for (int conns : conn_counts) {
-        std::vector<double> rates;
-        for (int r = 0; r < reps; ++r) {
-          rates.push_back(submit_window(srv.port, conns, window));
-          queued += window;
-        }
-        results[level][conns][cfg.label] = summarize(rates);
-        std::fprintf(stderr, "%-15s level %8zu conns %2d: %10.0f submits/s\n", cfg.label.c_str(), level, conns,
-                     results[level][conns][cfg.label].median);
-      }
-    }
-    peak_rss[cfg.label] = srv.memory("VmHWM:");
+  const auto started = clock_type::now();
+  const std::string load_before = gb::load_average();
+  std::fprintf(stderr, "load average before: %s (%ld cores)\n", load_before.c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
+  std::vector<server_result> all;
+  try {
+    for (const auto& cfg : configs) all.push_back(measure(cfg, s));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
   }
+  const double client_rate = reference_client_rate(configs[0], s);
+  const double baseline_client_rate = s.baseline.empty() ? 0 : reference_client_rate(configs[1], s);
+  const std::string load_after = gb::load_average();
 
-  std::printf("\nBackground submits/s (median, min-max over %d windows; 100-byte workloads, distinct uniques)\n", reps);
-  std::printf("%-9s %-5s", "queued", "conns");
-  for (const auto& cfg : configs) std::printf(" | %-34s", cfg.label.c_str());
-  std::printf(" | ratios gearmock/x\n");
-  for (const auto& [level, by_conns] : results) {
-    for (const auto& [conns, by_label] : by_conns) {
-      std::printf("%-9zu %-5d", level, conns);
-      for (const auto& cfg : configs) {
-        auto it = by_label.find(cfg.label);
-        if (it == by_label.end()) {
-          std::printf(" | %-34s", "(not measured)");
-          continue;
-        }
-        char cell[64];
-        std::snprintf(cell, sizeof cell, "%.0f (%.0f-%.0f)", it->second.median, it->second.min, it->second.max);
-        std::printf(" | %-34s", cell);
-      }
-      std::printf(" |");
-      const auto mine = by_label.find("gearmock");
-      for (const auto& [label, st] : by_label)
-        if (label != "gearmock" && mine != by_label.end()) std::printf(" %s %.1fx", label.c_str(), mine->second.median / st.median);
-      std::printf("\n");
-    }
-  }
-  std::printf("\nQueue size when the windows of each level started:");
-  for (const auto& [level, by_label] : queued_at)
-    for (const auto& [label, n] : by_label) std::printf(" %s@%zu=%zu", label.c_str(), level, n);
-  std::printf("\n\nMemory (RSS growth / jobs queued, at the last level reached; peak RSS)\n");
-  for (const auto& cfg : configs)
-    std::printf("%-15s %8.0f B/job   peak RSS %6.1f MiB\n", cfg.label.c_str(), bytes_per_job[cfg.label],
-                static_cast<double>(peak_rss[cfg.label]) / (1 << 20));
+  std::printf("load average before: %s   after: %s   (%ld cores; the bench itself keeps ~2 busy)\n",
+              load_before.c_str(), load_after.c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
+  print_report(all, s, client_rate, baseline_client_rate);
+  std::printf("\nTotal time %.0f s\n", std::chrono::duration<double>(clock_type::now() - started).count());
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 #include <unordered_map>
 
@@ -79,6 +80,9 @@ struct queue_engine::impl {
   explicit impl(engine_options o) : opts(std::move(o)) {
     pid = opts.pid ? opts.pid : static_cast<std::uint64_t>(::getpid());
     if (opts.handle_prefix.size() > 40) opts.handle_prefix.resize(40);  // handles stay <= 63 chars
+    // Every handle starts with "<prefix>:": written once, numbers go after it.
+    std::copy(opts.handle_prefix.begin(), opts.handle_prefix.end(), handle_buf);
+    handle_buf[opts.handle_prefix.size()] = ':';
   }
 
   proto::decoder_limits decoder_limits() const {
@@ -97,10 +101,7 @@ struct queue_engine::impl {
   }
 
   std::string_view handle_of(std::uint64_t number) {
-    const auto& p = opts.handle_prefix;
-    std::copy(p.begin(), p.end(), handle_buf);
-    handle_buf[p.size()] = ':';
-    auto r = std::to_chars(handle_buf + p.size() + 1, handle_buf + sizeof handle_buf, number);
+    auto r = std::to_chars(handle_buf + opts.handle_prefix.size() + 1, handle_buf + sizeof handle_buf, number);
     return {handle_buf, static_cast<std::size_t>(r.ptr - handle_buf)};
   }
 
@@ -257,24 +258,38 @@ struct queue_engine::impl {
     }
     const bool background = proto::is_background_submit(p.cmd);
     const auto fid = store.function_id(function);
-    job* j = store.find_coalescing(fid, unique, p.data);
+    const auto key = detail::job_store::key_of(fid, unique, p.data);
+    job* j = store.find_coalescing(key, unique, p.data);
     if (!j) {
       auto& f = store.function(fid);
       const auto prio = proto::submit_priority(p.cmd);
       const auto limit = f.max_queue[static_cast<std::size_t>(prio)];
       if ((limit && f.jobs >= limit) || (opts.max_queued_jobs && store.size() >= opts.max_queued_jobs))
         return error(id, c, "QUEUE_ERROR", "Job queue is full");
-      j = &store.add(fid, prio, background, unique, p.data, when);
-      if (reduce && !p.arg(2).empty()) j->ensure_extra().reducer.assign(p.arg(2));
+      j = store.add(key, prio, background, unique, p.data, when);
+      if (!j) return error(id, c, "QUEUE_ERROR", "Job queue is full");  // out of memory for jobs
+      if (reduce && !p.arg(2).empty()) store.ensure_extra(*j).reducer.assign(p.arg(2));
       wake_workers(fid);
     }
     if (!background) {
-      auto& e = j->ensure_extra();
+      auto& e = store.ensure_extra(*j);
       j->ignore = false;
       if (std::find(e.clients.begin(), e.clients.end(), id) == e.clients.end()) e.clients.push_back(id);
       c.waiting_jobs.push_back(j->number);
     }
-    send(id, c, command::job_created, {handle_of(j->number)});
+    send_job_created(id, c, j->number);
+  }
+
+  /// JOB_CREATED, the reply to nearly every packet under load, written
+  /// straight into the output: header and handle in one append.
+  void send_job_created(connection_id id, connection& c, std::uint64_t number) {
+    char packet[proto::header_size + sizeof handle_buf];
+    const auto handle = handle_of(number);
+    proto::write_header(packet, magic::response, static_cast<std::uint32_t>(command::job_created),
+                        static_cast<std::uint32_t>(handle.size()));
+    std::memcpy(packet + proto::header_size, handle.data(), handle.size());
+    c.out.append(packet, proto::header_size + handle.size());
+    mark_ready(id, c);
   }
 
   void wake_workers(std::uint32_t fid) {
@@ -297,13 +312,14 @@ struct queue_engine::impl {
     c.running_jobs.push_back(j->number);
     const auto& fname = store.function(j->function).name;
     const std::string handle{handle_of(j->number)};
-    const std::string_view reducer = j->extra ? std::string_view{j->extra->reducer} : std::string_view{};
+    const auto* extra = store.extra(*j);
+    const std::string_view reducer = extra ? std::string_view{extra->reducer} : std::string_view{};
     if (how == command::grab_job)
-      send(id, c, command::job_assign, {handle, fname}, j->data);
+      send(id, c, command::job_assign, {handle, fname}, j->data());
     else if (how == command::grab_job_all && !reducer.empty())
-      send(id, c, command::job_assign_all, {handle, fname, j->unique, reducer}, j->data);
+      send(id, c, command::job_assign_all, {handle, fname, j->unique(), reducer}, j->data());
     else
-      send(id, c, command::job_assign_uniq, {handle, fname, j->unique}, j->data);
+      send(id, c, command::job_assign_uniq, {handle, fname, j->unique()}, j->data());
   }
 
   void on_work(connection_id id, connection& c, const proto::packet_view& p) {
@@ -318,11 +334,12 @@ struct queue_engine::impl {
         return error(id, c, "JOB_NOT_FOUND", "An exception was received for a job that does not exist");
       return error(id, c, "JOB_NOT_FOUND", "Job given in work result not found");
     }
-    const std::vector<connection_id> clients = j->extra ? j->extra->clients : std::vector<connection_id>{};
+    const auto* extra = store.extra(*j);
+    const std::vector<connection_id> clients = extra ? extra->clients : std::vector<connection_id>{};
     switch (p.cmd) {
       case command::work_status:
-        j->ensure_extra().numerator.assign(p.arg(1));
-        j->extra->denominator.assign(p.arg(2));
+        store.ensure_extra(*j).numerator.assign(p.arg(1));
+        store.extra(*j)->denominator.assign(p.arg(2));
         for (auto cl : clients) send_to(cl, command::work_status, {p.arg(0), p.arg(1), p.arg(2)});
         return;
       case command::work_data:
@@ -352,9 +369,9 @@ struct queue_engine::impl {
   /// The job is over: detach it from its worker and clients, free it.
   void finish(job& j) {
     const auto number = j.number;
-    if (j.extra) {
-      if (auto it = conns.find(j.extra->worker); it != conns.end()) erase_value(it->second.running_jobs, number);
-      for (auto cl : j.extra->clients)
+    if (const auto* extra = store.extra(j)) {
+      if (auto it = conns.find(extra->worker); it != conns.end()) erase_value(it->second.running_jobs, number);
+      for (auto cl : extra->clients)
         if (auto it = conns.find(cl); it != conns.end()) erase_value(it->second.waiting_jobs, number);
     }
     store.remove(j);
@@ -369,7 +386,8 @@ struct queue_engine::impl {
     job* j = job_by_handle(handle);
     if (!j) return send(id, c, command::status_res, {handle, "0", "0", "0", "0"});
     std::string_view num = "0", den = "0";
-    if (j->extra && !j->extra->numerator.empty()) num = j->extra->numerator, den = j->extra->denominator;
+    const auto* extra = store.extra(*j);
+    if (extra && !extra->numerator.empty()) num = extra->numerator, den = extra->denominator;
     send(id, c, command::status_res, {handle, "1", j->running ? "1" : "0", num, den});
   }
 
@@ -380,9 +398,9 @@ struct queue_engine::impl {
     if (!found) return send(id, c, command::status_res_unique, {unique, "0", "0", "0", "0", "0"});
     std::string_view num = "0", den = "0";
     std::string count = "0";
-    if (found->extra) {
-      if (!found->extra->numerator.empty()) num = found->extra->numerator, den = found->extra->denominator;
-      count = std::to_string(found->extra->clients.size());
+    if (const auto* extra = store.extra(*found)) {
+      if (!extra->numerator.empty()) num = extra->numerator, den = extra->denominator;
+      count = std::to_string(extra->clients.size());
     }
     send(id, c, command::status_res_unique, {unique, "1", found->running ? "1" : "0", num, den, count});
   }
@@ -404,7 +422,7 @@ struct queue_engine::impl {
       case admin::verb::prioritystatus: {
         std::vector<admin::priority_status_row> rows;
         for (const auto& f : store.functions())
-          rows.push_back({f.name, f.queue[0].size(), f.queue[1].size(), f.queue[2].size(), f.workers.size()});
+          rows.push_back({f.name, f.queue[0].size, f.queue[1].size, f.queue[2].size, f.workers.size()});
         return send_text(id, c, admin::format_priority_status(rows));
       }
       case admin::verb::workers: {
@@ -431,12 +449,12 @@ struct queue_engine::impl {
       case admin::verb::show_jobs: {
         std::vector<admin::job_row> rows;
         for (const job* j : store.sorted_jobs())
-          rows.push_back({std::string{handle_of(j->number)}, 0, j->ignore, !j->running});
+          rows.push_back({std::string{handle_of(j->number)}, 0, j->ignore != 0, !j->running});
         return send_text(id, c, admin::format_show_jobs(rows));
       }
       case admin::verb::show_unique_jobs: {
         std::vector<std::string> rows;
-        for (const job* j : store.sorted_jobs()) rows.push_back(j->unique);
+        for (const job* j : store.sorted_jobs()) rows.emplace_back(j->unique());
         return send_text(id, c, admin::format_show_unique_jobs(rows));
       }
       case admin::verb::show_unknown:
@@ -479,8 +497,8 @@ struct queue_engine::impl {
     job* j = job_by_handle(toks[2]);
     if (!j) return send_text(id, c, admin::format_err("UNKNOWN_JOB", ""));
     if (j->running) return send_text(id, c, admin::format_err("UNKNOWN_ERROR", ""));
-    if (j->extra)
-      for (auto cl : j->extra->clients) send_to(cl, command::work_fail, {toks[2]});
+    if (const auto* extra = store.extra(*j))
+      for (auto cl : extra->clients) send_to(cl, command::work_fail, {toks[2]});
     finish(*j);
     send_text(id, c, admin::format_ok());
   }
@@ -518,8 +536,9 @@ struct queue_engine::impl {
     }
     for (auto number : c.waiting_jobs) {
       job* j = store.find(number);
-      if (!j || !j->extra) continue;
-      auto& cl = j->extra->clients;
+      auto* extra = j ? store.extra(*j) : nullptr;
+      if (!extra) continue;
+      auto& cl = extra->clients;
       cl.erase(std::remove(cl.begin(), cl.end(), id), cl.end());
       if (cl.empty() && !j->background && !j->running) j->ignore = true;
     }
