@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "ascii.hpp"
+#include "gearspec/util/ascii.hpp"
 
 namespace gearspec::proto {
 namespace {
@@ -42,7 +42,7 @@ std::string_view return_code_name(int value) noexcept {
 
 std::optional<return_code> return_code_from_name(std::string_view code) noexcept {
   for (int v = 0; v < static_cast<int>(return_code::max_return); ++v)
-    if (detail::iequals(return_code_name(v), code)) return static_cast<return_code>(v);
+    if (util::iequals(return_code_name(v), code)) return static_cast<return_code>(v);
   return std::nullopt;
 }
 
