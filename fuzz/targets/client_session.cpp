@@ -127,7 +127,7 @@ GEARSPEC_FUZZ_HARNESS void feed(client::session& s, std::string_view bytes, std:
 
 GEARSPEC_FUZZ_HARNESS void check_task(const client::task& t, const planned_task& plan, const server_facts& facts) {
   const std::string_view handle = t.handle();
-  GEARSPEC_FUZZ_CHECK(handle.size() <= client::max_handle_size);
+  GEARSPEC_FUZZ_CHECK(handle.size() <= client::max_job_handle_length);
   GEARSPEC_FUZZ_CHECK(std::strlen(t.handle_c_str()) == handle.size() || handle.find('\0') != std::string_view::npos);
   if (t.finished()) GEARSPEC_FUZZ_CHECK(t.result() != return_code::unknown_state);
   else GEARSPEC_FUZZ_CHECK(t.result() == return_code::unknown_state);

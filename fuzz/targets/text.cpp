@@ -5,9 +5,9 @@
 //
 // Input layout: byte 0 selects the mode (value % 5), the rest is mode data.
 //   0 hex:     to_hex/from_hex round trip; from_hex of any text either fails
-//              with invalid_encoding or equals the text's digits read as bytes.
+//              with illegal_byte_sequence or equals the text's digits read as bytes.
 //   1 base64:  encode/decode round trip; decode of any text either fails with
-//              invalid_encoding or gives bytes that survive encode+decode.
+//              illegal_byte_sequence or gives bytes that survive encode+decode.
 //   2 names:   return-code and command name lookups agree with the tables
 //              (case-insensitive); numbers from 2 bytes, negative ones too.
 //   3 escape:  escape_bytes is printable ASCII, quoted, and unescapes back.
@@ -29,7 +29,7 @@
 #include "gearspec/protocol/error.hpp"
 #include "gearspec/protocol/packet.hpp"
 #include "gearspec/protocol/return_code.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace {
 
@@ -45,39 +45,40 @@ GEARSPEC_FUZZ_HARNESS bool iequals(std::string_view a, std::string_view b) {
 }
 
 GEARSPEC_FUZZ_HARNESS void hex_mode(std::string_view bytes) {
-  const std::string hex = proto::to_hex(bytes);
+  const std::string hex = gearspec::util::to_hex(bytes);
   GEARSPEC_FUZZ_CHECK(hex.size() == 2 * bytes.size());
   std::string back;
-  GEARSPEC_FUZZ_CHECK(!proto::from_hex(hex, back) && back == bytes);
+  GEARSPEC_FUZZ_CHECK(!gearspec::util::from_hex(hex, back) && back == bytes);
 
   std::string decoded;
-  const std::error_code ec = proto::from_hex(bytes, decoded);
+  const std::error_code ec = gearspec::util::from_hex(bytes, decoded);
   if (ec) {
-    GEARSPEC_FUZZ_CHECK(ec == proto::errc::invalid_encoding);
+    GEARSPEC_FUZZ_CHECK(ec == std::errc::illegal_byte_sequence);
     return;
   }
   // The digits of the text, lower-cased, are the hex of what it decoded to.
   std::string digits;
   for (char c : bytes)
     if (std::isxdigit(static_cast<unsigned char>(c))) digits += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  GEARSPEC_FUZZ_CHECK(proto::to_hex(decoded) == digits);
+  GEARSPEC_FUZZ_CHECK(gearspec::util::to_hex(decoded) == digits);
 }
 
 GEARSPEC_FUZZ_HARNESS void base64_mode(std::string_view bytes) {
-  const std::string text = proto::base64_encode(bytes);
+  const std::string text = gearspec::util::base64_encode(bytes);
   GEARSPEC_FUZZ_CHECK(text.size() == (bytes.size() + 2) / 3 * 4);
   std::string back;
-  GEARSPEC_FUZZ_CHECK(!proto::base64_decode(text, back) && back == bytes);
+  GEARSPEC_FUZZ_CHECK(!gearspec::util::base64_decode(text, back) && back == bytes);
 
   std::string decoded;
-  const std::error_code ec = proto::base64_decode(bytes, decoded);
+  const std::error_code ec = gearspec::util::base64_decode(bytes, decoded);
   if (ec) {
-    GEARSPEC_FUZZ_CHECK(ec == proto::errc::invalid_encoding);
+    GEARSPEC_FUZZ_CHECK(ec == std::errc::illegal_byte_sequence);
     return;
   }
   GEARSPEC_FUZZ_CHECK(decoded.size() <= bytes.size() * 3 / 4);
   std::string again;
-  GEARSPEC_FUZZ_CHECK(!proto::base64_decode(proto::base64_encode(decoded), again) && again == decoded);
+  GEARSPEC_FUZZ_CHECK(!gearspec::util::base64_decode(gearspec::util::base64_encode(decoded), again) &&
+                      again == decoded);
 }
 
 GEARSPEC_FUZZ_HARNESS void names_mode(byte_reader in) {
@@ -119,7 +120,7 @@ GEARSPEC_FUZZ_HARNESS bool unescape(std::string_view quoted, std::string& out) {
       case 'x': {
         if (i + 2 >= s.size()) return false;
         std::string decoded;
-        if (proto::from_hex(s.substr(i + 1, 2), decoded) || decoded.size() != 1) return false;
+        if (gearspec::util::from_hex(s.substr(i + 1, 2), decoded) || decoded.size() != 1) return false;
         out += decoded;
         i += 2;
         break;
@@ -160,7 +161,8 @@ GEARSPEC_FUZZ_HARNESS void commands_mode(byte_reader in) {
   const std::string text = proto::to_string(pkt);
   GEARSPEC_FUZZ_CHECK(text.find(row.name) != std::string::npos);
 
-  const auto e = static_cast<proto::errc>(1 + in.below(static_cast<std::size_t>(proto::errc::invalid_encoding)));
+  const auto e =
+      static_cast<proto::errc>(1 + in.below(static_cast<std::size_t>(proto::errc::invalid_number)));
   const std::error_code ec = e;
   GEARSPEC_FUZZ_CHECK(!ec.message().empty() && ec.category() == proto::protocol_category());
   GEARSPEC_FUZZ_CHECK(std::string_view{ec.category().name()} == "gearspec.protocol");

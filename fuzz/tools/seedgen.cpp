@@ -31,28 +31,24 @@ constexpr std::string_view admin_requests[] = {
     "create function fn", "drop function fn", "shutdown graceful",
 };
 
-bool handle_first(proto::command c) {
-  using proto::command;
-  switch (c) {
-    case command::job_created: case command::work_status: case command::work_complete: case command::work_fail:
-    case command::get_status: case command::status_res: case command::work_exception: case command::work_data:
-    case command::work_warning: case command::job_assign: case command::job_assign_uniq:
-    case command::job_assign_all:
-      return true;
+// A plausible value for each argument's role, so the packet is valid for its
+// command; numbers and the rest are the argument's index.
+std::string sample_argument(proto::role r, std::size_t index) {
+  switch (r) {
+    case proto::role::handle:
+      return "H:gearspec:1";
+    case proto::role::function:
+      return "fn";
+    case proto::role::unique:
+      return "u-1";
     default:
-      return false;
+      return std::to_string(index);
   }
 }
 
-// Plausible arguments for a row: a handle or a function name first, then
-// a unique and small numbers, so the packet is valid for its command.
 proto::packet sample_packet(const proto::command_info& row, proto::magic m) {
   std::vector<std::string> args;
-  for (std::size_t i = 0; i < row.argc; ++i) {
-    if (i == 0) args.emplace_back(handle_first(row.cmd) ? "H:gearspec:1" : "fn");
-    else if (i == 1 && proto::is_submit(row.cmd)) args.emplace_back("u-1");
-    else args.emplace_back(std::to_string(i));
-  }
+  for (std::size_t i = 0; i < row.argc; ++i) args.push_back(sample_argument(row.roles[i], i));
   return proto::packet{m, row.cmd, std::move(args), row.has_data ? "workload" : ""};
 }
 

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::mock {
 
@@ -40,7 +40,7 @@ nlohmann::json packet_json(const proto::packet_view& p) {
   for (std::size_t i = 0; i < p.argc; ++i) args.push_back(escaped(p.args[i]));
   if (proto::info(p.cmd).has_data) {
     j["data"] = escaped(p.data);
-    j["data_base64"] = proto::base64_encode(p.data);
+    j["data_base64"] = util::base64_encode(p.data);
   }
   return j;
 }
@@ -53,7 +53,7 @@ void decode_into(nlohmann::json& line, proto::decoder& dec, std::string_view byt
     std::error_code ec;
     const auto used = dec.put(bytes, ec);
     if (ec) {
-      line["undecodable"] = {{"error", ec.message()}, {"hex", proto::to_hex(bytes)}};
+      line["undecodable"] = {{"error", ec.message()}, {"hex", util::to_hex(bytes)}};
       bytes = {};
       break;
     }
@@ -65,7 +65,8 @@ void decode_into(nlohmann::json& line, proto::decoder& dec, std::string_view byt
       messages.push_back(packet_json(dec.packet()));
     dec.next();
   }
-  if (!bytes.empty()) line["undecodable"] = {{"error", "stream already undecodable"}, {"hex", proto::to_hex(bytes)}};
+  if (!bytes.empty())
+    line["undecodable"] = {{"error", "stream already undecodable"}, {"hex", util::to_hex(bytes)}};
   if (!messages.empty()) line["packets"] = std::move(messages);
   if (dec.buffered()) line["partial_bytes_pending"] = dec.buffered();
 }
@@ -99,7 +100,7 @@ std::string journal::to_json(const journal_entry& e) {
   if (!e.text.empty()) j["text"] = escaped(e.text);
   if (e.what == journal_entry::kind::received || e.what == journal_entry::kind::sent) {
     j["length"] = e.bytes.size();
-    j["hex"] = proto::to_hex(e.bytes);
+    j["hex"] = util::to_hex(e.bytes);
     auto& s = streams_.try_emplace(e.connection, stream_state{proto::decoder{limits_}, proto::decoder{limits_}})
                   .first->second;
     decode_into(j, e.what == journal_entry::kind::received ? s.in : s.out, e.bytes);

@@ -6,22 +6,16 @@
 #include <iostream>
 
 #include "gearspec/mock/server.hpp"
+#include "gearspec/util/host_port.hpp"
 
 namespace {
 
-/// "HOST:PORT" -> host, port; false when malformed.
+/// "HOST:PORT" (or "[V6]:PORT") -> host, port; false when malformed.
 bool split_listen(const std::string& text, std::string& host, std::uint16_t& port) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
-  host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned long value = 0;
-  for (char c : text.substr(colon + 1)) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<unsigned long>(c - '0');
-    if (value > 65535) return false;
-  }
-  port = static_cast<std::uint16_t>(value);
+  const auto parts = gearspec::util::split_host_port(text);
+  if (!parts || parts->host.empty() || !parts->port) return false;
+  host.assign(parts->host);
+  port = *parts->port;
   return true;
 }
 

@@ -12,6 +12,9 @@
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
+#include "gearspec/protocol/limits.hpp"
+#include "gearspec/util/ascii.hpp"
+#include "gearspec/util/decimal.hpp"
 #include "job_store.hpp"
 
 namespace gearspec::mock {
@@ -21,32 +24,7 @@ using proto::command;
 using proto::magic;
 using detail::job;
 
-constexpr std::size_t max_unique_size = 64;  // gearmand: > 64 -> ARGUMENT_TOO_LARGE
-constexpr std::size_t max_option_size = 64;  // GEARMAND_OPTION_SIZE
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-/// gearmand accepts none of these from a peer (WIRE.md section 2).
-bool accepted_from_peer(command c) {
-  switch (c) {
-    case command::unused: case command::noop: case command::job_created: case command::no_job:
-    case command::job_assign: case command::echo_res: case command::error: case command::status_res:
-    case command::all_yours: case command::option_res: case command::job_assign_uniq:
-    case command::submit_job_sched: case command::job_assign_all: case command::status_res_unique:
-      return false;
-    default:
-      return true;
-  }
-}
+using util::iequals;
 
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 }  // namespace
@@ -111,10 +89,8 @@ struct queue_engine::impl {
       return nullptr;
     auto digits = handle.substr(p.size() + 1);
     if (digits.size() > 1 && digits[0] == '0') return nullptr;
-    std::uint64_t n = 0;
-    auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (r.ec != std::errc{} || r.ptr != digits.data() + digits.size()) return nullptr;
-    return store.find(n);
+    const auto n = util::decimal(digits);
+    return n ? store.find(*n) : nullptr;
   }
 
   void send(connection_id id, connection& c, command cmd, std::initializer_list<std::string_view> args,
@@ -166,9 +142,16 @@ struct queue_engine::impl {
   }
 
   void on_packet(connection_id id, connection& c, const proto::packet_view& p) {
-    if (p.mag != magic::request) return error(id, c, "INVALID_MAGIC", "Request magic expected");
-    if (!accepted_from_peer(p.cmd)) return error(id, c, "INVALID_COMMAND", "Command not expected");
+    switch (proto::check_arrival(proto::peer::client, p.mag, p.cmd)) {
+      case proto::arrival::wrong_magic:
+        return error(id, c, "INVALID_MAGIC", "Request magic expected");
+      case proto::arrival::wrong_command:
+        return error(id, c, "INVALID_COMMAND", "Command not expected");
+      case proto::arrival::expected:
+        break;
+    }
     if (proto::is_submit(p.cmd)) return on_submit(id, c, p);
+    if (proto::is_relayed(p.cmd)) return on_work(id, c, p);
     switch (p.cmd) {
       case command::echo_req:
         return send(id, c, command::echo_res, {}, p.data);
@@ -177,7 +160,7 @@ struct queue_engine::impl {
       case command::get_status_unique:
         return on_get_status_unique(id, c, p.arg(0));
       case command::option_req:
-        if (p.arg(0).size() < max_option_size && iequals(p.arg(0), "exceptions")) {
+        if (p.arg(0).size() < proto::option_buffer_size && iequals(p.arg(0), "exceptions")) {
           c.exceptions = true;
           return send(id, c, command::option_res, {p.arg(0)});
         }
@@ -209,13 +192,6 @@ struct queue_engine::impl {
       case command::grab_job_uniq:
       case command::grab_job_all:
         return on_grab(id, c, p.cmd);
-      case command::work_status:
-      case command::work_complete:
-      case command::work_fail:
-      case command::work_exception:
-      case command::work_data:
-      case command::work_warning:
-        return on_work(id, c, p);
       default:
         return error(id, c, "INVALID_COMMAND", "Command not expected");
     }
@@ -243,18 +219,14 @@ struct queue_engine::impl {
     const bool reduce = p.cmd == command::submit_reduce_job || p.cmd == command::submit_reduce_job_background;
     std::string_view function = p.arg(0), unique = p.arg(1);
     // gearmand checks the 64-byte limit on the reducer for reduce jobs.
-    if ((reduce ? p.arg(2) : unique).size() > max_unique_size)
+    if ((reduce ? p.arg(2) : unique).size() > proto::max_unique_size)
       return error(id, c, "ARGUMENT_TOO_LARGE", "Unique value too large");
     std::int64_t when = 0;
     if (p.cmd == command::submit_job_epoch) {
-      auto epoch = p.arg(2);
-      bool numeric = !epoch.empty() && std::all_of(epoch.begin(), epoch.end(), [](char ch) {
-        return ch >= '0' && ch <= '9';
-      });
-      if (numeric) {
-        auto r = std::from_chars(epoch.data(), epoch.data() + epoch.size(), when);
-        if (r.ec != std::errc{}) return;  // gearmand: overflowing EPOCH gets no reply at all
-      }
+      std::uint64_t epoch = 0;  // not a number: 0, run now
+      const auto ec = util::parse_decimal(p.arg(2), epoch, INT64_MAX);
+      if (ec == std::errc::result_out_of_range) return;  // gearmand: overflowing EPOCH gets no reply at all
+      when = static_cast<std::int64_t>(epoch);
     }
     const bool background = proto::is_background_submit(p.cmd);
     const auto fid = store.function_id(function);
@@ -325,7 +297,7 @@ struct queue_engine::impl {
   void on_work(connection_id id, connection& c, const proto::packet_view& p) {
     job* j = job_by_handle(p.arg(0));
     if (!j) {
-      if (p.cmd == command::work_fail && p.arg(0).size() >= 64)
+      if (p.cmd == command::work_fail && p.arg(0).size() >= proto::job_handle_buffer_size)
         return error(id, c, "ARGUMENT_TOO_LARGE",
                      "Error occurred due to GEARMAND_JOB_HANDLE_SIZE being too small from snprintf");
       if (p.cmd == command::work_data || p.cmd == command::work_warning)
@@ -412,6 +384,7 @@ struct queue_engine::impl {
     admin::tokens toks;
     if (admin::tokenize(line, toks)) return close(id, c, "admin line with more than 5 tokens");
     const auto req = admin::classify(toks);
+    if (req.refused) return send_text(id, c, admin::format_refusal(req));
     switch (req.what) {
       case admin::verb::status: {
         std::vector<admin::status_row> rows;
@@ -457,29 +430,21 @@ struct queue_engine::impl {
         for (const job* j : store.sorted_jobs()) rows.emplace_back(j->unique());
         return send_text(id, c, admin::format_show_unique_jobs(rows));
       }
-      case admin::verb::show_unknown:
-        return send_text(id, c, admin::format_err("UNKNOWN_SHOW_ARGUMENTS", ""));
       case admin::verb::cancel_job:
         return on_cancel(id, c, toks);
       case admin::verb::create_function:
-        if (toks.count != 3 || !iequals(toks[1], "function"))
-          return send_text(id, c, admin::format_err("INVALID_ARGUMENTS",
-                                                    "An incomplete set of arguments was sent to this command create"));
         store.function_id(toks[2]);
         return send_text(id, c, admin::format_ok());
       case admin::verb::drop_function:
         return on_drop(id, c, toks);
+      case admin::verb::show_unknown:
       case admin::verb::unknown:
-        break;
+        break;  // refused above
     }
-    send_text(id, c, admin::format_unknown_command(toks[0]));
   }
 
   void on_maxqueue(connection_id id, connection& c, const proto::admin::tokens& toks) {
     namespace admin = proto::admin;
-    if (toks.count < 2)
-      return send_text(id, c, admin::format_err("INVALID_ARGUMENTS",
-                                                "An incomplete set of arguments was sent to this command maxqueue"));
     std::array<std::uint64_t, 3> values{0, 0, 0};
     for (std::size_t i = 2; i < toks.count && i < 5; ++i) {
       auto v = admin::parse_decimal(toks[i]);  // negative or not a number -> 0 (unlimited)
@@ -493,10 +458,9 @@ struct queue_engine::impl {
 
   void on_cancel(connection_id id, connection& c, const proto::admin::tokens& toks) {
     namespace admin = proto::admin;
-    if (toks.count != 3 || !iequals(toks[1], "job")) return send_text(id, c, admin::format_err("UNKNOWN_ERROR", ""));
     job* j = job_by_handle(toks[2]);
-    if (!j) return send_text(id, c, admin::format_err("UNKNOWN_JOB", ""));
-    if (j->running) return send_text(id, c, admin::format_err("UNKNOWN_ERROR", ""));
+    if (!j) return send_text(id, c, admin::format_refusal(admin::refusal::unknown_job));
+    if (j->running) return send_text(id, c, admin::format_refusal(admin::refusal::unknown_error));
     if (const auto* extra = store.extra(*j))
       for (auto cl : extra->clients) send_to(cl, command::work_fail, {toks[2]});
     finish(*j);
@@ -505,17 +469,14 @@ struct queue_engine::impl {
 
   void on_drop(connection_id id, connection& c, const proto::admin::tokens& toks) {
     namespace admin = proto::admin;
-    if (toks.count != 3 || !iequals(toks[1], "function"))
-      return send_text(id, c, admin::format_err("INVALID_ARGUMENTS",
-                                                "An incomplete set of arguments was sent to this command drop"));
     for (const auto& f : store.functions()) {
       if (!iequals(f.name, toks[2])) continue;
       if (!f.workers.empty() || f.jobs)
-        return send_text(id, c, "ERR there are still connected workers or executing clients\r\n");
+        return send_text(id, c, admin::format_refusal(admin::refusal::function_busy));
       // Functions are indexed by position; an idle one is kept but has nothing to list.
       return send_text(id, c, admin::format_ok());
     }
-    send_text(id, c, "ERR function not found\r\n");
+    send_text(id, c, admin::format_refusal(admin::refusal::function_not_found));
   }
 
   // ---- connection lifecycle ----------------------------------------------------

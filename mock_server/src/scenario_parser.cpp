@@ -7,7 +7,8 @@
 
 #include "gearspec/mock/scenario.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/decimal.hpp"
+#include "gearspec/util/encoding.hpp"
 #include "scenario_model.hpp"
 #include "unescape.hpp"
 
@@ -47,19 +48,9 @@ class parser {
 
   std::uint64_t number(const YAML::Node& n, const char* what, std::uint64_t max = UINT64_MAX) const {
     const auto s = scalar(n, what);
-    std::uint64_t v = 0;
-    bool ok = !s.empty() && s.size() <= 20;
-    for (char c : s) {
-      if (c < '0' || c > '9') {
-        ok = false;
-        break;
-      }
-      const std::uint64_t next = v * 10 + static_cast<std::uint64_t>(c - '0');
-      if (next / 10 != v) ok = false;
-      v = next;
-    }
-    if (!ok || v > max) fail(n, std::string{what} + " (at most " + std::to_string(max) + ")", "'" + s + "'");
-    return v;
+    const auto v = util::decimal(s, max);
+    if (!v) fail(n, std::string{what} + " (at most " + std::to_string(max) + ")", "'" + s + "'");
+    return *v;
   }
 
   bool boolean(const YAML::Node& n, const char* what) const {
@@ -92,11 +83,12 @@ class parser {
       const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
       std::string out;
       if (key == "hex") {
-        if (proto::from_hex(scalar(v, "hex digits"), out)) fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
+        if (util::from_hex(scalar(v, "hex digits"), out))
+          fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
         return out;
       }
       if (key == "base64") {
-        if (proto::base64_decode(scalar(v, "base64 text"), out)) fail(v, "base64 text", describe(v));
+        if (util::base64_decode(scalar(v, "base64 text"), out)) fail(v, "base64 text", describe(v));
         return out;
       }
       if (key == "escaped") {

@@ -1,7 +1,6 @@
 #include "scenario_player.hpp"
 
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
 
 namespace gearspec::mock::detail {
 
@@ -190,7 +189,8 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
 }
 
 bool scenario_player::answers_preamble() const {
-  return model_.answer_options && msg_kind_ == proto::message_kind::packet && msg_.mag == proto::magic::request &&
+  return model_.answer_options && msg_kind_ == proto::message_kind::packet &&
+         msg_.mag == proto::magic_of(proto::peer::client) &&
          (msg_.cmd == proto::command::option_req || msg_.cmd == proto::command::set_client_id);
 }
 
@@ -200,7 +200,7 @@ bool scenario_player::matches(const step& s, std::string& why) const {
     return !s.data || s.data->matches(msg_text_);
   }
   if (msg_kind_ != proto::message_kind::packet) return false;
-  if (msg_.mag != proto::magic::request) {
+  if (msg_.mag != proto::magic_of(proto::peer::client)) {
     why = "response magic";
     return false;
   }

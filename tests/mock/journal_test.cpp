@@ -12,7 +12,7 @@
 #include <regex>
 
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::mock::detail {
 namespace {
@@ -72,7 +72,7 @@ TEST_F(JournalFile, OneLinePerEventWithPacketsDecodedAcrossReads) {
 
   // Half a header: nothing decoded yet, the 10 bytes are pending.
   EXPECT_EQ(l[1].at("length"), 10);
-  EXPECT_EQ(l[1].at("hex"), proto::to_hex(submit.substr(0, 10)));
+  EXPECT_EQ(l[1].at("hex"), util::to_hex(submit.substr(0, 10)));
   EXPECT_FALSE(l[1].contains("packets"));
   EXPECT_EQ(l[1].at("partial_bytes_pending"), 10);
 
@@ -116,10 +116,10 @@ TEST_F(JournalFile, UndecodableBytesAreReportedWithTheDecodersErrorAndStaySo) {
   }
   const auto l = lines();
   ASSERT_EQ(l.size(), 2u);
-  EXPECT_EQ(l[0].at("undecodable").at("hex"), proto::to_hex(bad));
+  EXPECT_EQ(l[0].at("undecodable").at("hex"), util::to_hex(bad));
   EXPECT_FALSE(l[0].at("undecodable").at("error").get<std::string>().empty());
   EXPECT_EQ(l[1].at("undecodable"),
-            (json{{"error", "stream already undecodable"}, {"hex", proto::to_hex("more")}}));
+            (json{{"error", "stream already undecodable"}, {"hex", util::to_hex("more")}}));
 }
 
 TEST_F(JournalFile, BinaryTextIsEscapedSoTheLineIsValidJson) {

@@ -16,10 +16,10 @@
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
 #include "gearspec/test/loopback_client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
 #include "gearspec/test/shell.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::mock {
 namespace {
@@ -111,7 +111,7 @@ TEST(Server, JournalHoldsEveryByteIncludingPartialPacketsAfterAnAbruptClose) {
       if (j.contains("partial_bytes_pending")) reported_partial = true;
     }
   }
-  EXPECT_EQ(hex, proto::to_hex(sent));
+  EXPECT_EQ(hex, gearspec::util::to_hex(sent));
   EXPECT_TRUE(decoded_submit);
   EXPECT_TRUE(reported_partial);
   std::filesystem::remove(o.journal_path);

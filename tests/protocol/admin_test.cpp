@@ -131,7 +131,7 @@ TEST(AdminClassify, EveryVerbInAnyCase) {
       {"show unique", admin::verb::show_unknown},
       {"cancel job H:vm:1", admin::verb::cancel_job},
       {"CANCEL JOB H:vm:1", admin::verb::cancel_job},
-      {"cancel x y", admin::verb::cancel_job},  // replier answers UNKNOWN_ERROR
+      {"cancel x y", admin::verb::cancel_job},  // refused with UNKNOWN_ERROR
       {"cancel job", admin::verb::unknown},
       {"create function f", admin::verb::create_function},
       {"create", admin::verb::create_function},
@@ -150,6 +150,48 @@ TEST(AdminClassify, FunctionAndHandleAccessors) {
   EXPECT_EQ(admin::classify(tokenize_ok("create function fx")).function(), "fx");
   EXPECT_EQ(admin::classify(tokenize_ok("drop function fy")).function(), "fy");
   EXPECT_EQ(admin::classify(tokenize_ok("cancel job H:vm:9")).handle(), "H:vm:9");
+}
+
+// WIRE.md 8.3: the errors the tokens alone decide, byte-exact.
+TEST(AdminClassify, RefusesMalformedArgumentsAsGearmandDoes) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"maxqueue",
+       "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+maxqueue\r\n"},
+      {"create", "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+create\r\n"},
+      {"CREATE function",
+       "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+create\r\n"},
+      {"create func f",
+       "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+create\r\n"},
+      {"drop function f g",
+       "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+drop\r\n"},
+      {"cancel x y", "ERR UNKNOWN_ERROR\r\n"},
+      {"cancel job H:1 extra", "ERR UNKNOWN_ERROR\r\n"},
+      {"show stuff", "ERR UNKNOWN_SHOW_ARGUMENTS\r\n"},
+      {"show ", "ERR UNKNOWN_SHOW_ARGUMENTS\r\n"},
+      {"cancel job", "ERR UNKNOWN_COMMAND Unknown+server+commandcancel\r\n"},
+      {"Shutdown now", "ERR UNKNOWN_COMMAND Unknown+server+commandShutdown\r\n"},
+      {"", "ERR UNKNOWN_COMMAND Unknown+server+command\r\n"},
+  };
+  for (auto [line, reply] : cases) {
+    const auto r = admin::classify(tokenize_ok(line));
+    ASSERT_TRUE(r.refused) << '"' << line << '"';
+    EXPECT_EQ(admin::format_refusal(r), reply) << '"' << line << '"';
+  }
+  for (std::string_view fine :
+       {"status", "maxqueue fn", "maxqueue fn 1 2 3", "create function f", "DROP FUNCTION f",
+        "cancel JOB H:1", "show jobs", "show unique jobs", "verbose x"})
+    EXPECT_FALSE(admin::classify(tokenize_ok(fine)).refused) << '"' << fine << '"';
+}
+
+TEST(AdminFormat, RefusalsTheServerStateDecides) {
+  EXPECT_EQ(admin::format_refusal(admin::refusal::unknown_job), "ERR UNKNOWN_JOB\r\n");
+  EXPECT_EQ(admin::format_refusal(admin::refusal::unknown_error), "ERR UNKNOWN_ERROR\r\n");
+  EXPECT_EQ(admin::format_refusal(admin::refusal::function_busy),
+            "ERR there are still connected workers or executing clients\r\n");
+  EXPECT_EQ(admin::format_refusal(admin::refusal::function_not_found), "ERR function not found\r\n");
+  EXPECT_EQ(admin::format_refusal(admin::refusal::unknown_command, "x y"),
+            "ERR UNKNOWN_COMMAND Unknown+server+commandx y\r\n")
+      << "the word as sent, no '+' for spaces";
 }
 
 TEST(AdminClassify, ListingVerbs) {

@@ -6,10 +6,10 @@
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
 #include "gearspec/test/chunked_decode.hpp"
 #include "gearspec/test/generators.hpp"
 #include "gearspec/test/property.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gp = gearspec::proto;
 namespace gt = gearspec::test;
@@ -130,9 +130,9 @@ GEARSPEC_PROPERTY(CodecProperty, ArbitraryBytesGiveTheSameResultInAnyChunking, (
 GEARSPEC_PROPERTY(CodecProperty, HexAndBase64RoundTrip, ()) {
   const auto bytes = *tg::bytes(4096);
   std::string back;
-  RC_ASSERT(!gp::from_hex(gp::to_hex(bytes), back));
+  RC_ASSERT(!gearspec::util::from_hex(gearspec::util::to_hex(bytes), back));
   RC_ASSERT(back == bytes);
-  RC_ASSERT(!gp::base64_decode(gp::base64_encode(bytes), back));
+  RC_ASSERT(!gearspec::util::base64_decode(gearspec::util::base64_encode(bytes), back));
   RC_ASSERT(back == bytes);
 }
 

@@ -10,7 +10,7 @@ namespace gp = gearspec::proto;
 namespace {
 
 constexpr int first_value = static_cast<int>(gp::errc::bad_magic);
-constexpr int last_value = static_cast<int>(gp::errc::invalid_encoding);
+constexpr int last_value = static_cast<int>(gp::errc::invalid_number);
 const std::string unknown_message = "unknown gearspec.protocol error";
 
 }  // namespace
@@ -38,7 +38,7 @@ TEST(ProtocolError, EveryValueHasItsOwnMessage) {
 }
 
 TEST(ProtocolError, NoValueBeyondTheLastIsForgotten) {
-  // A value added after invalid_encoding must be added to this walk too.
+  // A value added after invalid_number must be added to this walk too.
   for (int v = last_value + 1; v < last_value + 50; ++v)
     EXPECT_EQ(gp::protocol_category().message(v), unknown_message) << v;
   EXPECT_EQ(gp::protocol_category().message(0), unknown_message);

@@ -8,7 +8,7 @@
 
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gp = gearspec::proto;
 using namespace std::string_view_literals;
@@ -17,7 +17,7 @@ namespace {
 
 std::string hex_bytes(std::string_view hex) {
   std::string out;
-  EXPECT_FALSE(gp::from_hex(hex, out)) << hex;
+  EXPECT_FALSE(gearspec::util::from_hex(hex, out)) << hex;
   return out;
 }
 

@@ -70,3 +70,39 @@ TEST(Packet, EscapeBytes) {
   EXPECT_EQ(gp::escape_bytes("a\0\n\r\t\"\\\x7f\x80\xff"sv), R"("a\0\n\r\t\"\\\x7f\x80\xff")");
   EXPECT_EQ(gp::escape_bytes(""), R"("")");
 }
+
+TEST(Arrival, EachSideSendsWithItsMagic) {
+  EXPECT_EQ(gp::magic_of(gp::peer::client), gp::magic::request);
+  EXPECT_EQ(gp::magic_of(gp::peer::worker), gp::magic::request);
+  EXPECT_EQ(gp::magic_of(gp::peer::server), gp::magic::response);
+}
+
+TEST(Arrival, MagicIsCheckedBeforeTheCommand) {
+  for (const auto& row : gp::commands()) {
+    EXPECT_EQ(gp::check_arrival(gp::peer::server, gp::magic::request, row.cmd), gp::arrival::wrong_magic);
+    EXPECT_EQ(gp::check_arrival(gp::peer::client, gp::magic::response, row.cmd), gp::arrival::wrong_magic);
+  }
+}
+
+TEST(Arrival, AServerRefusesWhatItDoesNotAccept) {
+  for (const auto& row : gp::commands()) {
+    const auto seen = gp::check_arrival(gp::peer::worker, gp::magic::request, row.cmd);
+    EXPECT_EQ(seen == gp::arrival::expected, gp::accepted_by_server(row.cmd)) << row.name;
+  }
+  EXPECT_EQ(gp::check_arrival(gp::peer::client, gp::magic::request, gp::command::submit_job_sched),
+            gp::arrival::wrong_command);
+  EXPECT_EQ(gp::check_arrival(gp::peer::client, gp::magic::request, gp::command::work_complete),
+            gp::arrival::expected);
+}
+
+TEST(Arrival, AClientRefusesOnlyRequestOnlyCommands) {
+  for (const auto& row : gp::commands()) {
+    const auto seen = gp::check_arrival(gp::peer::server, gp::magic::response, row.cmd);
+    EXPECT_EQ(seen == gp::arrival::wrong_command, row.dir == gp::direction::request) << row.name;
+  }
+  // Ignored rather than refused: NOOP, UNUSED and a worker's replies.
+  for (auto c : {gp::command::noop, gp::command::unused, gp::command::job_assign})
+    EXPECT_EQ(gp::check_arrival(gp::peer::server, gp::magic::response, c), gp::arrival::expected);
+  EXPECT_EQ(gp::check_arrival(gp::peer::server, gp::magic::response, static_cast<gp::command>(99)),
+            gp::arrival::expected);
+}

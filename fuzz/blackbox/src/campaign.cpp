@@ -9,7 +9,7 @@
 #include "gearspec/conformance/case_loader.hpp"
 #include "gearspec/conformance/runner.hpp"
 #include "gearspec/protocol/decoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::blackbox {
 
@@ -185,7 +185,7 @@ campaign_result run_campaign(const campaign_options& opts,
       if (!kind) continue;
       ++result.trials_by_kind[*kind];
       const std::string signature =
-          proto::to_hex(std::string_view(trials[i].reply).substr(0, signature_bytes));
+          gearspec::util::to_hex(std::string_view(trials[i].reply).substr(0, signature_bytes));
       const std::string key = std::string(to_string(*kind)) + "-" + signature;
       const auto found = bucket_index.find(key);
       if (found != bucket_index.end()) {

@@ -5,7 +5,7 @@
 #include "gearspec/fuzz/packet_stream.hpp"
 #include "gearspec/protocol/command.hpp"
 #include "gearspec/protocol/encoder.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::blackbox {
 
@@ -50,7 +50,7 @@ std::string reply_scenario(const std::vector<gc::job_spec>& jobs, const std::str
   std::string yaml = close_after ? "then: close\n" : "then: silent\n";
   yaml += "steps:\n";
   for (const auto& job : jobs) yaml += "  - expect: " + std::string(proto::name(job.submit_command())) + "\n";
-  if (!reply.empty()) yaml += "  - raw: {hex: \"" + proto::to_hex(reply) + "\"}\n";
+  if (!reply.empty()) yaml += "  - raw: {hex: \"" + gearspec::util::to_hex(reply) + "\"}\n";
   return yaml;
 }
 

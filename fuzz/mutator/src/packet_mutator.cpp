@@ -28,6 +28,10 @@ constexpr std::array<std::string_view, 18> interesting_arguments{{
 
 constexpr std::array<std::uint32_t, 9> interesting_sizes{{0, 1, 11, 12, 0x7F, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFE, 0xFFFFFFFF}};
 
+// Command numbers a header may carry, 1 .. MAX-1 (is_wire_command).
+constexpr auto wire_commands = static_cast<std::size_t>(proto::command::max) - 1;
+constexpr auto first_invalid = static_cast<std::uint32_t>(proto::command::max);
+
 std::size_t joined_size(const std::vector<std::string>& frames) {
   std::size_t n = 0;
   for (const auto& f : frames) n += f.size();
@@ -85,8 +89,7 @@ void packet_mutator::mutate_bytes(std::string& frame, std::size_t room) {
 }
 
 std::string packet_mutator::fresh_packet(std::size_t room) {
-  const auto& table = proto::commands();
-  const auto& row = table[1 + pick(table.size() - 2)];  // 1..42
+  const auto& row = proto::info(static_cast<proto::command>(1 + pick(wire_commands)));
   std::vector<std::string> args;
   std::array<std::string_view, proto::max_arguments> views{};
   for (std::size_t i = 0; i < row.argc; ++i) {
@@ -198,9 +201,10 @@ stream_operation packet_mutator::mutate_frames(std::vector<std::string>& frames,
       case stream_operation::swap_command: {
         if (frames.empty() || !read_header(frames[i])) continue;
         // Mostly numbers from the table (same frame, other meaning), sometimes
-        // the invalid edges 0, 43 and beyond.
-        const std::uint32_t n = pick(8) == 0 ? static_cast<std::uint32_t>(pick(2) == 0 ? 0 : 43 + pick(300))
-                                             : static_cast<std::uint32_t>(1 + pick(proto::command_count - 2));
+        // the invalid edges 0, MAX and beyond.
+        const std::uint32_t n = pick(8) == 0
+                                    ? static_cast<std::uint32_t>(pick(2) == 0 ? 0 : first_invalid + pick(300))
+                                    : static_cast<std::uint32_t>(1 + pick(wire_commands));
         set_command(frames[i], n);
         return op;
       }

@@ -4,6 +4,7 @@
 
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
+#include "gearspec/protocol/header.hpp"
 
 namespace gearspec::fuzz {
 
@@ -41,30 +42,18 @@ std::string join_frames(const std::vector<std::string>& frames) {
   return out;
 }
 
-namespace {
-
-std::uint32_t load_be32(std::string_view p) noexcept {
-  const auto* u = reinterpret_cast<const unsigned char*>(p.data());
-  return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
-}
-
-void store_be32(char* p, std::uint32_t v) noexcept {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xFF);
-}
-
-}  // namespace
-
-std::optional<raw_header> read_header(std::string_view frame) {
-  if (frame.size() < proto::header_size || frame[0] != '\0') return std::nullopt;
-  return raw_header{frame.substr(0, 4), load_be32(frame.substr(4, 4)), load_be32(frame.substr(8, 4))};
+std::optional<proto::raw_header> read_header(std::string_view frame) {
+  if (frame.empty() || frame[0] != '\0') return std::nullopt;
+  return proto::read_raw_header(frame);
 }
 
 void set_body_length(std::string& frame, std::uint32_t body_length) {
-  if (frame.size() >= proto::header_size) store_be32(frame.data() + 8, body_length);
+  if (frame.size() >= proto::header_size)
+    proto::store_be32(frame.data() + proto::body_length_offset, body_length);
 }
 
 void set_command(std::string& frame, std::uint32_t command) {
-  if (frame.size() >= proto::header_size) store_be32(frame.data() + 4, command);
+  if (frame.size() >= proto::header_size) proto::store_be32(frame.data() + proto::command_offset, command);
 }
 
 }  // namespace gearspec::fuzz

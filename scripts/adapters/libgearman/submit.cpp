@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
+#include "gearspec/util/host_port.hpp"
 
 namespace gearspec::adapter::libgearman {
 namespace {
@@ -36,7 +37,7 @@ job_request parse_job(const json& job, std::size_t index) {
     out.unique = job["unique"].get<std::string>();
   }
   const std::string b64 = job.value("workload_b64", std::string{});
-  if (auto ec = proto::base64_decode(b64, out.workload))
+  if (auto ec = gearspec::util::base64_decode(b64, out.workload))
     throw std::invalid_argument(where + ".workload_b64: " + ec.message());
   out.priority = job.value("priority", std::string{"normal"});
   if (out.priority != "normal" && out.priority != "high" && out.priority != "low")
@@ -48,17 +49,12 @@ job_request parse_job(const json& job, std::size_t index) {
   return out;
 }
 
-// "host:port" (the last ':' separates, so the host part is taken verbatim).
+// "host:port" or "[v6]:port"; port 1..65535.
 std::pair<std::string, in_port_t> parse_server(const std::string& server) {
-  const auto colon = server.rfind(':');
-  if (colon == std::string::npos || colon + 1 == server.size())
-    throw std::invalid_argument("server \"" + server + "\" is not host:port");
-  const std::string port_text = server.substr(colon + 1);
-  std::size_t used = 0;
-  const unsigned long port = std::stoul(port_text, &used);
-  if (used != port_text.size() || port == 0 || port > 65535)
-    throw std::invalid_argument("server \"" + server + "\" has an invalid port");
-  return {server.substr(0, colon), static_cast<in_port_t>(port)};
+  const auto parts = gearspec::util::split_host_port(server);
+  if (!parts || !parts->port) throw std::invalid_argument("server \"" + server + "\" is not host:port");
+  if (*parts->port == 0) throw std::invalid_argument("server \"" + server + "\" has an invalid port");
+  return {std::string{parts->host}, static_cast<in_port_t>(*parts->port)};
 }
 
 // The text libgearman gives a server ERROR packet: "<where>(GEARMAN_X) CODE:TEXT -> file:line: pid(n)".

@@ -4,6 +4,7 @@
 
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/error.hpp"
+#include "gearspec/util/decimal.hpp"
 
 namespace gearspec::client {
 namespace {
@@ -14,17 +15,9 @@ bool contains_nul(std::string_view s) noexcept {
   return !s.empty() && std::memchr(s.data(), '\0', s.size()) != nullptr;
 }
 
-/// Decimal uint32 without sign, spaces or overflow.
-bool parse_u32(std::string_view text, std::uint32_t& out) noexcept {
-  if (text.empty() || text.size() > 10) return false;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (value > 0xFFFFFFFFu) return false;
-  out = static_cast<std::uint32_t>(value);
-  return true;
+/// A numeric field of STATUS_RES or WORK_STATUS: a decimal uint32.
+std::optional<std::uint64_t> status_field(std::string_view text) noexcept {
+  return util::decimal(text, UINT32_MAX);
 }
 
 return_code decode_error_code(const std::error_code& ec) noexcept {
@@ -94,7 +87,7 @@ return_code session::submit(task& t, const job_request& request, std::string* wh
 return_code session::get_status(task& t, std::string_view handle) {
   if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
     return return_code::invalid_argument;
-  if (handle.empty() || handle.size() > max_handle_size || contains_nul(handle))
+  if (handle.empty() || handle.size() > max_job_handle_length || contains_nul(handle))
     return return_code::invalid_argument;
   const return_code rc = enqueue(t, task_kind::get_status, command::get_status, &handle, 1, {});
   if (rc == return_code::success) {
@@ -252,34 +245,24 @@ void session::receive(std::string_view bytes) {
 
 void session::handle_packet(const proto::packet_view& p) {
   ++counters_.packets_received;
-  if (p.mag != proto::magic::response) {
-    fail_connection(return_code::invalid_magic, describe("reply with request magic \\0REQ", p));
-    return;
+  switch (proto::check_arrival(proto::peer::server, p.mag, p.cmd)) {
+    case proto::arrival::wrong_magic:
+      fail_connection(return_code::invalid_magic, describe("reply with request magic \\0REQ", p));
+      return;
+    case proto::arrival::wrong_command:
+      fail_connection(return_code::unexpected_packet, describe("server sent a request-only command", p));
+      return;
+    case proto::arrival::expected:
+      break;
   }
-  if (proto::info(p.cmd).dir == proto::direction::request) {
-    fail_connection(return_code::unexpected_packet, describe("server sent a request-only command", p));
-    return;
-  }
-  switch (p.cmd) {
-    case command::job_created:
-    case command::error:
-    case command::status_res:
-    case command::echo_res:
-    case command::option_res:         // replies to requests this client never sends: they
-    case command::status_res_unique:  // take the oldest slot and make no sense there
-      handle_reply(p);
-      return;
-    case command::work_status:
-    case command::work_complete:
-    case command::work_fail:
-    case command::work_exception:
-    case command::work_data:
-    case command::work_warning:
-      handle_work_packet(p);
-      return;
-    default:
-      ++counters_.packets_ignored;  // NOOP, NO_JOB, JOB_ASSIGN* (worker packets)
-      return;
+  // A reply to any client request takes the oldest slot, even OPTION_RES and
+  // STATUS_RES_UNIQUE, which answer requests this client never sends.
+  if (proto::answers_requests_of(p.cmd, proto::peer::client)) {
+    handle_reply(p);
+  } else if (proto::is_relayed(p.cmd)) {
+    handle_work_packet(p);
+  } else {
+    ++counters_.packets_ignored;  // NOOP, NO_JOB, JOB_ASSIGN* (worker packets)
   }
 }
 
@@ -294,6 +277,20 @@ void session::handle_reply(const proto::packet_view& p) {
     pop_front();
     return;
   }
+  if (!proto::answers(p.cmd, t->command_)) {
+    fail_connection(return_code::unexpected_packet, describe("reply does not answer the oldest request (" +
+                                                                 std::string{proto::name(t->command_)} + ")",
+                                                             p));
+    return;
+  }
+  if (p.cmd == command::status_res && p.arg(0) != t->handle()) {
+    fail_connection(return_code::unexpected_packet, "STATUS_RES for handle " + proto::escape_bytes(p.arg(0)) +
+                                                        " while waiting for " +
+                                                        proto::escape_bytes(t->handle()));
+    return;
+  }
+  // Whatever allocates happens while the task still holds its FIFO slot: an
+  // exception then leaves it where a connection failure finds it.
   if (p.cmd == command::error) {
     return_code rc = proto::map_server_error_code(p.arg(0));
     if (rc == return_code::success) rc = return_code::server_error;  // never success without JOB_CREATED
@@ -305,13 +302,10 @@ void session::handle_reply(const proto::packet_view& p) {
   }
   switch (t->kind_) {
     case task_kind::submit: {
-      if (p.cmd != command::job_created) break;
-      // Whatever allocates happens while the task still holds its FIFO slot:
-      // an exception then leaves it where a connection failure finds it.
       const std::string_view handle = p.arg(0);
-      if (handle.empty() || handle.size() > max_handle_size) {
+      if (handle.empty() || handle.size() > max_job_handle_length) {
         const std::string why = "JOB_CREATED carries a job handle of " + std::to_string(handle.size()) +
-                                " bytes (1.." + std::to_string(max_handle_size) + " allowed)";
+                                " bytes (1.." + std::to_string(max_job_handle_length) + " allowed)";
         ++counters_.replies_matched;
         pop_front();
         fail_task(*t, return_code::invalid_packet, why);
@@ -333,30 +327,22 @@ void session::handle_reply(const proto::packet_view& p) {
       return;
     }
     case task_kind::get_status: {
-      if (p.cmd != command::status_res) break;
-      if (p.arg(0) != t->handle()) {
-        fail_connection(return_code::unexpected_packet,
-                        "STATUS_RES for handle " + proto::escape_bytes(p.arg(0)) + " while waiting for " +
-                            proto::escape_bytes(t->handle()));
-        return;
-      }
       ++counters_.replies_matched;
       pop_front();
-      std::uint32_t known = 0, running = 0, numerator = 0, denominator = 0;
-      if (!parse_u32(p.arg(1), known) || !parse_u32(p.arg(2), running) || !parse_u32(p.arg(3), numerator) ||
-          !parse_u32(p.arg(4), denominator)) {
+      const auto known = status_field(p.arg(1)), running = status_field(p.arg(2));
+      const auto numerator = status_field(p.arg(3)), denominator = status_field(p.arg(4));
+      if (!known || !running || !numerator || !denominator) {
         fail_task(*t, return_code::invalid_packet, "STATUS_RES field is not a decimal number");
         return;
       }
-      t->known_ = known != 0;
-      t->running_ = running != 0;
-      t->numerator_ = numerator;
-      t->denominator_ = denominator;
+      t->known_ = *known != 0;
+      t->running_ = *running != 0;
+      t->numerator_ = static_cast<std::uint32_t>(*numerator);
+      t->denominator_ = static_cast<std::uint32_t>(*denominator);
       finish(*t, return_code::success);
       return;
     }
     case task_kind::echo: {
-      if (p.cmd != command::echo_res) break;
       ++counters_.replies_matched;
       pop_front();
       if (p.data != t->data_) {
@@ -367,8 +353,6 @@ void session::handle_reply(const proto::packet_view& p) {
       return;
     }
   }
-  fail_connection(return_code::unexpected_packet,
-                  describe("reply does not answer the oldest request (" + std::string{proto::name(t->command_)} + ")", p));
 }
 
 void session::handle_work_packet(const proto::packet_view& p) {
@@ -382,10 +366,10 @@ void session::handle_work_packet(const proto::packet_view& p) {
     task& t = *it->second;
     switch (p.cmd) {
       case command::work_status: {
-        std::uint32_t numerator = 0, denominator = 0;
-        if (parse_u32(p.arg(1), numerator) && parse_u32(p.arg(2), denominator)) {
-          t.numerator_ = numerator;
-          t.denominator_ = denominator;
+        const auto numerator = status_field(p.arg(1)), denominator = status_field(p.arg(2));
+        if (numerator && denominator) {
+          t.numerator_ = static_cast<std::uint32_t>(*numerator);
+          t.denominator_ = static_cast<std::uint32_t>(*denominator);
         }
         t.running_ = true;
         break;

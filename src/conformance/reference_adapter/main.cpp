@@ -16,7 +16,7 @@
 
 #include "broken_mode.hpp"
 #include "gearspec/client/client.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace {
 
@@ -81,7 +81,7 @@ json submit(const json& request, broken_mode mode) {
     auto s = std::make_unique<job_state>();
     s->function = j.at("function").get<std::string>();
     if (j.contains("unique") && !j["unique"].is_null()) s->unique = j["unique"].get<std::string>();
-    if (gearspec::proto::base64_decode(j.value("workload_b64", ""), s->workload))
+    if (gearspec::util::base64_decode(j.value("workload_b64", ""), s->workload))
       throw std::runtime_error("workload_b64 is not base64");
     if (mode == broken_mode::trailing_nul) s->workload.push_back('\0');
     if (mode == broken_mode::drop_unique) s->unique.clear();

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <set>
 
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::conformance {
 namespace {
@@ -55,7 +55,7 @@ std::string make_submit_request(int id, const std::string& server, const request
   json jobs = json::array();
   for (const auto& j : request.jobs) {
     json job{{"function", j.function},
-             {"workload_b64", proto::base64_encode(j.workload)},
+             {"workload_b64", util::base64_encode(j.workload)},
              {"priority", std::string(proto::name(j.prio))},
              {"background", j.background}};
     if (j.unique) job["unique"] = *j.unique;

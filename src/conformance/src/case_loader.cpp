@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "gearspec/conformance/adapter_protocol.hpp"
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
 namespace gearspec::conformance {
 namespace {
@@ -69,11 +69,11 @@ class reader {
     check_keys(n, {"hex", "base64", "repeat", "count"}, what);
     std::string out;
     if (n["hex"]) {
-      if (proto::from_hex(text(n["hex"], "hex"), out)) fail(n["hex"], std::string(what) + ": malformed hex");
+      if (util::from_hex(text(n["hex"], "hex"), out)) fail(n["hex"], std::string(what) + ": malformed hex");
       return out;
     }
     if (n["base64"]) {
-      if (proto::base64_decode(text(n["base64"], "base64"), out))
+      if (util::base64_decode(text(n["base64"], "base64"), out))
         fail(n["base64"], std::string(what) + ": malformed base64");
       return out;
     }
@@ -432,7 +432,7 @@ std::string to_case_file(const case_spec& c) {
     } else if (b.empty()) {
       e << YAML::DoubleQuoted << "";
     } else {
-      e << YAML::BeginMap << YAML::Key << "hex" << YAML::Value << proto::to_hex(b) << YAML::EndMap;
+      e << YAML::BeginMap << YAML::Key << "hex" << YAML::Value << util::to_hex(b) << YAML::EndMap;
     }
   };
   YAML::Emitter e;

@@ -8,19 +8,6 @@
 namespace gearspec::conformance {
 namespace {
 
-/// Requests whose one reply the client is waiting for, FIFO per connection.
-bool expects_reply(proto::command c) {
-  return proto::is_submit(c) || c == proto::command::option_req || c == proto::command::echo_req ||
-         c == proto::command::get_status || c == proto::command::get_status_unique;
-}
-
-/// Packets that answer such a request (anything else is unsolicited).
-bool is_reply(proto::command c) {
-  return c == proto::command::job_created || c == proto::command::error || c == proto::command::option_res ||
-         c == proto::command::echo_res || c == proto::command::status_res ||
-         c == proto::command::status_res_unique;
-}
-
 proto::decoder_limits stream_limits() {
   proto::decoder_limits l;
   l.accept_text = false;  // neither side of a client conversation speaks admin text here
@@ -80,11 +67,13 @@ wire_analysis analyse(const observed_wire& wire) {
     for (const auto& ev : conn.events) {
       if (ev.what == wire_event::kind::from_client) {
         from_client.feed(ev.bytes, [&](proto::packet p) {
-          if (p.mag != proto::magic::request) {
+          if (p.mag != proto::magic_of(proto::peer::client)) {
             out.client_stream_problems.push_back("connection " + std::to_string(conn.id) + ": " +
                                                  proto::to_string(p) + " sent with the response magic");
           }
-          if (!expects_reply(p.cmd)) return;
+          // A client's requests that wait for one reply, FIFO per connection (a
+          // worker's GRAB_JOB* is answered by packets a client never matches).
+          if (!proto::sent_by(p.cmd, proto::peer::client) || !proto::expects_reply(p.cmd)) return;
           if (p.cmd == proto::command::option_req) ++options_waiting;
           if (proto::is_submit(p.cmd)) {
             waiting.push_back(out.submits.size());
@@ -95,7 +84,7 @@ wire_analysis analyse(const observed_wire& wire) {
         });
       } else if (ev.what == wire_event::kind::to_client) {
         to_client.feed(ev.bytes, [&](proto::packet p) {
-          if (!is_reply(p.cmd) || waiting.empty()) return;
+          if (!proto::answers_requests_of(p.cmd, proto::peer::client) || waiting.empty()) return;
           const auto slot = waiting.front();
           waiting.pop_front();
           if ((p.cmd == proto::command::option_res || p.cmd == proto::command::error) && options_waiting > 0)
@@ -103,7 +92,7 @@ wire_analysis analyse(const observed_wire& wire) {
           if (slot == not_submit) return;
           server_reply r;
           r.cmd = p.cmd;
-          r.response_magic = p.mag == proto::magic::response;
+          r.response_magic = p.mag == proto::magic_of(proto::peer::server);
           if (p.cmd == proto::command::job_created) {
             r.handle = p.args.empty() ? std::string() : p.args[0];
           } else if (p.cmd == proto::command::error) {

@@ -1,11 +1,13 @@
 #include "gearspec/protocol/admin.hpp"
 
-#include "ascii.hpp"
 #include "gearspec/protocol/error.hpp"
+#include "gearspec/protocol/limits.hpp"
+#include "gearspec/util/ascii.hpp"
+#include "gearspec/util/decimal.hpp"
 
 namespace gearspec::proto::admin {
 
-using detail::iequals;
+using util::iequals;
 
 std::error_code tokenize(std::string_view line, tokens& out) noexcept {
   out = {};
@@ -35,7 +37,7 @@ struct verb_word {
   verb what;
 };
 
-// Verbs chosen by the first word alone; their argument checks are the replier's.
+// Verbs chosen by the first word alone.
 constexpr verb_word first_word_verbs[] = {
     {"status", verb::status},      {"prioritystatus", verb::prioritystatus},
     {"workers", verb::workers},    {"version", verb::version},
@@ -50,6 +52,31 @@ verb classify_show(const tokens& t) noexcept {
   return verb::show_unknown;
 }
 
+std::optional<refusal> check_arguments(verb v, const tokens& t) noexcept {
+  const bool function_form = t.count == 3 && iequals(t[1], "function");
+  switch (v) {
+    case verb::maxqueue:
+      return t.count < 2 ? std::optional{refusal::incomplete_arguments} : std::nullopt;
+    case verb::create_function:
+    case verb::drop_function:
+      return function_form ? std::nullopt : std::optional{refusal::incomplete_arguments};
+    case verb::cancel_job:
+      return t.count == 3 && iequals(t[1], "job") ? std::nullopt : std::optional{refusal::unknown_error};
+    case verb::show_unknown:
+      return refusal::unknown_show;
+    case verb::unknown:
+      return refusal::unknown_command;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string_view word_of(verb v) noexcept {
+  for (const auto& row : first_word_verbs)
+    if (row.what == v) return row.word;
+  return {};
+}
+
 }  // namespace
 
 request classify(const tokens& t) noexcept {
@@ -62,6 +89,7 @@ request classify(const tokens& t) noexcept {
   // with 3+; with fewer the line is an unknown command.
   if (iequals(w, "show") && t.count >= 2) r.what = classify_show(t);
   if (iequals(w, "cancel") && t.count >= 3) r.what = verb::cancel_job;
+  r.refused = check_arguments(r.what, t);
   return r;
 }
 
@@ -152,6 +180,32 @@ std::string format_unknown_command(std::string_view word) {
   return "ERR UNKNOWN_COMMAND Unknown+server+command" + std::string{word} + "\r\n";
 }
 
+std::string format_refusal(refusal why, std::string_view word) {
+  switch (why) {
+    case refusal::incomplete_arguments:
+      return format_err("INVALID_ARGUMENTS",
+                        "An incomplete set of arguments was sent to this command " + std::string{word});
+    case refusal::unknown_show:
+      return format_err("UNKNOWN_SHOW_ARGUMENTS", "");
+    case refusal::unknown_job:
+      return format_err("UNKNOWN_JOB", "");
+    case refusal::unknown_error:
+      return format_err("UNKNOWN_ERROR", "");
+    case refusal::unknown_command:
+      return format_unknown_command(word);
+    case refusal::function_busy:
+      return "ERR there are still connected workers or executing clients\r\n";
+    case refusal::function_not_found:
+      return "ERR function not found\r\n";
+  }
+  return format_err("UNKNOWN_ERROR", "");
+}
+
+std::string format_refusal(const request& r) {
+  const refusal why = r.refused.value_or(refusal::unknown_error);
+  return format_refusal(why, why == refusal::unknown_command ? r.toks[0] : word_of(r.what));
+}
+
 std::size_t reply_length(verb v, std::string_view bytes) noexcept {
   if (replies_with_listing(v) && bytes.substr(0, 4) != "ERR ") {
     if (bytes.substr(0, 2) == ".\n") return 2;
@@ -199,15 +253,8 @@ std::error_code parse_reply(verb v, std::string_view bytes, reply& out) {
 }
 
 std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  return v;
+  if (s.size() > max_integer_digits) return std::nullopt;
+  return util::decimal(s);
 }
 
 namespace {

@@ -1,12 +1,12 @@
 #include "gearspec/protocol/command.hpp"
 
-#include "ascii.hpp"
+#include "gearspec/util/ascii.hpp"
 
 namespace gearspec::proto {
 
 std::optional<command> command_from_name(std::string_view text) noexcept {
   for (const auto& row : commands())
-    if (detail::iequals(row.name, text)) return row.cmd;
+    if (util::iequals(row.name, text)) return row.cmd;
   return std::nullopt;
 }
 

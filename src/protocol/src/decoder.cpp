@@ -4,14 +4,10 @@
 
 #include "find_nul.hpp"
 #include "gearspec/protocol/error.hpp"
+#include "gearspec/protocol/header.hpp"
 
 namespace gearspec::proto {
 namespace {
-
-std::uint32_t load_be32(const char* p) noexcept {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
-}
 
 // split_arguments without std::error_code on the hot path (errc{} = success;
 // constructing an empty std::error_code calls into the library each time).
@@ -66,10 +62,10 @@ errc decoder::check_header(const char* h) noexcept {
     view_.mag = magic::response;
   else
     return errc::bad_magic;
-  const std::uint32_t number = load_be32(h + 4);
+  const std::uint32_t number = load_be32(h + command_offset);
   if (!is_wire_command(number)) return errc::invalid_command;
   view_.cmd = static_cast<command>(number);
-  body_length_ = load_be32(h + 8);
+  body_length_ = load_be32(h + body_length_offset);
   if (body_length_ > limits_.max_body_size) return errc::body_too_large;
   return errc{};
 }

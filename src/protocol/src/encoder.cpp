@@ -5,14 +5,14 @@
 
 #include "find_nul.hpp"
 #include "gearspec/protocol/error.hpp"
+#include "gearspec/protocol/header.hpp"
 
 namespace gearspec::proto {
 
 void write_header(char* out12, magic m, std::uint32_t cmd_number, std::uint32_t body_length) noexcept {
   std::memcpy(out12, magic_bytes(m).data(), 4);
-  const std::uint32_t fields[2] = {cmd_number, body_length};
-  for (int f = 0; f < 2; ++f)
-    for (int b = 0; b < 4; ++b) out12[4 + f * 4 + b] = static_cast<char>((fields[f] >> (24 - 8 * b)) & 0xFF);
+  store_be32(out12 + command_offset, cmd_number);
+  store_be32(out12 + body_length_offset, body_length);
 }
 
 void append_raw_header(std::string& out, std::string_view magic4, std::uint32_t cmd_number,

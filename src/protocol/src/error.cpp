@@ -23,7 +23,6 @@ class protocol_error_category final : public std::error_category {
       case errc::unencodable_command: return "command cannot be encoded (TEXT or MAX)";
       case errc::malformed_admin_reply: return "malformed admin reply";
       case errc::invalid_number: return "not a decimal number in range";
-      case errc::invalid_encoding: return "malformed hex or base64 text";
     }
     return "unknown gearspec.protocol error";
   }

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "ascii.hpp"
+#include "gearspec/util/ascii.hpp"
 
 namespace gearspec::proto {
 namespace {
@@ -41,7 +41,7 @@ std::string_view return_code_name(int value) noexcept {
 
 std::optional<return_code> return_code_from_name(std::string_view code) noexcept {
   for (int v = 0; v < return_code_count; ++v)
-    if (detail::iequals(return_code_name(v), code)) return static_cast<return_code>(v);
+    if (util::iequals(return_code_name(v), code)) return static_cast<return_code>(v);
   return std::nullopt;
 }
 

@@ -84,53 +84,18 @@ rc::Gen<std::string> ascii_of_lengths(std::vector<std::size_t> lengths) {
       rc::gen::elementOf(std::move(lengths)), rc::gen::elementOf(word_chars));
 }
 
-enum class role { function, unique, handle, other };
-
-// The meaning of argument `index` of `cmd` (WIRE.md section 2 body layouts).
-role argument_role(command cmd, std::size_t index) {
-  if (proto::is_submit(cmd)) return index == 0 ? role::function : index == 1 ? role::unique : role::other;
-  switch (cmd) {
-    case command::can_do:
-    case command::cant_do:
-    case command::can_do_timeout:
-      return index == 0 ? role::function : role::other;
-    case command::get_status_unique:
-    case command::status_res_unique:
-      return index == 0 ? role::unique : role::other;
-    case command::job_assign:
-    case command::job_assign_uniq:
-    case command::job_assign_all:
-      return index == 0   ? role::handle
-             : index == 1 ? role::function
-             : index == 2 ? role::unique
-                          : role::other;
-    case command::job_created:
-    case command::work_status:
-    case command::work_complete:
-    case command::work_fail:
-    case command::work_exception:
-    case command::work_data:
-    case command::work_warning:
-    case command::get_status:
-    case command::status_res:
-      return index == 0 ? role::handle : role::other;
-    default:
-      return role::other;
-  }
-}
-
-rc::Gen<std::string> argument(role r) {
+// Values shaped for the argument's meaning; anything else is free bytes.
+rc::Gen<std::string> argument(proto::role r) {
   switch (r) {
-    case role::function:
+    case proto::role::function:
       return function_name();
-    case role::unique:
+    case proto::role::unique:
       return unique();
-    case role::handle:
+    case proto::role::handle:
       return job_handle();
-    case role::other:
-      break;
+    default:
+      return nul_free_bytes();
   }
-  return nul_free_bytes();
 }
 
 }  // namespace
@@ -268,7 +233,7 @@ rc::Gen<proto::packet> packet_of(command cmd) {
     p.cmd = cmd;
     p.mag = *magic_for(cmd);
     const auto& row = proto::info(cmd);
-    for (std::size_t i = 0; i < row.argc; ++i) p.args.push_back(*argument(argument_role(cmd, i)));
+    for (std::size_t i = 0; i < row.argc; ++i) p.args.push_back(*argument(row.roles[i]));
     if (row.has_data) p.data = *workload();
     return p;
   });

@@ -201,7 +201,7 @@ expected_outcome expected_for(const server_behaviour& b, std::size_t batch) {
     if (r.is_error) {
       result = proto::map_server_error_code(r.code);
       if (result == return_code::success) result = return_code::server_error;  // no JOB_CREATED, no success
-    } else if (r.handle.empty() || r.handle.size() > client::max_handle_size) {
+    } else if (r.handle.empty() || r.handle.size() > client::max_job_handle_length) {
       result = return_code::invalid_packet;  // never truncated, never empty
     } else {
       result = return_code::success;

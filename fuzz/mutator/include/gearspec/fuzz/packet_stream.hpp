@@ -9,7 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "gearspec/protocol/header.hpp"
+
 namespace gearspec::fuzz {
+
+namespace proto = gearspec::proto;
 
 /// Cut `bytes` into frames. A packet whose body is malformed for its command
 /// (missing NUL, extra argument) is still one frame: its size field frames it.
@@ -21,14 +25,9 @@ std::vector<std::string> split_stream(std::string_view bytes);
 /// Concatenate frames.
 std::string join_frames(const std::vector<std::string>& frames);
 
-/// The three fields of a binary header, when `frame` starts with 12 bytes
-/// beginning with NUL (any magic, any command, any size).
-struct raw_header {
-  std::string_view magic4;
-  std::uint32_t command = 0;
-  std::uint32_t body_length = 0;
-};
-std::optional<raw_header> read_header(std::string_view frame);
+/// The header of a binary frame: 12 bytes starting with NUL (any magic, any
+/// command, any size).
+std::optional<proto::raw_header> read_header(std::string_view frame);
 
 /// Overwrite the size field of a binary frame with `body_length`.
 void set_body_length(std::string& frame, std::uint32_t body_length);

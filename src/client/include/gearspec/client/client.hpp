@@ -28,11 +28,11 @@
 
 #include "gearspec/client/session.hpp"
 #include "gearspec/client/task.hpp"
+#include "gearspec/protocol/limits.hpp"
 
 namespace gearspec::client {
 
-/// GEARMAN_DEFAULT_TCP_PORT.
-inline constexpr std::uint16_t default_port = 4730;
+using proto::default_port;
 
 struct server_address {
   std::string host;  ///< empty means "localhost"

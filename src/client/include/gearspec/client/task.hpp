@@ -13,6 +13,7 @@
 
 #include "gearspec/client/unique.hpp"
 #include "gearspec/protocol/command.hpp"
+#include "gearspec/protocol/limits.hpp"
 #include "gearspec/protocol/return_code.hpp"
 
 namespace gearspec::client {
@@ -20,11 +21,11 @@ namespace gearspec::client {
 using proto::priority;
 using proto::return_code;
 
-/// Largest job handle the API stores (GEARMAN_JOB_HANDLE_SIZE - 1). A longer
-/// handle is a packet error for its task, never truncated.
-inline constexpr std::size_t max_handle_size = 63;
-/// Longest function name, namespace included (GEARMAN_FUNCTION_MAX_SIZE).
-inline constexpr std::size_t max_function_size = 512;
+// The longest job handle the API stores (a longer one is a packet error for
+// its task, never truncated) and the longest function name, namespace
+// included: the protocol's limits.
+using proto::max_function_size;
+using proto::max_job_handle_length;
 
 /// What a task asks the server.
 enum class task_kind : std::uint8_t {
@@ -102,7 +103,7 @@ class task {
   std::uint32_t numerator_ = 0;
   std::uint32_t denominator_ = 0;
   unique_value unique_;
-  std::array<char, max_handle_size + 1> handle_{};
+  std::array<char, max_job_handle_length + 1> handle_{};
   std::string error_text_;
   std::string server_code_;
   std::string data_;

@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <string_view>
 
+#include "gearspec/protocol/limits.hpp"
+
 namespace gearspec::client {
 
-/// Longest unique the protocol layer accepts (GEARMAN_MAX_UNIQUE_SIZE).
-inline constexpr std::size_t max_unique_size = 64;
-/// Length of a generated UUID (GEARMAN_MAX_UUID_SIZE).
-inline constexpr std::size_t uuid_size = 36;
+using proto::max_unique_size;
+using proto::uuid_size;
 
 /// Which rule of the table produced a unique.
 enum class unique_rule : std::uint8_t {

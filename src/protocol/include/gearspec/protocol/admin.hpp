@@ -35,19 +35,34 @@ enum class verb : std::uint8_t {
   drop_function, unknown,
 };
 
+/// gearmand's error replies to admin lines (WIRE.md 8.3), one per wording.
+enum class refusal : std::uint8_t {
+  incomplete_arguments,  ///< "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+<word>"
+  unknown_show,          ///< "ERR UNKNOWN_SHOW_ARGUMENTS"
+  unknown_job,           ///< "ERR UNKNOWN_JOB": cancel of a handle the server does not know
+  unknown_error,         ///< "ERR UNKNOWN_ERROR": a malformed cancel, or cancel of a running job
+  unknown_command,       ///< "ERR UNKNOWN_COMMAND Unknown+server+command<word>"
+  function_busy,         ///< "ERR there are still connected workers or executing clients" (drop)
+  function_not_found,    ///< "ERR function not found" (drop)
+};
+
 /// A classified request line.
 struct request {
   verb what = verb::unknown;
   tokens toks;
+  /// Set when the tokens alone already decide gearmand's error reply.
+  std::optional<refusal> refused;
   std::string_view function() const noexcept;  ///< maxqueue/create/drop
   std::string_view handle() const noexcept;    ///< cancel job
 };
 
-/// Classify a tokenized line the way gearmand picks its reply branch: by the
-/// first word (case-insensitive), plus "show" needing 2+ tokens and "cancel"
-/// 3+ (fewer: verb::unknown). The replier still checks the remaining tokens
-/// where gearmand does (cancel: exactly "cancel job H", else UNKNOWN_ERROR;
-/// create/drop: exactly 3 tokens; maxqueue: a function; WIRE.md 8.3).
+/// Classify a tokenized line the way gearmand picks its reply branch, and
+/// check its arguments as gearmand does (WIRE.md 8.3): the first word picks
+/// the verb (case-insensitive; "show" needs 2+ tokens and "cancel" 3+, fewer
+/// is verb::unknown); then "cancel" must be exactly "cancel job H"
+/// (else UNKNOWN_ERROR), "create"/"drop" exactly "<word> function F" (else
+/// INVALID_ARGUMENTS), "maxqueue" needs a function, and "show" only knows
+/// "jobs" and "unique jobs". What remains to check is the server's state.
 request classify(const tokens& t) noexcept;
 
 /// True when the reply to `v` is a listing ended by ".\n".
@@ -76,6 +91,11 @@ std::string format_ok_value(std::string_view value);
 std::string format_err(std::string_view code, std::string_view text);
 /// gearmand's reply to an unknown word: "ERR UNKNOWN_COMMAND Unknown+server+command<word>\r\n"
 std::string format_unknown_command(std::string_view word);
+/// gearmand's line for `why`; `word` is the command word of
+/// incomplete_arguments and the unknown word of unknown_command.
+std::string format_refusal(refusal why, std::string_view word = {});
+/// The reply to a request classify() refused. Precondition: r.refused.
+std::string format_refusal(const request& r);
 
 // ---- parsing (client side) ------------------------------------------------
 
@@ -99,7 +119,7 @@ std::error_code parse_priority_status(const reply& r, std::vector<priority_statu
 std::error_code parse_workers(const reply& r, std::vector<worker_row>& out);
 std::error_code parse_show_jobs(const reply& r, std::vector<job_row>& out);
 
-/// Parse an unsigned decimal (at most 20 digits, no sign, no spaces).
+/// A numeric admin field: util::decimal() of at most max_integer_digits (20) digits.
 std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept;
 
 }  // namespace gearspec::proto::admin

@@ -42,8 +42,6 @@ enum class errc {
   malformed_admin_reply,
   /// A numeric text field is not a decimal number in range.
   invalid_number,
-  /// Malformed hex or base64 text.
-  invalid_encoding,
 };
 
 const std::error_category& protocol_category() noexcept;

@@ -39,6 +39,28 @@ constexpr bool magic_fits(command cmd, magic m) noexcept {
   return false;
 }
 
+/// The magic `p` sends with: "\0RES" from the server, "\0REQ" from a client or worker.
+constexpr magic magic_of(peer p) noexcept { return p == peer::server ? magic::response : magic::request; }
+
+/// How the receiving end judges a packet from `sender`'s side.
+enum class arrival : std::uint8_t {
+  expected,        ///< the sender's magic and a command the receiver takes from it
+  wrong_magic,     ///< "\0REQ" from the server, "\0RES" from a client or worker
+  wrong_command,   ///< the server refuses it (accepted_by_server), or a client gets a request-only command
+};
+
+/// One rule for both ends (WIRE.md 1.3, 2): the magic first, then the
+/// command. A server refuses every command it does not act on; a client
+/// refuses only what a server never sends and ignores the rest (NOOP, UNUSED,
+/// a worker's replies).
+constexpr arrival check_arrival(peer sender, magic m, command cmd) noexcept {
+  if (m != magic_of(sender)) return arrival::wrong_magic;
+  const bool refused = sender == peer::server ? static_cast<std::uint32_t>(cmd) < command_count &&
+                                                    info(cmd).dir == direction::request
+                                              : !accepted_by_server(cmd);
+  return refused ? arrival::wrong_command : arrival::expected;
+}
+
 /// A packet whose arguments and data are borrowed from a buffer. Valid only
 /// as long as the bytes it was decoded from.
 struct packet_view {

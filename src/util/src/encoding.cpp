@@ -1,9 +1,11 @@
-#include "gearspec/protocol/text_codec.hpp"
+#include "gearspec/util/encoding.hpp"
 
-#include "gearspec/protocol/error.hpp"
+#include <cstdint>
 
-namespace gearspec::proto {
+namespace gearspec::util {
 namespace {
+
+std::error_code malformed() noexcept { return std::make_error_code(std::errc::illegal_byte_sequence); }
 
 constexpr char hex_digits[] = "0123456789abcdef";
 constexpr char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -45,11 +47,11 @@ std::error_code from_hex(std::string_view text, std::string& out) {
   int high = -1;
   for (char c : text) {
     if (is_space(c) || c == ':') {
-      if (high >= 0) return errc::invalid_encoding;  // separators only between bytes
+      if (high >= 0) return malformed();  // separators only between bytes
       continue;
     }
     const int v = hex_value(c);
-    if (v < 0) return errc::invalid_encoding;
+    if (v < 0) return malformed();
     if (high < 0) {
       high = v;
     } else {
@@ -57,7 +59,7 @@ std::error_code from_hex(std::string_view text, std::string& out) {
       high = -1;
     }
   }
-  return high < 0 ? std::error_code{} : make_error_code(errc::invalid_encoding);
+  return high < 0 ? std::error_code{} : malformed();
 }
 
 std::string base64_encode(std::string_view bytes) {
@@ -98,9 +100,9 @@ std::error_code base64_decode(std::string_view text, std::string& out) {
       ++padding;
       continue;
     }
-    if (padding != 0) return errc::invalid_encoding;  // data after padding
+    if (padding != 0) return malformed();  // data after padding
     const int v = b64_value(c);
-    if (v < 0) return errc::invalid_encoding;
+    if (v < 0) return malformed();
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     ++digits;
     bits += 6;
@@ -110,11 +112,10 @@ std::error_code base64_decode(std::string_view text, std::string& out) {
     }
   }
   // 6 leftover bits cannot encode a byte; leftover bits must be zero.
-  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return errc::invalid_encoding;
+  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return malformed();
   // Padding, when present, must complete the last group of four exactly.
-  if (padding != 0 && static_cast<std::size_t>(padding) != (4 - digits % 4) % 4)
-    return errc::invalid_encoding;
+  if (padding != 0 && static_cast<std::size_t>(padding) != (4 - digits % 4) % 4) return malformed();
   return {};
 }
 
-}  // namespace gearspec::proto
+}  // namespace gearspec::util

@@ -1,11 +1,12 @@
 // Hex and base64 for journals, scenario files and the adapter protocol.
+// Malformed text is std::errc::illegal_byte_sequence.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <system_error>
 
-namespace gearspec::proto {
+namespace gearspec::util {
 
 /// Lower-case hex, two digits per byte, no separators.
 std::string to_hex(std::string_view bytes);
@@ -16,4 +17,4 @@ std::string base64_encode(std::string_view bytes);
 /// Standard alphabet with '=' padding; padding may be omitted; whitespace ignored.
 std::error_code base64_decode(std::string_view text, std::string& out);
 
-}  // namespace gearspec::proto
+}  // namespace gearspec::util
