@@ -52,8 +52,11 @@ const gc::suite_result& run(const std::string& mode) {
 }
 
 /// The grade the unmodified reference gets (asserted by PassesEveryCase):
-/// OK everywhere except MAY cases, which only report (INFORMATIONAL).
+/// OK everywhere except MAY cases, which only report (INFORMATIONAL), and
+/// defaults/1: with no timeout set the reference client waits forever, as
+/// libgearman does (SEMANTICS.md 5), so it misses that SHOULD.
 gc::grade clean_grade(const gc::case_spec& c) {
+  if (c.id == "defaults/1") return gc::grade::non_strict;
   return c.level == gc::requirement::may ? gc::grade::informational : gc::grade::ok;
 }
 
@@ -190,7 +193,9 @@ TEST(BrokenAdapter, HiddenHandlesMakeEveryCaseOnHandlesUnimplementedNeverOk) {
 TEST(BrokenAdapter, BlindRetryFailsEveryCaseThatSendsAJob) {
   const auto& s = run("blind-retry");
   expect_grades(s, [](const gc::case_spec& c) -> std::optional<gc::grade> {
-    if (!c.allow_retry && any_job(c, [](const gc::job_spec& j) { return j.wire == gc::expected_wire::sent; }))
+    // Every job the reference sends (wire sent, or unchecked where a server listens) is sent twice.
+    if (!c.allow_retry && c.server != gc::server_kind::refused &&
+        any_job(c, [](const gc::job_spec& j) { return j.wire != gc::expected_wire::sent_or_rejected; }))
       return gc::grade::failed;
     return std::nullopt;
   });
@@ -226,7 +231,8 @@ TEST(BrokenAdapter, AlwaysErrorFailsEveryCaseInWhichTheServerCreatesAJob) {
     if (successes.at(r.case_id) > 0) {
       EXPECT_TRUE(gc::catches(clean_grade(suite()[i]), r.verdict)) << r.case_id << ": " << gc::to_string(r.verdict);
     } else {
-      EXPECT_EQ(r.verdict, clean_grade(suite()[i])) << r.case_id << ": " << r.summary();
+      // No job was created: an error is right; only its class may differ.
+      EXPECT_LE(r.verdict, std::max(clean_grade(suite()[i]), gc::grade::non_strict)) << r.case_id << ": " << r.summary();
     }
   }
 }

@@ -152,7 +152,11 @@ json submit(const json& request, broken_mode mode) {
     req.prio = prio == "high" ? client::priority::high : prio == "low" ? client::priority::low : client::priority::normal;
     req.background = j.value("background", true);
     s->add_rc = c.add_task(s->task, req);
-    if (mode == broken_mode::blind_retry && s->add_rc == return_code::success) c.add_task(s->retry, req);
+    if (mode == broken_mode::blind_retry && s->add_rc == return_code::success) {
+      client::job_request again = req;  // the same bytes, generated unique included
+      again.unique = s->task.unique();
+      c.add_task(s->retry, again);
+    }
     states.push_back(std::move(s));
   }
   c.run_tasks();

@@ -173,7 +173,9 @@ void grade_leftover_submits(const case_spec& c, const wire_analysis& analysis, c
         if (const int l = likeness(*g.job, s); l > best) best = l, nearest = &g;
       why = "it is the submit of no job";
       if (nearest) {
-        why += "; closest is " + nearest->who + ": " + differences(*nearest->job, s);
+        const auto diff = differences(*nearest->job, s);
+        why += "; closest is " + nearest->who + ": " +
+               (diff.empty() ? "the same job again, with another generated unique" : diff);
         if (nearest->result) why += "; the adapter reported " + describe_result(*nearest->result);
       }
     }

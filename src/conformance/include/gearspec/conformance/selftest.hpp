@@ -31,7 +31,8 @@ struct mode_coverage {
 mode_coverage broken_mode_coverage(const std::vector<case_spec>& cases, const run_options& base,
                                    const std::vector<std::string>& modes);
 
-/// The MUST and SHOULD cases that no mode catches (their IDs).
+/// The MUST and SHOULD cases that the correct client passes and no mode
+/// catches (their IDs): cases that cannot fail.
 std::vector<std::string> uncaught_cases(const std::vector<case_spec>& cases, const mode_coverage& coverage);
 
 }  // namespace gearspec::conformance
