@@ -13,6 +13,7 @@
 #include "gearspec/conformance/known_failures.hpp"
 #include "gearspec/conformance/report.hpp"
 #include "gearspec/conformance/runner.hpp"
+#include "gearspec/conformance/selftest.hpp"
 #include "progress.hpp"
 
 namespace gearspec::cli {
@@ -131,17 +132,35 @@ int run(const run_settings& s) {
   return gc::exit_status(gate, suite.results);
 }
 
-int list(const selection& sel, bool long_form) {
+int list(const selection& sel, bool long_form, bool catches) {
   const auto cases = sel.select(sel.all());
   gc::validate_scenarios(cases);
+  // --catches: which broken modes of the reference adapter each case fails.
+  std::optional<gc::mode_coverage> coverage;
+  if (catches) {
+    gc::run_options o;
+    o.adapter_argv = resolve_client("reference");
+    coverage = gc::broken_mode_coverage(cases, o, gc::list_broken_modes(o.adapter_argv));
+  }
   std::size_t width = 8;
   for (const auto& c : cases) width = std::max(width, c.id.size());
-  for (const auto& c : cases) {
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
     std::cout << c.id << std::string(width + 2 - c.id.size(), ' ') << std::string(gc::to_string(c.level))
               << std::string(c.level == gc::requirement::must ? 4 : 2, ' ') << c.section << "  " << c.title << "\n";
     if (long_form) std::cout << std::string(width + 2, ' ') << c.requirement_text << "\n";
+    if (coverage) {
+      std::string modes;
+      for (const auto& m : coverage->caught_by[i]) modes += (modes.empty() ? "" : ", ") + m;
+      std::cout << std::string(width + 2, ' ') << "catches: " << (modes.empty() ? "(no broken mode)" : modes) << "\n";
+    }
   }
   std::cerr << cases.size() << " case(s)\n";
+  if (coverage) {
+    const auto uncaught = gc::uncaught_cases(cases, *coverage);
+    std::cerr << uncaught.size() << " MUST/SHOULD case(s) that no broken mode fails\n";
+    if (!uncaught.empty()) return exit_failures;
+  }
   return exit_conforming;
 }
 
@@ -192,6 +211,10 @@ int main_commands(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "list case IDs, requirement levels, spec sections and titles");
   ls.add_options(*list_cmd);
   list_cmd->add_flag("-l,--long", long_form, "also print the requirement each case checks");
+  bool catches = false;
+  list_cmd->add_flag("--catches", catches,
+                     "run every case against each broken mode of the reference adapter and print which modes it "
+                     "fails (exit 1 if a MUST/SHOULD case fails none)");
 
   std::vector<std::string> inputs;
   std::string html_out, markdown_out;
@@ -209,7 +232,7 @@ int main_commands(int argc, char** argv) {
   }
   try {
     if (*run_cmd) return run(rs);
-    if (*list_cmd) return list(ls, long_form);
+    if (*list_cmd) return list(ls, long_form, catches);
     if (*report_cmd) {
       if (html_out.empty() && markdown_out.empty()) throw std::runtime_error("report needs --html and/or --markdown");
       return report(inputs, html_out, markdown_out);

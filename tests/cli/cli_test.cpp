@@ -130,4 +130,13 @@ TEST_F(Cli, CombinesJsonReportsIntoOneMatrix) {
   EXPECT_NE(html.find("class=\"FAILED\""), std::string::npos);
 }
 
+TEST_F(Cli, ListCatchesNamesTheBrokenModesThatFailEachCase) {
+  const auto r = gearspec(std::string("list --catches --suite ") + GEARSPEC_TEST_CASES_DIR +
+                          " --cases 'submit-bg/11,value/unique/zero/normal'");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("catches: success-on-error, truncate-reject"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("falsy-unique"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0 MUST/SHOULD case(s) that no broken mode fails"), std::string::npos) << r.output;
+}
+
 }  // namespace

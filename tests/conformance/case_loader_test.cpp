@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <filesystem>
 #include <fstream>
 
@@ -192,6 +194,61 @@ TEST(CaseLoader, ShippedSuiteLoadsWithAtLeast80StableCases) {
     EXPECT_NE(c.id.find('/'), std::string::npos) << c.id << ": IDs are area/n";
     EXPECT_FALSE(c.requirement_text.empty()) << c.id;
   }
+}
+
+TEST(CaseLoader, VerdictKeysParseAndRoundTrip) {
+  const char* text = R"(
+id: v/1
+title: t
+section: S
+requirement: SHOULD
+checks: c
+allow_retry: true
+budget_ms: 5000
+on_deadline: case-level
+deadline_ms: 4000
+requests:
+  - timeout_ms: none
+    jobs:
+      - {function: fn, workload: w, expect: ok, expect_requirement: MUST,
+         error_class: timeout, error_class_requirement: MUST}
+)";
+  const auto cases = gc::parse_case_file(text, "v.yaml");
+  ASSERT_EQ(cases.size(), 1u);
+  for (const auto& c : {cases[0], gc::parse_case_file(gc::to_case_file(cases[0]), "again.yaml").at(0)}) {
+    EXPECT_TRUE(c.allow_retry);
+    EXPECT_EQ(c.budget_ms, std::optional<int>(5000));
+    EXPECT_TRUE(c.deadline_at_case_level);
+    ASSERT_EQ(c.requests.size(), 1u);
+    EXPECT_TRUE(c.requests[0].library_default_timeout);
+    const auto& j = c.requests[0].jobs.at(0);
+    EXPECT_EQ(j.outcome_level, std::optional<gc::requirement>(gc::requirement::must));
+    EXPECT_EQ(j.error_class_level, std::optional<gc::requirement>(gc::requirement::must));
+  }
+  EXPECT_THROW(gc::parse_case_file("id: v/2\ntitle: t\nsection: S\nrequirement: MUST\nchecks: c\n"
+                                   "jobs: [{function: fn, error_class_requirement: MUST}]\n",
+                                   "bad.yaml"),
+               gc::case_file_error);
+}
+
+TEST(CaseLoader, ValueMatrixIsGeneratedWithStableIdsEveryClassAtEveryVariant) {
+  const auto cases = gc::parse_case_file("generate: value-matrix\n", "matrix.yaml");
+  std::set<std::string> ids;
+  for (const auto& c : cases) {
+    EXPECT_TRUE(ids.insert(c.id).second) << "duplicate " << c.id;
+    EXPECT_EQ(c.id.rfind("value/", 0), 0u) << c.id;
+    EXPECT_FALSE(c.requirement_text.empty()) << c.id;
+  }
+  for (const char* field : {"function", "unique", "workload"})
+    for (const char* cls : {"empty", "one-byte", "whitespace-only", "tab", "cr", "lf", "zero", "true", "null",
+                            "non-ascii", "nul-inside"})
+      for (const char* variant : {"normal", "high", "low", "batch"})
+        EXPECT_TRUE(ids.count(std::string("value/") + field + "/" + cls + "/" + variant)) << field << " " << cls;
+  for (const char* id : {"value/function/limit-plus-1/low", "value/unique/far-over-limit/batch",
+                         "value/unique/dash/high", "value/unique/hash/normal", "value/workload/64k-plus-1/batch",
+                         "value/workload/8k-minus-1/normal"})
+    EXPECT_TRUE(ids.count(id)) << id;
+  EXPECT_THROW(gc::parse_case_file("generate: everything\n", "m.yaml"), gc::case_file_error);
 }
 
 }  // namespace

@@ -217,4 +217,90 @@ TEST(Grading, WireLogShowsDecodedPacketsBothWays) {
   EXPECT_NE(log.find("<< RES JOB_CREATED [\"H:1\"]"), std::string::npos) << log;
 }
 
+bool any_finding(const gc::case_result& r, const std::string& text) {
+  for (const auto& f : r.findings)
+    if (f.expected.find(text) != std::string::npos || f.observed.find(text) != std::string::npos) return true;
+  return false;
+}
+
+TEST(Grading, ASubmitSentTwiceIsALeftoverUnlessTheCaseAllowsRetries) {
+  auto c = one_request({job("u-1")});
+  const auto twice = submit("fn", "u-1", "w") + submit("fn", "u-1", "w");
+  auto r = grade(c, observe({ok("H:1")}, twice, created("H:1") + created("H:2")));
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_TRUE(any_finding(r, "leftover SUBMIT_JOB_BG")) << r.summary();
+  EXPECT_TRUE(any_finding(r, "the same bytes as the submit of job 1 of request 1 sent again")) << r.summary();
+  c.allow_retry = true;
+  r = grade(c, observe({ok("H:1")}, twice, created("H:1") + created("H:2")));
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_NE(r.notes.front().find("1 submit(s) sent again"), std::string::npos) << r.notes.front();
+}
+
+TEST(Grading, AnAlteredSubmitForAJobReportedRejectedIsALeftoverNamingTheDifference) {
+  gc::job_spec j = job("u-1");
+  j.function = std::string(513, 'f');
+  j.wire = gc::expected_wire::sent_or_rejected;
+  const auto r = grade(one_request({j}),
+                       observe({failed("invalid_argument")}, submit(std::string(512, 'f'), "u-1", "w"), created("H:1")));
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_TRUE(any_finding(r, "it is the submit of no job; closest is job 1 of request 1: function truncated from 513 "
+                             "to 512 bytes; the adapter reported error invalid_argument"))
+      << r.summary();
+}
+
+TEST(Grading, InvalidArgumentForAJobWhoseSubmitWasSentFails) {
+  gc::job_spec j = job("u-1");
+  j.wire = gc::expected_wire::sent_or_rejected;
+  j.outcome = gc::expected_outcome::ok_or_error;
+  const auto r =
+      grade(one_request({j}), observe({failed("invalid_argument")}, submit("fn", "u-1", "w"), created("H:1")));
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_TRUE(any_finding(r, "its submit reached the server")) << r.summary();
+}
+
+TEST(Grading, SuccessWithoutAHandleFailsOnlyWithHandleReadback) {
+  gc::job_result no_handle;
+  no_handle.ok = true;
+  auto o = observe({no_handle}, submit("fn", "u-1", "w"), created("H:1"));
+  auto r = grade(one_request({job("u-1")}), o);
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  o.features = {"background", "handle_readback"};
+  r = grade(one_request({job("u-1")}), o);
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_TRUE(any_finding(r, "reported success without a handle")) << r.summary();
+}
+
+TEST(Grading, AJobCanBeGradedAtItsOwnLevelAndDemandItsErrorClassAtMust) {
+  gc::job_spec j = job("u-1");
+  j.outcome = gc::expected_outcome::ok;
+  j.outcome_level = gc::requirement::should;
+  auto r = grade(one_request({j}), observe({failed("other")}, submit("fn", "u-1", "w"), created("H:1")));
+  EXPECT_EQ(r.verdict, gc::grade::non_strict) << r.summary();
+  gc::job_spec e = job("u-1");
+  e.error_classes = {"server_error"};
+  e.error_class_level = gc::requirement::must;
+  r = grade(one_request({e}), observe({failed("other")}, submit("fn", "u-1", "w"), error_packet("E", "t")));
+  EXPECT_EQ(r.verdict, gc::grade::failed) << r.summary();
+  e.error_class_level.reset();
+  r = grade(one_request({e}), observe({failed("other")}, submit("fn", "u-1", "w"), error_packet("E", "t")));
+  EXPECT_EQ(r.verdict, gc::grade::non_strict) << r.summary();
+}
+
+TEST(Grading, ARequestSlowerThanTheBudgetMissesTheCasesLevelWithTheTimeTaken) {
+  auto c = one_request({job("u-1")}, gc::requirement::should);
+  c.budget_ms = 100;
+  auto o = observe({ok("H:1")}, submit("fn", "u-1", "w"), created("H:1"));
+  o.request_ms = {{250.4}};
+  auto r = grade(c, o);
+  EXPECT_EQ(r.verdict, gc::grade::non_strict);
+  EXPECT_NE(r.summary().find("answered within 100 ms; observed answered after 250 ms"), std::string::npos)
+      << r.summary();
+  o.request_ms = {{40}};
+  r = grade(c, o);
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_EQ(r.notes.front(), "request 1 answered after 40 ms");
+}
+
 }  // namespace

@@ -203,7 +203,8 @@ std::optional<gearspec::proto::admin::status_row> status_row(std::uint16_t port,
 }
 
 TEST_P(AdapterSelfTest, HelloNamesTheLibraryAndListsOnlyKnownFeatures) {
-  const std::set<std::string> known = {"background", "high", "low", "batch", "unique_readback", "timeout"};
+  const std::set<std::string> known = {"background", "high", "low", "batch", "unique_readback", "handle_readback",
+                                       "timeout"};
   ASSERT_TRUE(hello_.contains("name") && hello_["name"].is_string()) << hello_.dump();
   EXPECT_FALSE(hello_["name"].get<std::string>().empty());
   ASSERT_TRUE(hello_.contains("version") && hello_["version"].is_string()) << hello_.dump();

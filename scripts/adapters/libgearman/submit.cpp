@@ -141,7 +141,9 @@ gearman_task_st* add_background_task(gearman_client_st* client, const job_reques
 
 }  // namespace
 
-json hello_features() { return {"background", "high", "low", "batch", "unique_readback", "timeout"}; }
+json hello_features() {
+  return {"background", "high", "low", "batch", "unique_readback", "handle_readback", "timeout"};
+}
 
 json submit(const json& request) {
   if (!request.contains("jobs") || !request["jobs"].is_array())

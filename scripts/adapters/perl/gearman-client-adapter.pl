@@ -121,7 +121,7 @@ while (my $line = <STDIN>) {
             unless ref $request eq 'HASH' && exists $request->{id} && defined $request->{op};
         if ($request->{op} eq 'hello') {
             return {id => $request->{id}, name => 'Gearman::Client', version => "$Gearman::Client::VERSION",
-                    features => ['background', 'high', 'low', 'timeout']};
+                    features => ['background', 'high', 'low', 'handle_readback', 'timeout']};
         }
         return {id => $request->{id}, results => submit($request)} if $request->{op} eq 'submit';
         die "unknown op \"$request->{op}\"\n";

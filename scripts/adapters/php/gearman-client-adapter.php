@@ -141,7 +141,7 @@ function answer(array $request) {
     if (!array_key_exists('id', $request) || !isset($request['op'])) throw new InvalidArgumentException('request must be an object with "id" and "op"');
     if ($request['op'] === 'hello') {
         return ['id' => $request['id'], 'name' => 'php-gearman', 'version' => phpversion('gearman'),
-                'features' => ['background', 'high', 'low', 'batch', 'unique_readback', 'timeout']];
+                'features' => ['background', 'high', 'low', 'batch', 'unique_readback', 'handle_readback', 'timeout']];
     }
     if ($request['op'] === 'submit') return ['id' => $request['id'], 'results' => submit($request)];
     throw new InvalidArgumentException("unknown op \"{$request['op']}\"");

@@ -3,8 +3,10 @@
 namespace gearspec::reference_adapter {
 
 const std::vector<std::string>& broken_mode_names() {
-  static const std::vector<std::string> names{"none", "trailing-nul", "success-on-error", "never-answer", "crash",
-                                              "drop-unique"};
+  static const std::vector<std::string> names{
+      "none",        "trailing-nul",   "success-on-error", "never-answer",     "crash",          "drop-unique",
+      "no-handle",   "hide-handles",   "blind-retry",      "truncate-reject",  "always-error",   "strip-whitespace",
+      "coerce-numeric", "falsy-unique"};
   return names;
 }
 

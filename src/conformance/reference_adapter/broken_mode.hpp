@@ -13,9 +13,17 @@ enum class broken_mode {
   none,
   trailing_nul,      ///< a NUL appended to every workload before encoding (body one byte longer)
   success_on_error,  ///< every failed job reported as success (with a handle no server sent)
-  never_answer,      ///< requests containing a low-priority job are never answered
+  never_answer,      ///< requests of several jobs, one of them at low priority, are never answered
   crash,             ///< SIGSEGV on a request containing an empty workload
   drop_unique,       ///< the caller's unique is dropped (the client generates one instead)
+  no_handle,         ///< success reported without the handle, though handle_readback is listed
+  hide_handles,      ///< handle_readback not listed and no handle reported (cases on handles: UNIMPLEMENTED)
+  blind_retry,       ///< every submit sent twice on the connection; the first one's outcome reported
+  truncate_reject,   ///< an over-limit function or unique cut to the limit, sent, and the job reported rejected
+  always_error,      ///< sent correctly, then every job reported as an error
+  strip_whitespace,  ///< leading and trailing whitespace stripped from the caller's unique
+  coerce_numeric,    ///< a function, unique or workload that reads as a number re-written as that number ("007" -> "7")
+  falsy_unique,      ///< a unique a dynamic language treats as false ("0") is dropped
 };
 
 /// "trailing-nul" -> broken_mode::trailing_nul; nullopt for an unknown name.

@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -60,6 +64,60 @@ json error_result(const std::string& error_class, return_code rc, const std::str
           {"message", message}};
 }
 
+/// What a dynamic language makes of a string that reads as a number when it
+/// converts it back to text: "007" -> "7", "1e3" -> "1000" (coerce-numeric).
+std::string coerced(const std::string& s) {
+  if (s.empty()) return s;
+  const char first = s[0] == '-' || s[0] == '+' ? (s.size() > 1 ? s[1] : 'x') : s[0];
+  if (!std::isdigit(static_cast<unsigned char>(first)) && first != '.') return s;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) return s;
+  if (std::abs(v) < 1e15 && v == static_cast<double>(static_cast<long long>(v)))
+    return std::to_string(static_cast<long long>(v));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::string stripped(const std::string& s) {
+  const char* ws = " \t\r\n\v\f";
+  const auto b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+/// The broken modes that alter a job's arguments before the client sees
+/// them. Returns true when the job is to be reported rejected after sending.
+bool mutate_arguments(broken_mode mode, std::string& function, std::string& unique, std::string& workload) {
+  switch (mode) {
+    case broken_mode::trailing_nul:
+      workload.push_back('\0');
+      break;
+    case broken_mode::drop_unique:
+      unique.clear();
+      break;
+    case broken_mode::strip_whitespace:
+      unique = stripped(unique);
+      break;
+    case broken_mode::coerce_numeric:
+      function = coerced(function), unique = coerced(unique), workload = coerced(workload);
+      break;
+    case broken_mode::falsy_unique:
+      if (unique == "0") unique.clear();
+      break;
+    case broken_mode::truncate_reject: {
+      const bool over = function.size() > client::max_function_size || unique.size() > client::max_unique_size;
+      if (function.size() > client::max_function_size) function.resize(client::max_function_size);
+      if (unique.size() > client::max_unique_size) unique.resize(client::max_unique_size);
+      return over;
+    }
+    default:
+      break;
+  }
+  return false;
+}
+
 json submit(const json& request, broken_mode mode) {
   client::client c;
   json results = json::array();
@@ -74,7 +132,9 @@ json submit(const json& request, broken_mode mode) {
   struct job_state {
     std::string function, unique, workload;
     client::task task;
+    client::task retry;  // blind-retry: the same submit once more
     return_code add_rc = return_code::success;
+    bool report_rejected = false;  // truncate-reject
   };
   std::vector<std::unique_ptr<job_state>> states;
   for (const auto& j : jobs) {
@@ -83,8 +143,7 @@ json submit(const json& request, broken_mode mode) {
     if (j.contains("unique") && !j["unique"].is_null()) s->unique = j["unique"].get<std::string>();
     if (gearspec::util::base64_decode(j.value("workload_b64", ""), s->workload))
       throw std::runtime_error("workload_b64 is not base64");
-    if (mode == broken_mode::trailing_nul) s->workload.push_back('\0');
-    if (mode == broken_mode::drop_unique) s->unique.clear();
+    s->report_rejected = mutate_arguments(mode, s->function, s->unique, s->workload);
     const auto prio = j.value("priority", "normal");
     client::job_request req;
     req.function = s->function;
@@ -93,14 +152,25 @@ json submit(const json& request, broken_mode mode) {
     req.prio = prio == "high" ? client::priority::high : prio == "low" ? client::priority::low : client::priority::normal;
     req.background = j.value("background", true);
     s->add_rc = c.add_task(s->task, req);
+    if (mode == broken_mode::blind_retry && s->add_rc == return_code::success) {
+      client::job_request again = req;  // the same bytes, generated unique included
+      again.unique = s->task.unique();
+      c.add_task(s->retry, again);
+    }
     states.push_back(std::move(s));
   }
   c.run_tasks();
   for (auto& s : states) {
     json r;
     const return_code rc = s->add_rc != return_code::success ? s->add_rc : s->task.result();
-    if (rc == return_code::success) {
-      r = {{"ok", true}, {"handle", std::string(s->task.handle())}};
+    if (s->report_rejected) {
+      r = error_result("invalid_argument", return_code::invalid_argument, "argument longer than the limit");
+    } else if (mode == broken_mode::always_error) {
+      r = error_result("other", return_code::unknown_state, "every job reported as failed");
+    } else if (rc == return_code::success) {
+      r = {{"ok", true}};
+      if (mode != broken_mode::no_handle && mode != broken_mode::hide_handles)
+        r["handle"] = std::string(s->task.handle());
     } else if (mode == broken_mode::success_on_error) {
       r = {{"ok", true}, {"handle", "H:never-created"}};
     } else if (s->add_rc != return_code::success) {
@@ -113,14 +183,16 @@ json submit(const json& request, broken_mode mode) {
     if (s->add_rc == return_code::success) r["unique"] = std::string(s->task.unique());
     results.push_back(std::move(r));
     c.remove_task(s->task);
+    c.remove_task(s->retry);
   }
   return results;
 }
 
 /// Runner-test mutations that act on the whole request.
 void before_answering(const json& request, broken_mode mode) {
-  for (const auto& j : request.at("jobs")) {
-    if (mode == broken_mode::never_answer && j.value("priority", "normal") == "low")
+  const auto& jobs = request.at("jobs");
+  for (const auto& j : jobs) {
+    if (mode == broken_mode::never_answer && jobs.size() > 1 && j.value("priority", "normal") == "low")
       for (;;) ::pause();
     if (mode == broken_mode::crash && j.value("workload_b64", "").empty()) {
       ::signal(SIGSEGV, SIG_DFL);  // die by the signal even where a sanitizer installed a handler
@@ -136,7 +208,14 @@ int main(int argc, char** argv) {
   std::string break_name = "none";
   app.add_option("--break", break_name, "deliberately broken behaviour, for testing the runner")
       ->check(CLI::IsMember(gearspec::reference_adapter::broken_mode_names()));
+  bool list_breaks = false;
+  app.add_flag("--list-breaks", list_breaks, "print the names of the broken modes, one a line, and exit");
   CLI11_PARSE(app, argc, argv);
+  if (list_breaks) {
+    for (const auto& name : gearspec::reference_adapter::broken_mode_names())
+      if (name != "none") std::cout << name << "\n";
+    return 0;
+  }
   const broken_mode mode = *gearspec::reference_adapter::parse_broken_mode(break_name);
   ::signal(SIGPIPE, SIG_IGN);
 
@@ -152,6 +231,7 @@ int main(int argc, char** argv) {
         answer["name"] = "gearspec-reference";
         answer["version"] = GEARSPEC_VERSION;
         answer["features"] = {"background", "high", "low", "batch", "unique_readback", "timeout"};
+        if (mode != broken_mode::hide_handles) answer["features"].push_back("handle_readback");
       } else if (op == "submit") {
         before_answering(request, mode);
         answer["results"] = submit(request, mode);

@@ -61,8 +61,11 @@ std::string make_submit_request(int id, const std::string& server, const request
     if (j.unique) job["unique"] = *j.unique;
     jobs.push_back(std::move(job));
   }
-  return json{{"id", id}, {"op", "submit"}, {"server", server}, {"timeout_ms", request.timeout_ms}, {"jobs", jobs}}
-      .dump();
+  json out{{"id", id}, {"op", "submit"}, {"server", server}};
+  // No timeout_ms: the caller sets none and the library's default applies.
+  if (!request.library_default_timeout) out["timeout_ms"] = request.timeout_ms;
+  out["jobs"] = std::move(jobs);
+  return out.dump();
 }
 
 bool parse_hello_answer(const std::string& line, int id, hello_answer& out, std::string& problem) {

@@ -44,7 +44,7 @@ std::string_view to_string(server_kind k) noexcept {
 
 const std::vector<std::string>& known_features() {
   static const std::vector<std::string> features{"background", "high", "low", "batch", "unique_readback",
-                                                 "timeout"};
+                                                 "handle_readback", "timeout"};
   return features;
 }
 

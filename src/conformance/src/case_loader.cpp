@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "gearspec/conformance/adapter_protocol.hpp"
+#include "gearspec/conformance/value_matrix.hpp"
 #include "gearspec/util/encoding.hpp"
 
 namespace gearspec::conformance {
@@ -143,8 +144,8 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
   if (!n.IsSequence() || n.size() == 0) rd.fail(n, "jobs must be a non-empty list");
   for (const auto& j : n) {
     rd.require_map(j, "a job");
-    rd.check_keys(j, {"function", "unique", "workload", "priority", "background", "expect", "wire",
-                      "error_class", "count"},
+    rd.check_keys(j, {"function", "unique", "workload", "priority", "background", "expect", "expect_requirement",
+                      "wire", "error_class", "error_class_requirement", "count"},
                   "a job");
     job_spec job;
     if (!j["function"]) rd.fail(j, "a job needs a function");
@@ -164,20 +165,34 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
       job.background = v == "true";
     }
     if (j["expect"]) job.outcome = parse_outcome(rd, j["expect"]);
+    if (j["expect_requirement"]) job.outcome_level = parse_requirement(rd, j["expect_requirement"]);
     if (j["wire"]) job.wire = parse_wire(rd, j["wire"]);
     if (j["error_class"]) {
       job.error_classes = parse_string_list(rd, j["error_class"], "error_class");
       for (const auto& c : job.error_classes)
         if (!error_class_names.count(c)) rd.fail(j["error_class"], "unknown error_class '" + c + "'");
     }
+    if (j["error_class_requirement"]) {
+      if (!j["error_class"]) rd.fail(j["error_class_requirement"], "error_class_requirement needs an error_class");
+      job.error_class_level = parse_requirement(rd, j["error_class_requirement"]);
+    }
     const int count = j["count"] ? rd.integer(j["count"], "count", 1, 100000) : 1;
     for (int i = 0; i < count; ++i) out.push_back(job);
   }
 }
 
-request_spec parse_request(const reader& rd, const YAML::Node& n, int default_timeout) {
-  request_spec r;
-  r.timeout_ms = n["timeout_ms"] ? rd.integer(n["timeout_ms"], "timeout_ms", 0, 600000) : default_timeout;
+/// `timeout_ms: N`, or `none`: the caller sets no timeout (the library's default).
+void parse_timeout(const reader& rd, const YAML::Node& n, request_spec& r) {
+  if (n.IsScalar() && n.Scalar() == "none") {
+    r.library_default_timeout = true;
+    return;
+  }
+  r.timeout_ms = rd.integer(n, "timeout_ms", 0, 600000);
+}
+
+request_spec parse_request(const reader& rd, const YAML::Node& n, const request_spec& defaults) {
+  request_spec r = defaults;
+  if (n["timeout_ms"]) parse_timeout(rd, n["timeout_ms"], r);
   if (!n["jobs"]) rd.fail(n, "a request needs jobs");
   parse_jobs(rd, n["jobs"], r.jobs);
   return r;
@@ -198,10 +213,16 @@ struct case_node {
   }
 };
 
-const std::set<std::string> case_keys{"id",       "title",       "section",   "requirement", "checks",
-                                      "needs",    "server",      "scenario",  "timeout_ms",  "deadline_ms",
-                                      "jobs",     "requests",    "processes", "for_offset",
-                                      "fresh_uniques_distinct"};
+const std::set<std::string> case_keys{"id",         "title",       "section",   "requirement", "checks",
+                                      "needs",      "server",      "scenario",  "timeout_ms",  "deadline_ms",
+                                      "jobs",       "requests",    "processes", "for_offset",  "fresh_uniques_distinct",
+                                      "allow_retry", "budget_ms",  "on_deadline"};
+
+bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
+  const auto v = rd.text(n, what);
+  if (v != "true" && v != "false") rd.fail(n, std::string(what) + " must be true or false");
+  return v == "true";
+}
 
 case_spec parse_case(const reader& rd, const case_node& n) {
   rd.require_map(n.own, "a case");
@@ -246,11 +267,11 @@ case_spec parse_case(const reader& rd, const case_node& n) {
   }
   if (c.server == server_kind::scenario && c.scenario_yaml.empty())
     rd.fail(n.own, "server: scenario needs a 'scenario: |' block");
-  const int timeout = n["timeout_ms"] ? rd.integer(n["timeout_ms"], "timeout_ms", 0, 600000) : 1000;
+  request_spec request_defaults;
+  if (n["timeout_ms"]) parse_timeout(rd, n["timeout_ms"], request_defaults);
   if (n["jobs"] && n["requests"]) rd.fail(n["requests"], "give either jobs or requests, not both");
   if (n["jobs"]) {
-    request_spec r;
-    r.timeout_ms = timeout;
+    request_spec r = request_defaults;
     parse_jobs(rd, n["jobs"], r.jobs);
     c.requests.push_back(std::move(r));
   } else if (n["requests"]) {
@@ -259,7 +280,7 @@ case_spec parse_case(const reader& rd, const case_node& n) {
     for (const auto& r : n["requests"]) {
       rd.require_map(r, "a request");
       rd.check_keys(r, {"jobs", "timeout_ms"}, "a request");
-      c.requests.push_back(parse_request(rd, r, timeout));
+      c.requests.push_back(parse_request(rd, r, request_defaults));
     }
   } else {
     rd.fail(n.own, "a case needs jobs (or requests)");
@@ -267,8 +288,16 @@ case_spec parse_case(const reader& rd, const case_node& n) {
   if (n["processes"]) c.processes = rd.integer(n["processes"], "processes", 1, 16);
   if (n["fresh_uniques_distinct"])
     c.fresh_uniques_distinct = rd.text(n["fresh_uniques_distinct"], "fresh_uniques_distinct") == "true";
+  if (n["allow_retry"]) c.allow_retry = parse_bool(rd, n["allow_retry"], "allow_retry");
+  if (n["budget_ms"]) c.budget_ms = rd.integer(n["budget_ms"], "budget_ms", 1, 600000);
+  if (n["on_deadline"]) {
+    const auto v = rd.text(n["on_deadline"], "on_deadline");
+    if (v != "hung" && v != "case-level") rd.fail(n["on_deadline"], "on_deadline must be hung or case-level");
+    c.deadline_at_case_level = v == "case-level";
+  }
   int longest_timeout = 0;
-  for (const auto& r : c.requests) longest_timeout = std::max(longest_timeout, r.timeout_ms);
+  for (const auto& r : c.requests)
+    if (!r.library_default_timeout) longest_timeout = std::max(longest_timeout, r.timeout_ms);
   c.deadline_ms = n["deadline_ms"] ? rd.integer(n["deadline_ms"], "deadline_ms", 1, 600000)
                                    : longest_timeout + 2000;
   if (c.deadline_ms <= longest_timeout)
@@ -312,7 +341,9 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-bool is_case_file(const YAML::Node& root) { return root.IsMap() && (root["cases"] || root["id"]); }
+bool is_case_file(const YAML::Node& root) {
+  return root.IsMap() && (root["cases"] || root["id"] || root["generate"]);
+}
 
 }  // namespace
 
@@ -330,6 +361,13 @@ std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::st
   std::vector<case_spec> out;
   try {
     if (!root.IsMap()) throw case_file_error(source_name, 1, "a case file is a mapping with 'cases:' or one case");
+    if (root["generate"]) {
+      // Cases generated from a table in the code (value_matrix.hpp).
+      rd.check_keys(root, {"generate"}, "a generated case file");
+      const auto what = rd.text(root["generate"], "generate");
+      if (what != "value-matrix") rd.fail(root["generate"], "generate must be value-matrix, not '" + what + "'");
+      return value_matrix_cases(source_name, root["generate"].Mark().line + 1);
+    }
     if (root["cases"]) {
       rd.check_keys(root, {"cases", "defaults"}, "the file");
       if (root["defaults"]) rd.require_map(root["defaults"], "defaults");
@@ -440,8 +478,7 @@ std::string to_case_file(const case_spec& c) {
   e << YAML::Key << "id" << YAML::Value << c.id;
   e << YAML::Key << "title" << YAML::Value << c.title;
   e << YAML::Key << "section" << YAML::Value << c.section;
-  e << YAML::Key << "requirement" << YAML::Value
-    << (c.level == requirement::must ? "MUST" : c.level == requirement::should ? "SHOULD" : "MAY");
+  e << YAML::Key << "requirement" << YAML::Value << std::string(to_string(c.level));
   e << YAML::Key << "checks" << YAML::Value << c.requirement_text;
   if (!c.needs.empty()) e << YAML::Key << "needs" << YAML::Value << YAML::Flow << c.needs;
   e << YAML::Key << "server" << YAML::Value << std::string(to_string(c.server));
@@ -449,9 +486,17 @@ std::string to_case_file(const case_spec& c) {
     e << YAML::Key << "scenario" << YAML::Value << YAML::Literal << c.scenario_yaml;
   if (c.processes != 1) e << YAML::Key << "processes" << YAML::Value << c.processes;
   e << YAML::Key << "deadline_ms" << YAML::Value << c.deadline_ms;
+  if (c.deadline_at_case_level) e << YAML::Key << "on_deadline" << YAML::Value << "case-level";
+  if (c.budget_ms) e << YAML::Key << "budget_ms" << YAML::Value << *c.budget_ms;
+  if (c.allow_retry) e << YAML::Key << "allow_retry" << YAML::Value << "true";
   e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : c.requests) {
-    e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value << r.timeout_ms;
+    e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value;
+    if (r.library_default_timeout) {
+      e << "none";
+    } else {
+      e << r.timeout_ms;
+    }
     e << YAML::Key << "jobs" << YAML::Value << YAML::BeginSeq;
     for (const auto& j : r.jobs) {
       e << YAML::BeginMap;
@@ -466,11 +511,15 @@ std::string to_case_file(const case_spec& c) {
       e << YAML::Key << "priority" << YAML::Value << std::string(proto::name(j.prio));
       if (!j.background) e << YAML::Key << "background" << YAML::Value << "false";
       e << YAML::Key << "expect" << YAML::Value << std::string(to_string(j.outcome));
+      if (j.outcome_level)
+        e << YAML::Key << "expect_requirement" << YAML::Value << std::string(to_string(*j.outcome_level));
       if (j.wire != expected_wire::sent)
         e << YAML::Key << "wire" << YAML::Value
           << (j.wire == expected_wire::unchecked ? "unchecked" : "sent-or-rejected");
       if (!j.error_classes.empty())
         e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << j.error_classes;
+      if (j.error_class_level)
+        e << YAML::Key << "error_class_requirement" << YAML::Value << std::string(to_string(*j.error_class_level));
       e << YAML::EndMap;
     }
     e << YAML::EndSeq << YAML::EndMap;

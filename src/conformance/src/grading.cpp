@@ -120,15 +120,91 @@ std::string describe_bytes(const std::string& bytes) {
   return text + " (" + std::to_string(bytes.size()) + (bytes.size() == 1 ? " byte)" : " bytes)");
 }
 
+namespace {
+
+/// One job of the case as the grader saw it: where it is, what the adapter
+/// reported, and the submit matched to it.
+struct graded_job {
+  std::string who;
+  const job_spec* job = nullptr;
+  const job_result* result = nullptr;
+  std::size_t submit = no_match;
+};
+
+std::string submit_key(const sent_submit& s) {
+  std::string key = std::to_string(static_cast<unsigned>(s.packet.cmd));
+  for (const auto& a : s.packet.args) key += '\0' + a;
+  return key + '\0' + s.packet.data;
+}
+
+/// How many of function, unique and workload the submit has as the job does.
+int likeness(const job_spec& j, const sent_submit& s) {
+  if (s.packet.args.size() != 2) return 0;
+  return (s.packet.cmd == j.submit_command()) + (s.function() == j.function) +
+         (j.unique && s.unique() == *j.unique) + (s.packet.data == j.workload);
+}
+
+/// Rule: every submit the client sent belongs to one job. A leftover is a
+/// job sent twice (a retry), a job sent with altered arguments, or a job
+/// sent although the adapter said it was rejected before sending.
+void grade_leftover_submits(const case_spec& c, const wire_analysis& analysis, const std::vector<bool>& used,
+                            const std::vector<graded_job>& jobs, case_result& r) {
+  std::map<std::string, std::string> matched;  // submit bytes -> the job it was matched to
+  for (const auto& g : jobs)
+    if (g.submit != no_match) matched.emplace(submit_key(analysis.submits[g.submit]), g.who);
+  constexpr int detailed = 5;
+  int leftovers = 0, retries = 0;
+  for (std::size_t i = 0; i < analysis.submits.size(); ++i) {
+    if (used[i]) continue;
+    const auto& s = analysis.submits[i];
+    const auto same = matched.find(submit_key(s));
+    if (same != matched.end() && c.allow_retry) {
+      ++retries;
+      continue;
+    }
+    if (++leftovers > detailed) continue;
+    std::string why;
+    if (same != matched.end()) {
+      why = "the same bytes as the submit of " + same->second + " sent again (a retry the case does not allow)";
+    } else {
+      const graded_job* nearest = nullptr;
+      int best = 0;
+      for (const auto& g : jobs)
+        if (const int l = likeness(*g.job, s); l > best) best = l, nearest = &g;
+      why = "it is the submit of no job";
+      if (nearest) {
+        const auto diff = differences(*nearest->job, s);
+        why += "; closest is " + nearest->who + ": " +
+               (diff.empty() ? "the same job again, with another generated unique" : diff);
+        if (nearest->result) why += "; the adapter reported " + describe_result(*nearest->result);
+      }
+    }
+    add_finding(r, grade::failed, "every submit the client sends belongs to one job of the request",
+                "leftover " + describe_submit(s) + ": " + why);
+  }
+  if (leftovers > detailed)
+    add_finding(r, grade::failed, "every submit the client sends belongs to one job of the request",
+                std::to_string(leftovers - detailed) + " more leftover submit(s)");
+  if (retries > 0) r.notes.push_back(std::to_string(retries) + " submit(s) sent again (retries this case allows)");
+}
+
+std::string format_ms(double ms) { return std::to_string(static_cast<long long>(ms + 0.5)) + " ms"; }
+
+}  // namespace
+
 void grade_case(const case_spec& c, const case_observation& obs, case_result& r) {
   const grade level = severity_of(c.level);
   const auto analysis = analyse(obs.wire);
+  const bool handle_readback =
+      std::find(obs.features.begin(), obs.features.end(), "handle_readback") != obs.features.end();
 
   for (const auto& p : analysis.client_stream_problems)
     add_finding(r, level, "only well-formed request packets from the client", p);
 
   std::vector<bool> used(analysis.submits.size(), false);
+  std::size_t first_unused = 0;  // submits before it are all used (keeps big batches linear)
   std::vector<std::string> generated_uniques;
+  std::vector<graded_job> graded;
   std::uint64_t first_connection = 0;
   for (std::size_t p = 0; p < obs.answers.size(); ++p) {
     const std::uint64_t last_connection =
@@ -137,18 +213,22 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
       return s.connection > first_connection && s.connection <= last_connection;
     };
     const auto find_submit = [&](auto&& pred) {
-      for (std::size_t i = 0; i < analysis.submits.size(); ++i)
+      while (first_unused < used.size() && used[first_unused]) ++first_unused;
+      for (std::size_t i = first_unused; i < analysis.submits.size(); ++i)
         if (!used[i] && in_process(analysis.submits[i]) && pred(analysis.submits[i])) return i;
       return no_match;
     };
     for (std::size_t q = 0; q < obs.answers[p].size() && q < c.requests.size(); ++q) {
       const auto& answers = obs.answers[p][q];
-      const auto& jobs = c.requests[q].jobs;
+      const auto& request = c.requests[q];
+      const auto& jobs = request.jobs;
       for (std::size_t k = 0; k < jobs.size(); ++k) {
         const auto& job = jobs[k];
+        const grade job_level = job.outcome_level ? severity_of(*job.outcome_level) : level;
         const std::string who = "job " + std::to_string(k + 1) + " of request " + std::to_string(q + 1) +
                                 (obs.answers.size() > 1 ? " in process " + std::to_string(p + 1) : "");
         const job_result* result = answers ? &(*answers)[k] : nullptr;
+        graded.push_back(graded_job{who, &job, result, no_match});
 
         // 1. The submit on the wire.
         const bool explicit_unique = !job.unique_is_default();
@@ -174,30 +254,31 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
         } else {
           // The same job sent with something altered, else (when the job had to be
           // sent) the next unused submit, to say what came instead.
-          std::size_t near = find_submit([&](const sent_submit& s) {
+          idx = find_submit([&](const sent_submit& s) {
             return s.packet.cmd == job.submit_command() && s.packet.args.size() == 2 && s.function() == job.function;
           });
           const bool rejected = job.wire == expected_wire::sent_or_rejected && result && !result->ok;
-          if (near == no_match && job.wire == expected_wire::sent)
-            near = find_submit([](const sent_submit&) { return true; });
-          if (job.wire == expected_wire::unchecked) {
-            if (near != no_match) used[near] = true, sent = &analysis.submits[near];
-          } else if (near != no_match) {
-            used[near] = true;
-            sent = &analysis.submits[near];
-            add_finding(r, level, who + " sent as " + describe_job(job),
-                        differences(job, *sent) + " (" + describe_submit(*sent) + ")");
-          } else if (!rejected && answers) {
+          if (idx == no_match && job.wire == expected_wire::sent)
+            idx = find_submit([](const sent_submit&) { return true; });
+          if (idx != no_match) {
+            used[idx] = true;
+            sent = &analysis.submits[idx];
+            if (job.wire != expected_wire::unchecked)
+              add_finding(r, level, who + " sent as " + describe_job(job),
+                          differences(job, *sent) + " (" + describe_submit(*sent) + ")");
+          } else if (!rejected && answers && job.wire != expected_wire::unchecked) {
             add_finding(r, level, who + " sent as " + describe_job(job),
                         "no matching submit reached the server" +
                             (result && !result->ok ? "; the adapter reported " + describe_result(*result)
                                                    : std::string()));
           }
         }
+        graded.back().submit = idx;
         if (!result) continue;
         ++(result->ok ? r.jobs_reported_ok : r.jobs_reported_error);
 
-        // 2. Generic rules: success only for a job the server created, with its handle.
+        // 2. Generic rules: success only for a job the server created, with its
+        // handle; "rejected before sending" only for a job that was not sent.
         const bool created_any = sent && sent->created();
         const bool created = created_any && sent->reply->response_magic;
         if (result->ok && !created_any) {
@@ -206,7 +287,17 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
         } else if (result->ok && result->handle && *result->handle != sent->reply->handle) {
           add_finding(r, grade::failed, who + ": the handle the server sent, " + describe_bytes(sent->reply->handle),
                       "reported handle " + describe_bytes(*result->handle));
+        } else if (result->ok && !result->handle && handle_readback) {
+          add_finding(r, grade::failed,
+                      who + ": success reported with the handle the server sent, " +
+                          describe_bytes(sent->reply->handle) + " (the adapter lists handle_readback)",
+                      "reported success without a handle");
         }
+        if (!result->ok && result->error_class == "invalid_argument" && sent && job.wire != expected_wire::unchecked)
+          add_finding(r, grade::failed,
+                      who + ": error_class invalid_argument only for a job rejected before anything was sent",
+                      "reported " + describe_result(*result) + ", but its submit reached the server (" +
+                          describe_submit(*sent) + ")");
 
         // 3. The case's expectation.
         bool want_ok = false, want_error = false;
@@ -225,10 +316,10 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
             break;
         }
         if (want_ok && !result->ok) {
-          add_finding(r, level, who + ": success (" + describe_reply(sent) + ")",
+          add_finding(r, job_level, who + ": success (" + describe_reply(sent) + ")",
                       "reported " + describe_result(*result));
         } else if (want_error && result->ok && created_any) {
-          add_finding(r, level, who + ": an error (" + describe_reply(sent) + ")",
+          add_finding(r, job_level, who + ": an error (" + describe_reply(sent) + ")",
                       "reported " + describe_result(*result));
         }
         if (!result->ok && !job.error_classes.empty() &&
@@ -236,19 +327,35 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
                 job.error_classes.end()) {
           std::string list;
           for (const auto& e : job.error_classes) list += (list.empty() ? "" : " or ") + e;
-          add_finding(r, std::min(level, grade::non_strict),
-                      who + ": error_class " + list, "reported " + describe_result(*result));
+          const grade class_level =
+              job.error_class_level ? severity_of(*job.error_class_level) : std::min(level, grade::non_strict);
+          add_finding(r, class_level, who + ": error_class " + list, "reported " + describe_result(*result));
         }
         if (result->unique && sent && sent->packet.args.size() == 2 && *result->unique != sent->unique())
           add_finding(r, grade::non_strict, who + ": the unique read back is the one sent, " +
                                                 describe_bytes(sent->unique()),
                       "read back " + describe_bytes(*result->unique));
       }
+      // The time the request took: against the case's budget, and reported
+      // when the caller set no timeout (how long the library waited by itself).
+      if (p < obs.request_ms.size() && q < obs.request_ms[p].size() && answers) {
+        const double ms = obs.request_ms[p][q];
+        if (c.budget_ms && ms > *c.budget_ms)
+          add_finding(r, level,
+                      "request " + std::to_string(q + 1) + " (" + std::to_string(jobs.size()) + " jobs) answered within " +
+                          format_ms(*c.budget_ms),
+                      "answered after " + format_ms(ms));
+        if (c.budget_ms || request.library_default_timeout)
+          r.notes.push_back("request " + std::to_string(q + 1) + " answered after " + format_ms(ms));
+      }
     }
     first_connection = last_connection;
   }
 
-  // 4. Generated uniques never repeat (jobs would be silently coalesced).
+  // 4. Every submit belongs to one job.
+  grade_leftover_submits(c, analysis, used, graded, r);
+
+  // 5. Generated uniques never repeat (jobs would be silently coalesced).
   if (!generated_uniques.empty()) {
     std::map<std::string, int> seen;
     for (const auto& u : generated_uniques)

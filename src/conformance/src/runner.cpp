@@ -101,7 +101,7 @@ class process_driver {
 
   /// Returns false when the process failed (graded already) and the case should stop.
   bool run(const std::string& server, std::vector<std::optional<std::vector<job_result>>>& answers,
-           bool check_features, hello_answer& hello, process_record& record) {
+           std::vector<double>& request_ms, bool check_features, hello_answer& hello, process_record& record) {
     adapter_process proc(opts_.adapter_argv);
     bool healthy = true;
     std::string line;
@@ -129,10 +129,12 @@ class process_driver {
     for (std::size_t q = 0; healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
       const auto request = make_submit_request(static_cast<int>(q + 1), server, case_.requests[q]);
       record.requests.push_back(shorten(request));
+      const auto sent_at = clock::now();
       if (!exchange(proc, request, deadline_ms(), "request " + std::to_string(q + 1), line, record)) {
         healthy = false;
         break;
       }
+      request_ms[q] = std::chrono::duration<double, std::milli>(clock::now() - sent_at).count();
       std::vector<job_result> results;
       std::string problem;
       if (!parse_submit_answer(line, static_cast<int>(q + 1), case_.requests[q].jobs.size(), results, problem)) {
@@ -183,8 +185,15 @@ class process_driver {
     if (st == adapter_process::io_status::timeout) {
       proc.kill();
       killed_ = true;
-      add_finding(result_, grade::hung, "an answer to " + what + " within " + std::to_string(wait_ms) + " ms",
-                  "no answer; the adapter was killed");
+      // A case on library defaults (no caller timeout) grades the wait at its
+      // own level: the client waited the whole deadline, it did not hang the run.
+      if (case_.deadline_at_case_level)
+        add_finding(result_, severity_of(case_.level),
+                    "the library gives up by itself within " + std::to_string(wait_ms) + " ms",
+                    "still waiting after " + std::to_string(wait_ms) + " ms; the adapter was killed");
+      else
+        add_finding(result_, grade::hung, "an answer to " + what + " within " + std::to_string(wait_ms) + " ms",
+                    "no answer; the adapter was killed");
       return false;
     }
     // EOF: the adapter went away. How it ended decides the grade.
@@ -261,10 +270,12 @@ case_result run_case_until(const case_spec& c, const run_options& opts, clock::t
   hello_answer hello;
   for (int p = 0; p < c.processes; ++p) {
     obs.answers.emplace_back(c.requests.size());
+    obs.request_ms.emplace_back(c.requests.size(), 0.0);
     records.emplace_back();
     process_driver driver(c, opts, hard_deadline, r);
-    const bool healthy = driver.run(address, obs.answers.back(), p == 0, hello, records.back());
+    const bool healthy = driver.run(address, obs.answers.back(), obs.request_ms.back(), p == 0, hello, records.back());
     obs.last_connection.push_back(server ? highest_connection(server->journal()) : 0);
+    if (p == 0) obs.features = hello.features;
     if (p == 0 && adapter_out) *adapter_out = hello;
     if (!healthy || driver.unimplemented()) break;
   }

@@ -7,7 +7,7 @@ const failure = require('./failure');
 // abraxas writes each submitJobBg at once and matches JOB_CREATED replies in
 // order, so jobs submitted in one tick are pipelined (feature "batch").
 exports.version = require('abraxas/package.json').version;
-exports.features = ['background', 'high', 'low', 'batch', 'timeout'];
+exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'timeout'];
 
 function classify(err, connectionError) {
   const name = (err && err.name) || 'Error';

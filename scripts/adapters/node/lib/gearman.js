@@ -11,7 +11,7 @@ const failure = require('./failure');
 // submit order (gearmand answers in request order). Its timeout is the socket
 // idle timeout (options.timeout, a 'timeout' event).
 exports.version = require('gearman/package.json').version;
-exports.features = ['background', 'high', 'low', 'batch', 'timeout'];
+exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'timeout'];
 
 exports.submit = function submit(server, jobs, timeoutMs) {
   const colon = server.lastIndexOf(':');

@@ -20,7 +20,7 @@ const gearmanode = require('gearmanode');
 // request are all passed to submitJob at once and written without waiting
 // for replies (pipelined, feature "batch"), JOB_CREATED matched in order.
 exports.version = require('gearmanode/package.json').version;
-exports.features = ['background', 'high', 'low', 'batch'];
+exports.features = ['background', 'high', 'low', 'batch', 'handle_readback'];
 
 exports.submit = function submit(server, jobs) {
   const colon = server.lastIndexOf(':');

@@ -42,10 +42,15 @@ struct job_spec {
   bool background = true;
 
   expected_outcome outcome = expected_outcome::as_server;
+  /// The level at which a missed outcome is graded (default: the case's).
+  /// Lets a MUST case also check, at SHOULD, what the other jobs report.
+  std::optional<requirement> outcome_level;
   expected_wire wire = expected_wire::sent;
   /// Acceptable `error_class` values when the job fails (empty: any). A
-  /// different class is a SHOULD violation: classes are the adapter's words.
+  /// different class is a SHOULD violation by default (classes are the
+  /// adapter's words); `error_class_level` can demand them at MUST.
   std::vector<std::string> error_classes;
+  std::optional<requirement> error_class_level;
 
   /// True when the caller gives no unique or an empty one: the client picks
   /// (empty on the wire, or a fresh value never repeated).
@@ -57,6 +62,9 @@ struct job_spec {
 struct request_spec {
   std::vector<job_spec> jobs;
   int timeout_ms = 1000;  ///< passed to the library (feature `timeout`)
+  /// The caller sets no timeout (`timeout_ms: none`): the library's default
+  /// applies, and no `timeout_ms` is sent to the adapter.
+  bool library_default_timeout = false;
 };
 
 /// Where the adapter is pointed.
@@ -86,6 +94,15 @@ struct case_spec {
   bool fresh_uniques_distinct = true;
   /// How long the runner waits for each answer before grading HUNG.
   int deadline_ms = 3000;
+  /// When the deadline passes with no answer: HUNG (default), or only the
+  /// case's own level (a SHOULD case on library defaults is NON-STRICT).
+  bool deadline_at_case_level = false;
+  /// Each request should be answered within this time (ms), graded at the
+  /// case's level with the time taken (catches quadratic batch costs).
+  std::optional<int> budget_ms;
+  /// A submit sent again with the same bytes (a retry after a lost
+  /// connection) is allowed; otherwise every submit must belong to one job.
+  bool allow_retry = false;
 
   std::string source_file;
   int source_line = 0;

@@ -21,15 +21,23 @@ struct case_observation {
   /// Highest connection id opened while each process ran (connections are
   /// numbered in accept order, processes run one after another).
   std::vector<std::uint64_t> last_connection;
+  /// request_ms[process][request]: how long the adapter took to answer.
+  std::vector<std::vector<double>> request_ms;
+  /// The features the adapter listed in its hello (`handle_readback`
+  /// makes a success without the handle a failure).
+  std::vector<std::string> features;
   observed_wire wire;
 };
 
 /// Add every finding and note about the client's behaviour to `r`. The
 /// rules, in order: the client's bytes are well-formed; each job's submit
-/// is on the wire byte-exact (or rejected where allowed); success is never
-/// reported for a job the server did not create, and the handle reported is
-/// the one the server sent; the outcome matches the case's expectation;
-/// generated uniques never repeat.
+/// is on the wire byte-exact (or rejected where allowed); every submit sent
+/// belongs to one job (no leftover: altered, repeated, or sent for a job
+/// reported rejected); success is never reported for a job the server did
+/// not create, and the handle reported is the one the server sent (and is
+/// reported at all, with `handle_readback`); the outcome matches the case's
+/// expectation; generated uniques never repeat; requests finish within the
+/// case's budget.
 void grade_case(const case_spec& c, const case_observation& obs, case_result& r);
 
 /// The grade a violated expectation of this case gets (MUST -> FAILED,

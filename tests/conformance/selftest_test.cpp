@@ -1,0 +1,310 @@
+// The suite's self-test, one process (the suite runs are shared between the
+// tests): every case against the reference adapter and against each of its
+// deliberately broken modes. Each mode is the real client with one mutation,
+// so the cases it must fail are computed from the case files (or from what
+// the correct client did): every one of them gets the named grade, every
+// other case the grade it gets without the mutation. And no MUST or SHOULD
+// case may be passed by every broken mode as well as by the correct client.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include "gearspec/conformance/case_loader.hpp"
+#include "gearspec/conformance/grading.hpp"
+#include "gearspec/conformance/runner.hpp"
+#include "gearspec/conformance/selftest.hpp"
+#include "gearspec/protocol/limits.hpp"
+
+namespace gc = gearspec::conformance;
+
+namespace {
+
+const std::vector<gc::case_spec>& suite() {
+  static const auto cases = gc::load_cases({GEARSPEC_TEST_CASES_DIR});
+  return cases;
+}
+
+gc::run_options options() {
+  gc::run_options o;
+  o.adapter_argv = {GEARSPEC_REFERENCE_ADAPTER};
+  o.jobs = 2;
+  return o;
+}
+
+/// Every mode's run of the whole suite, made once (the coverage run).
+const gc::mode_coverage& coverage() {
+  static const gc::mode_coverage c = [] {
+    auto modes = gc::list_broken_modes(options().adapter_argv);
+    return gc::broken_mode_coverage(suite(), options(), modes);
+  }();
+  return c;
+}
+
+const gc::suite_result& run(const std::string& mode) {
+  const auto& c = coverage();
+  if (mode.empty()) return c.clean;
+  const auto it = std::find(c.modes.begin(), c.modes.end(), mode);
+  if (it == c.modes.end()) throw std::runtime_error("no broken mode " + mode);
+  return c.broken[static_cast<std::size_t>(it - c.modes.begin())];
+}
+
+/// The grade the unmodified reference gets (asserted by PassesEveryCase):
+/// OK everywhere except MAY cases, which only report (INFORMATIONAL), and
+/// defaults/1: with no timeout set the reference client waits forever, as
+/// libgearman does (SEMANTICS.md 5), so it misses that SHOULD.
+gc::grade clean_grade(const gc::case_spec& c) {
+  if (c.id == "defaults/1") return gc::grade::non_strict;
+  return c.level == gc::requirement::may ? gc::grade::informational : gc::grade::ok;
+}
+
+bool any_job(const gc::case_spec& c, const std::function<bool(const gc::job_spec&)>& pred) {
+  for (const auto& r : c.requests)
+    for (const auto& j : r.jobs)
+      if (pred(j)) return true;
+  return false;
+}
+
+bool has_finding(const gc::case_result& r, const std::string& text) {
+  return std::any_of(r.findings.begin(), r.findings.end(), [&](const gc::finding& f) {
+    return f.expected.find(text) != std::string::npos || f.observed.find(text) != std::string::npos;
+  });
+}
+
+/// The reference client accepts the function (non-empty, at most 512 bytes, no NUL).
+bool function_accepted(const gc::job_spec& j) {
+  return !j.function.empty() && j.function.size() <= gearspec::proto::max_function_size &&
+         j.function.find('\0') == std::string::npos;
+}
+
+/// Every case gets `expected(case)` when it returns a grade, else its clean grade.
+void expect_grades(const gc::suite_result& s,
+                   const std::function<std::optional<gc::grade>(const gc::case_spec&)>& expected) {
+  ASSERT_EQ(s.results.size(), suite().size());
+  int affected = 0;
+  for (std::size_t i = 0; i < s.results.size(); ++i) {
+    const auto& c = suite()[i];
+    const auto& r = s.results[i];
+    ASSERT_EQ(r.case_id, c.id);
+    const auto want = expected(c);
+    if (want) ++affected;
+    EXPECT_EQ(r.verdict, want.value_or(clean_grade(c)))
+        << c.id << " (" << (want ? "affected" : "unaffected") << "): got " << gc::to_string(r.verdict) << ", "
+        << r.summary();
+  }
+  EXPECT_GT(affected, 0) << "the mode must affect some case";
+}
+
+TEST(ReferenceAdapter, PassesEveryCase) {
+  const auto& s = run("");
+  ASSERT_EQ(s.results.size(), suite().size());
+  EXPECT_EQ(s.adapter.name, "gearspec-reference");
+  for (std::size_t i = 0; i < s.results.size(); ++i)
+    EXPECT_EQ(s.results[i].verdict, clean_grade(suite()[i]))
+        << s.results[i].case_id << ": " << gc::to_string(s.results[i].verdict) << " " << s.results[i].summary();
+}
+
+TEST(SelfTest, EveryMustAndShouldCaseFailsSomeBrokenMode) {
+  const auto uncaught = gc::uncaught_cases(suite(), coverage());
+  std::string list;
+  for (const auto& id : uncaught) list += " " + id;
+  EXPECT_TRUE(uncaught.empty()) << uncaught.size() << " case(s) pass every broken mode:" << list;
+}
+
+TEST(BrokenAdapter, TrailingNulFailsExactlyTheCasesThatCheckSentBytes) {
+  expect_grades(run("trailing-nul"), [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (any_job(c, [](const gc::job_spec& j) { return j.wire == gc::expected_wire::sent; }))
+      return gc::severity_of(c.level);
+    return std::nullopt;
+  });
+}
+
+TEST(BrokenAdapter, DropUniqueFailsExactlyTheCasesWithACallersUnique) {
+  expect_grades(run("drop-unique"), [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    // Jobs whose function the client rejects stay rejected whatever the unique.
+    if (any_job(c, [](const gc::job_spec& j) {
+          return !j.unique_is_default() && j.wire != gc::expected_wire::unchecked && function_accepted(j);
+        }))
+      return gc::severity_of(c.level);
+    return std::nullopt;
+  });
+}
+
+TEST(BrokenAdapter, SuccessOnErrorFailsExactlyTheCasesWhereAJobFails) {
+  // Which cases report an error is an observation of the unbroken run.
+  std::map<std::string, int> errors;
+  for (const auto& r : run("").results) errors[r.case_id] = r.jobs_reported_error;
+  expect_grades(run("success-on-error"), [&](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (errors.at(c.id) > 0) return gc::grade::failed;
+    return std::nullopt;
+  });
+}
+
+TEST(BrokenAdapter, CrashIsCrashedExactlyWhereAWorkloadIsEmpty) {
+  expect_grades(run("crash"), [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (any_job(c, [](const gc::job_spec& j) { return j.workload.empty(); })) return gc::grade::crashed;
+    return std::nullopt;
+  });
+}
+
+TEST(BrokenAdapter, NeverAnswerIsHungExactlyWhereABatchHoldsALowPriorityJob) {
+  const auto& s = run("never-answer");
+  expect_grades(s, [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    for (const auto& r : c.requests)
+      if (r.jobs.size() > 1 && std::any_of(r.jobs.begin(), r.jobs.end(), [](const gc::job_spec& j) {
+            return j.prio == gearspec::proto::priority::low;
+          }))
+        return gc::grade::hung;
+    return std::nullopt;
+  });
+  for (const auto& r : s.results) {
+    if (r.verdict != gc::grade::hung) continue;
+    EXPECT_NE(r.summary().find("within"), std::string::npos) << r.summary();
+    EXPECT_NE(r.wire_log.find("killed by gearspec"), std::string::npos) << r.wire_log;
+  }
+}
+
+// The three defective clients a new user met, each FAILED with evidence naming its defect.
+
+TEST(BrokenAdapter, NoHandleFailsEveryCaseWithASuccess) {
+  std::map<std::string, int> successes;
+  for (const auto& r : run("").results) successes[r.case_id] = r.jobs_reported_ok;
+  const auto& s = run("no-handle");
+  expect_grades(s, [&](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (successes.at(c.id) > 0) return gc::grade::failed;
+    return std::nullopt;
+  });
+  for (const auto& r : s.results)
+    if (r.verdict == gc::grade::failed) {
+      EXPECT_TRUE(has_finding(r, "success without a handle")) << r.summary();
+    }
+}
+
+TEST(BrokenAdapter, HiddenHandlesMakeEveryCaseOnHandlesUnimplementedNeverOk) {
+  expect_grades(run("hide-handles"), [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (std::find(c.needs.begin(), c.needs.end(), "handle_readback") != c.needs.end())
+      return gc::grade::unimplemented;
+    return std::nullopt;
+  });
+}
+
+TEST(BrokenAdapter, BlindRetryFailsEveryCaseThatSendsAJob) {
+  const auto& s = run("blind-retry");
+  expect_grades(s, [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    // Every job the reference sends (wire sent, or unchecked where a server listens) is sent twice.
+    if (!c.allow_retry && c.server != gc::server_kind::refused &&
+        any_job(c, [](const gc::job_spec& j) { return j.wire != gc::expected_wire::sent_or_rejected; }))
+      return gc::grade::failed;
+    return std::nullopt;
+  });
+  for (const auto& r : s.results)
+    if (r.verdict == gc::grade::failed) {
+      EXPECT_TRUE(has_finding(r, "sent again")) << r.case_id << ": " << r.summary();
+    }
+}
+
+TEST(BrokenAdapter, TruncateAndRejectFailsEveryOverLimitCase) {
+  const auto& s = run("truncate-reject");
+  const auto over = [](const gc::job_spec& j) {
+    return j.function.size() > gearspec::proto::max_function_size ||
+           (j.unique && j.unique->size() > gearspec::proto::max_unique_size);
+  };
+  expect_grades(s, [&](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (any_job(c, over)) return gc::grade::failed;
+    return std::nullopt;
+  });
+  for (std::size_t i = 0; i < s.results.size(); ++i)
+    if (any_job(suite()[i], over)) {
+      EXPECT_TRUE(has_finding(s.results[i], "truncated")) << s.results[i].case_id << ": " << s.results[i].summary();
+    }
+}
+
+TEST(BrokenAdapter, AlwaysErrorFailsEveryCaseInWhichTheServerCreatesAJob) {
+  // Where the server created a job is an observation of the unbroken run.
+  std::map<std::string, int> successes;
+  for (const auto& r : run("").results) successes[r.case_id] = r.jobs_reported_ok;
+  const auto& s = run("always-error");
+  for (std::size_t i = 0; i < s.results.size(); ++i) {
+    const auto& r = s.results[i];
+    if (successes.at(r.case_id) > 0) {
+      EXPECT_TRUE(gc::catches(clean_grade(suite()[i]), r.verdict)) << r.case_id << ": " << gc::to_string(r.verdict);
+    } else {
+      // No job was created: an error is right; only its class may differ.
+      EXPECT_LE(r.verdict, std::max(clean_grade(suite()[i]), gc::grade::non_strict)) << r.case_id << ": " << r.summary();
+    }
+  }
+}
+
+TEST(BrokenAdapter, ValueMangling) {
+  // Each mangling mode fails the matrix cases of the values it mangles.
+  const std::map<std::string, std::vector<std::string>> targets{
+      {"strip-whitespace",
+       {"value/unique/leading-space/", "value/unique/trailing-space/", "value/unique/whitespace-only/",
+        "value/unique/trailing-lf/"}},
+      {"coerce-numeric",
+       {"value/function/leading-zeros/", "value/unique/exponent/", "value/workload/decimal/"}},
+      {"falsy-unique", {"value/unique/zero/"}}};
+  for (const auto& [mode, prefixes] : targets) {
+    const auto& s = run(mode);
+    int checked = 0;
+    for (const auto& r : s.results)
+      for (const auto& p : prefixes)
+        if (r.case_id.rfind(p, 0) == 0) {
+          ++checked;
+          EXPECT_EQ(r.verdict, gc::grade::failed) << mode << " " << r.case_id << ": " << r.summary();
+        }
+    EXPECT_GE(checked, 4) << mode;
+  }
+}
+
+TEST(Runner, MissingAdapterIsAHarnessError) {
+  gc::run_options o;
+  o.adapter_argv = {"/nonexistent/adapter"};
+  EXPECT_THROW(gc::run_suite({suite().front()}, o), std::runtime_error);
+}
+
+TEST(Runner, AdapterWithoutAFeatureGetsUnimplemented) {
+  // A shell adapter that lists no features and answers nothing else.
+  gc::run_options o;
+  o.adapter_argv = {"sh", "-c", "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; cat >/dev/null"};
+  const auto it = std::find_if(suite().begin(), suite().end(), [](const gc::case_spec& c) { return c.id == "batch/1"; });
+  ASSERT_NE(it, suite().end());
+  const auto r = gc::run_case(*it, o);
+  EXPECT_EQ(r.verdict, gc::grade::unimplemented) << r.summary();
+  EXPECT_NE(r.summary().find("batch"), std::string::npos);
+}
+
+const gc::case_spec& plain_case() {
+  const auto it =
+      std::find_if(suite().begin(), suite().end(), [](const gc::case_spec& c) { return c.id == "submit-bg/1"; });
+  EXPECT_NE(it, suite().end());
+  return *it;
+}
+
+TEST(Runner, GarbageAnswerIsFailed) {
+  gc::run_options o;
+  o.adapter_argv = {"sh", "-c",
+                    "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; echo "
+                    "'this is not json'; cat >/dev/null"};
+  const auto r = gc::run_case(plain_case(), o);
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_NE(r.summary().find("not JSON"), std::string::npos) << r.summary();
+}
+
+TEST(Runner, AdapterThatExitsWithoutAnsweringIsFailedAndOneThatDiesBySignalIsCrashed) {
+  gc::run_options o;
+  o.adapter_argv = {"sh", "-c", "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; exit 4"};
+  auto r = gc::run_case(plain_case(), o);
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_NE(r.summary().find("ended (exit status 4) without answering"), std::string::npos) << r.summary();
+  o.adapter_argv = {"sh", "-c", "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; kill -ABRT $$"};
+  r = gc::run_case(plain_case(), o);
+  EXPECT_EQ(r.verdict, gc::grade::crashed);
+  EXPECT_NE(r.summary().find("an answer to request 1; observed the adapter was killed by signal 6 (SIGABRT)"),
+            std::string::npos)
+      << r.summary();
+}
+
+}  // namespace
