@@ -139,7 +139,7 @@ int list(const selection& sel, bool long_form, bool catches) {
   std::optional<gc::mode_coverage> coverage;
   if (catches) {
     gc::run_options o;
-    o.adapter_argv = resolve_client("reference");
+    o.adapter_argv = gc::resolve_client("reference");
     coverage = gc::broken_mode_coverage(cases, o, gc::list_broken_modes(o.adapter_argv));
   }
   std::size_t width = 8;
