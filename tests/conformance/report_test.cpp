@@ -146,25 +146,34 @@ TEST(Report, HtmlMatrixOpensOnTheSummaryThenProblemsFirst) {
   EXPECT_EQ(html.find("<link"), std::string::npos) << "self-contained";
 }
 
-TEST(Report, HtmlMatrixOfSevenClientsStaysUnderOneMegabyte) {
-  // Seven clients x 400 cases, one in ten failing with a 20 KB wire log.
+TEST(Report, HtmlMatrixStaysUnderOneMegabyteHoweverManyCellsFail) {
+  // Eight clients x 475 cases, one in four failing (the real libraries fail
+  // fewer), each with a 20 KB wire log and 2,000 findings (a 10,000-job
+  // batch gone wrong produces that many).
   std::vector<gc::suite_result> suites;
-  for (int c = 0; c < 7; ++c) {
+  for (int c = 0; c < 8; ++c) {
     gc::suite_result s = sample();
     s.client_label = "client" + std::to_string(c);
     s.results.clear();
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < 475; ++i) {
       auto r = result("area" + std::to_string(i % 12) + "/" + std::to_string(i),
-                      i % 10 == c ? gc::grade::failed : gc::grade::ok);
+                      (i + c) % 4 == 0 ? gc::grade::failed : gc::grade::ok);
       r.wire_log = std::string(20000, 'w');
+      if (r.verdict == gc::grade::failed) r.findings.assign(2000, {gc::grade::failed, "job n", "something else"});
       s.results.push_back(r);
     }
     suites.push_back(s);
   }
   const auto html = gc::html_matrix(suites);
   EXPECT_LT(html.size(), 1000000u);
-  EXPECT_EQ(count(html, "<details>"), 7u * 40u);
+  EXPECT_EQ(count(html, "<details>"), 950u);
   EXPECT_NE(html.find("more bytes: see the JSON report or --wire-log"), std::string::npos);
+  EXPECT_NE(html.find("more bytes: every finding is in the JSON report"), std::string::npos);
+  // One failing cell alone keeps 2 KiB of its wire log.
+  auto one = sample();
+  one.results = {result("close/3", gc::grade::failed)};
+  one.results[0].wire_log = std::string(5000, 'x');
+  EXPECT_NE(gc::html_matrix({one}).find(std::string(2048, 'x') + "\n... (2952 more bytes"), std::string::npos);
 }
 
 TEST(Report, TerminalSummaryListsProblemsTotalsAndSlowest) {

@@ -1,8 +1,8 @@
 // The HTML matrix: one self-contained page (no network, no external file)
 // that opens on what a reader wants first — a summary per area x client and
 // the cases that are not OK — and keeps the OK cases one filter click away.
-// Evidence and wire logs are carried only for cells that are not OK, each
-// wire log capped, so the page stays small for many clients.
+// Evidence and wire logs are carried only for cells that are not OK, and
+// share a fixed budget, so the page stays small however many clients fail.
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -19,18 +19,30 @@ constexpr std::array<grade, 8> by_severity{grade::harness_error, grade::crashed,
                                            grade::failed,        grade::non_strict,    grade::unimplemented,
                                            grade::informational, grade::ok};
 
-/// A wire log longer than this is cut in the page (the JSON report and
-/// --wire-log keep it whole).
-constexpr std::size_t wire_log_cap = 2048;
+/// The page's budget for evidence and wire logs, shared by the cells that
+/// carry them (the cells that are not OK): each cell gets an equal share, at
+/// most the ceiling below. The JSON report and --wire-log keep everything.
+constexpr std::size_t evidence_budget = 250 * 1024, wire_log_budget = 350 * 1024, share_ceiling = 2048;
+
+std::size_t share_of(std::size_t budget, std::size_t cells) {
+  return cells == 0 ? share_ceiling : std::min(budget / cells, share_ceiling);
+}
+
+/// Escaped text cut to about `cap` bytes, never inside a character or an
+/// entity, with how much was left out.
+std::string capped(const std::string& text, std::size_t cap, const char* where) {
+  std::string out = markup_escape(text);
+  if (out.size() <= cap) return out;
+  std::size_t cut = cap;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 continuation
+  if (const auto amp = out.rfind('&', cut); amp != std::string::npos && out.find(';', amp) >= cut) cut = amp;
+  const auto dropped = out.size() - cut;
+  out.resize(cut);
+  return out + "\n... (" + std::to_string(dropped) + " more bytes: " + where + ")\n";
+}
 
 int rank(grade g) {
   return static_cast<int>(std::find(by_severity.begin(), by_severity.end(), g) - by_severity.begin());
-}
-
-std::string capped_wire_log(const std::string& log) {
-  if (log.size() <= wire_log_cap) return log;
-  return log.substr(0, wire_log_cap) + "\n... (" + std::to_string(log.size() - wire_log_cap) +
-         " more bytes: see the JSON report or --wire-log)\n";
 }
 
 /// One client's results, indexed by case ID.
@@ -117,16 +129,24 @@ std::string filter_bar() {
   return h + "</p>\n";
 }
 
-std::string result_cell(const case_result* r) {
+/// Cells that open on evidence and a wire log: the failures and NON-STRICT.
+bool carries_details(grade g) { return is_failure(g) || g == grade::non_strict; }
+
+struct cell_caps {
+  std::size_t evidence, wire_log;
+};
+
+std::string result_cell(const case_result* r, const cell_caps& caps) {
   if (r == nullptr) return "<td>not run</td>";
   const std::string g(to_string(r->verdict));
   const std::string label = g + (r->known_failure ? " (known)" : "");
   const std::string cls = "<td class=\"" + g + (r->known_failure ? " known" : "") + "\"";
   if (r->verdict == grade::ok) return cls + ">OK</td>";
-  if (!is_failure(r->verdict) && r->verdict != grade::non_strict)
+  if (!carries_details(r->verdict))
     return cls + " title=\"" + markup_escape(r->summary()) + "\">" + label + "</td>";
-  return cls + "><details><summary>" + label + "</summary><pre>" + markup_escape(evidence_text(*r)) + "</pre><pre>" +
-         markup_escape(capped_wire_log(r->wire_log)) + "</pre></details></td>";
+  return cls + "><details><summary>" + label + "</summary><pre>" +
+         capped(evidence_text(*r), caps.evidence, "every finding is in the JSON report") + "</pre><pre>" +
+         capped(r->wire_log, caps.wire_log, "see the JSON report or --wire-log") + "</pre></details></td>";
 }
 
 }  // namespace
@@ -154,6 +174,11 @@ std::string html_matrix(const std::vector<suite_result>& suites) {
     return worst;
   };
   // Failures first; within a grade, the suite's own order.
+  std::size_t detailed = 0;
+  for (const auto& suite : suites)
+    detailed += static_cast<std::size_t>(std::count_if(suite.results.begin(), suite.results.end(),
+                                                       [](const case_result& r) { return carries_details(r.verdict); }));
+  const cell_caps caps{share_of(evidence_budget, detailed), share_of(wire_log_budget, detailed)};
   std::stable_sort(ids.begin(), ids.end(),
                    [&](const std::string& a, const std::string& b) { return worst_rank(a) < worst_rank(b); });
 
@@ -174,7 +199,7 @@ std::string html_matrix(const std::vector<suite_result>& suites) {
       const auto* r = result_of(i, id);
       if (r != nullptr && ranks.insert(rank(r->verdict)).second)
         grades += (grades.empty() ? "" : " ") + std::string(to_string(r->verdict));
-      cells += result_cell(r);
+      cells += result_cell(r, caps);
     }
     const bool all_ok = worst_rank(id) == rank(grade::ok);
     h += "<tr data-grades=\"" + grades + "\"" + (all_ok ? " class=\"allok\"" : "") + "><td><b>" + markup_escape(id) +

@@ -34,7 +34,8 @@ suite_result parse_json_report(const std::string& text, const std::string& sourc
 /// Self-contained HTML page: a summary per area (the case-ID prefix) x
 /// client, then the cases x clients with the cases that are not OK first and
 /// a grade filter (all-OK rows hidden at first). Cells that are not OK expand
-/// to the findings and the wire log (cut at 2 KiB); OK cells carry neither.
+/// to the findings and the wire log, cut to shares of a fixed budget so the
+/// page stays under 1 MB (at most 2 KiB each); OK cells carry neither.
 std::string html_matrix(const std::vector<suite_result>& suites);
 
 /// Markdown summary of several clients (docs/results.md): one table row per
