@@ -88,6 +88,36 @@ TEST(KnownFailures, ListedFailuresAreToleratedAndPassingOnesAreStale) {
   EXPECT_EQ(gc::exit_status(gc::apply_known_failures(entries, "kf.txt", results), results), 2);
 }
 
+TEST(KnownFailures, FlakyEntriesMayPassOrFailAndAreNeverStale) {
+  const auto path = write_temp("flaky magic/3   # depends on how the runtime splits reads\nflaky\treset/*\nunique/4\n");
+  const auto entries = gc::load_known_failures(path, suite({"magic/3", "reset/2", "unique/4"}));
+  std::filesystem::remove(path);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_TRUE(entries[0].flaky);
+  EXPECT_EQ(entries[0].pattern, "magic/3");
+  EXPECT_TRUE(entries[1].flaky);
+  EXPECT_EQ(entries[1].pattern, "reset/*");
+  EXPECT_FALSE(entries[2].flaky);
+
+  std::vector<gc::case_result> passing{result("magic/3", gc::grade::ok), result("reset/2", gc::grade::ok),
+                                       result("unique/4", gc::grade::failed)};
+  auto gate = gc::apply_known_failures(entries, "kf.txt", passing);
+  EXPECT_TRUE(gate.stale.empty()) << "a flaky entry that passes is not stale";
+  EXPECT_EQ(gc::exit_status(gate, passing), 0);
+
+  std::vector<gc::case_result> failing{result("magic/3", gc::grade::failed), result("reset/2", gc::grade::hung),
+                                       result("unique/4", gc::grade::ok)};
+  gate = gc::apply_known_failures(entries, "kf.txt", failing);
+  EXPECT_EQ(gate.known_failing, (std::vector<std::string>{"magic/3", "reset/2"}));
+  EXPECT_EQ(gate.stale, (std::vector<std::string>{"kf.txt:3: unique/4"})) << "a plain entry still goes stale";
+}
+
+TEST(KnownFailures, FlakyWithoutACaseIsAnError) {
+  const auto path = write_temp("flaky\n");
+  EXPECT_THROW(gc::load_known_failures(path, suite({"flaky/1"})), gc::case_file_error);
+  std::filesystem::remove(path);
+}
+
 TEST(KnownFailures, EntriesForCasesNotRunAreNotStale) {
   std::vector<gc::known_failure_entry> entries{{"x/*", 1}};
   std::vector<gc::case_result> results{result("a/1", gc::grade::ok)};

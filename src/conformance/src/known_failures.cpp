@@ -23,13 +23,16 @@ std::vector<known_failure_entry> load_known_failures(const std::string& path,
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos) continue;
     const auto last = line.find_last_not_of(" \t\r");
-    const auto pattern = line.substr(first, last - first + 1);
+    auto pattern = line.substr(first, last - first + 1);
+    const bool flaky = pattern.rfind("flaky", 0) == 0 && pattern.size() > 5 && (pattern[5] == ' ' || pattern[5] == '\t');
+    if (flaky) pattern = pattern.substr(pattern.find_first_not_of(" \t", 5));
     if (pattern.find_first_of(" \t") != std::string::npos)
-      throw case_file_error(path, number, "expected one case ID or glob per line, got '" + pattern + "'");
+      throw case_file_error(path, number,
+                            "expected one case ID or glob per line (or 'flaky ID'), got '" + pattern + "'");
     bool matches = false;
     for (const auto& c : all_cases) matches = matches || id_matches(pattern, c.id);
     if (!matches) throw case_file_error(path, number, "'" + pattern + "' matches no case of the suite");
-    out.push_back({pattern, number});
+    out.push_back({pattern, number, flaky});
   }
   return out;
 }
@@ -48,7 +51,7 @@ gate_outcome apply_known_failures(const std::vector<known_failure_entry>& entrie
       }
     }
     // Entries for cases not selected in this run are neither stale nor used.
-    if (matched_any && !failing) g.stale.push_back(path + ":" + std::to_string(e.line) + ": " + e.pattern);
+    if (matched_any && !failing && !e.flaky) g.stale.push_back(path + ":" + std::to_string(e.line) + ": " + e.pattern);
   }
   for (const auto& r : results) {
     if (!is_failure(r.verdict) || r.verdict == grade::harness_error) continue;
