@@ -12,12 +12,15 @@
 #include <deque>
 #include <unordered_map>
 
+#include "job_arena.hpp"
+
 namespace gearspec::mock::detail {
 
 class number_map {
  public:
-  using ref = std::uint32_t;
-  static constexpr ref npos = 0xFFFFFFFFu;
+  // The numbers map to the arena's references, "none" included.
+  using ref = job_arena::ref;
+  static constexpr ref npos = job_arena::npos;
 
   /// The next number to add; numbers start at 1.
   std::uint64_t next() const noexcept { return base_ + window_.size(); }
