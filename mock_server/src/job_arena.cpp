@@ -10,7 +10,9 @@ namespace gearspec::mock::detail {
 
 namespace {
 /// `bytes` of zeroed memory aligned to `bytes` (a power of two), or null.
-void* map_aligned(std::size_t bytes, bool populate) noexcept {
+/// `big`: back it with huge pages, faulted in at once. Small stores don't:
+/// the first touch of a huge-page region makes all 2 MiB resident.
+void* map_aligned(std::size_t bytes, bool big) noexcept {
   const std::size_t len = 2 * bytes;
   void* raw = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) return nullptr;
@@ -19,14 +21,13 @@ void* map_aligned(std::size_t bytes, bool populate) noexcept {
   const std::size_t head = aligned - start;
   if (head) ::munmap(raw, head);
   if (len - head - bytes) ::munmap(reinterpret_cast<void*>(aligned + bytes), len - head - bytes);
+  if (!big) return reinterpret_cast<void*>(aligned);
 #ifdef MADV_HUGEPAGE
   ::madvise(reinterpret_cast<void*>(aligned), bytes, MADV_HUGEPAGE);  // a hint; fine if refused
 #endif
 #ifdef MADV_POPULATE_WRITE
   // One call faults the whole slab in: far cheaper than a fault per 4 KiB page.
-  if (populate) ::madvise(reinterpret_cast<void*>(aligned), bytes, MADV_POPULATE_WRITE);
-#else
-  (void)populate;
+  ::madvise(reinterpret_cast<void*>(aligned), bytes, MADV_POPULATE_WRITE);
 #endif
   return reinterpret_cast<void*>(aligned);
 }
@@ -40,7 +41,7 @@ job_arena::~job_arena() {
 
 char* job_arena::small_chunk() noexcept {
   if (slab_left_ == 0) {
-    // Small stores grow page by page (their RSS stays tight); from 8 MiB on, whole slabs at once.
+    // Small stores grow page by page; from 8 MiB on, whole huge-page slabs at once.
     void* slab = map_aligned(slab_bytes, slabs_.size() >= 4);
     if (slab == nullptr) return nullptr;
     try {

@@ -6,11 +6,12 @@
 // per size; a larger block gets a chunk of its own, returned to the system
 // when freed. A reference is (chunk number << 14) | unit offset, so the arena
 // addresses at most 2^18 chunks; allocate() reports exhaustion with npos.
-// Small chunks come 16 at a time from 2 MiB-aligned slabs marked for
-// transparent huge pages: filling millions of jobs then costs one page fault
-// per 2 MiB instead of one per 4 KiB, and far fewer TLB misses. Slabs are
-// kept for reuse until the arena goes, never returned (like gearmand's own
-// job pools).
+// Small chunks come 16 at a time from 2 MiB-aligned slabs. From the fifth
+// slab (8 MiB) on, slabs are backed by transparent huge pages and faulted in
+// at once: filling millions of jobs then costs one page fault per 2 MiB
+// instead of one per 4 KiB, and far fewer TLB misses; smaller stores grow page
+// by page so their RSS stays tight. Slabs are kept for reuse until the arena
+// goes, never returned (like gearmand's own job pools).
 #pragma once
 
 #include <array>
