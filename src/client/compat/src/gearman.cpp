@@ -30,28 +30,10 @@ struct task_impl {
   task_impl* next = nullptr;
 };
 
-struct client_impl {
-  client_impl() = default;
-  explicit client_impl(gc::client c) : cpp(std::move(c)) {}
+struct client_impl : gearspec::compat::c_object<gc::client> {
+  using c_object::c_object;
 
-  gc::client cpp;
   task_impl* tasks = nullptr;
-  gearman_return_t last = GEARMAN_SUCCESS;
-  std::string error;
-
-  // Never throws: it also records the failure of a call that ran out of memory.
-  gearman_return_t result(gearman_return_t rc, std::string_view text) noexcept {
-    last = rc;
-    try {
-      error.assign(rc == GEARMAN_SUCCESS ? std::string_view{} : text);
-    } catch (...) {
-      error.clear();  // the code is what counts; the text is best effort
-    }
-    return rc;
-  }
-  gearman_return_t result_from_cpp(gc::return_code rc) noexcept { return result(to_c(rc), cpp.error()); }
-  // c_boundary's hook: an exception ended the call.
-  void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
 
   void link(task_impl* t) {
     t->owner = this;

@@ -4,6 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
+
+#include "c_return_code.hpp"
 
 namespace gearspec::compat {
 
@@ -30,5 +34,31 @@ void release_shell(Shell* shell) {
   shell->options.is_initialized = false;
   if (shell->options.is_allocated) delete shell;
 }
+
+/// The last call's code and text, behind a C++ object `Cpp` (client or
+/// worker) whose error() describes its own failures.
+template <class Cpp>
+struct c_object {
+  c_object() = default;
+  explicit c_object(Cpp c) : cpp(std::move(c)) {}
+
+  Cpp cpp;
+  gearman_return_t last = GEARMAN_SUCCESS;
+  std::string error;
+
+  // Never throws: it also records the failure of a call that ran out of memory.
+  gearman_return_t result(gearman_return_t rc, std::string_view text) noexcept {
+    last = rc;
+    try {
+      error.assign(rc == GEARMAN_SUCCESS ? std::string_view{} : text);
+    } catch (...) {
+      error.clear();  // the code is what counts; the text is best effort
+    }
+    return rc;
+  }
+  gearman_return_t result_from_cpp(proto::return_code rc) noexcept { return result(to_c(rc), cpp.error()); }
+  // c_boundary's hook: an exception ended the call.
+  void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
+};
 
 }  // namespace gearspec::compat

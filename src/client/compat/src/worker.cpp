@@ -23,23 +23,7 @@ struct gearman_job_st {
 
 namespace {
 
-struct worker_impl {
-  gc::worker cpp;
-  gearman_return_t last = GEARMAN_SUCCESS;
-  std::string error;
-
-  gearman_return_t result(gearman_return_t rc, std::string_view text) noexcept {
-    last = rc;
-    try {
-      error.assign(rc == GEARMAN_SUCCESS ? std::string_view{} : text);
-    } catch (...) {
-      error.clear();
-    }
-    return rc;
-  }
-  gearman_return_t result_from_cpp(gc::return_code rc) noexcept { return result(to_c(rc), cpp.error()); }
-  void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
-};
+struct worker_impl : gearspec::compat::c_object<gc::worker> {};
 
 worker_impl* impl_of(const gearman_worker_st* worker) {
   return worker == nullptr ? nullptr : static_cast<worker_impl*>(worker->_impl);
