@@ -49,6 +49,7 @@
 #include "gearspec/fuzz/chunker.hpp"
 #include "gearspec/fuzz/libfuzzer_hooks.hpp"
 #include "gearspec/fuzz/sectioned_input.hpp"
+#include "gearspec/fuzz/server_packets.hpp"
 #include "gearspec/protocol/decoder.hpp"
 
 namespace {
@@ -76,18 +77,8 @@ struct server_facts {
 };
 
 GEARSPEC_FUZZ_HARNESS server_facts read_facts(std::string_view bytes, const client::session_limits& limits) {
-  proto::decoder_limits l;
-  l.max_body_size = limits.max_body_size;
-  l.max_argument_size = limits.max_argument_size;
-  l.accept_text = false;
-  proto::decoder dec{l};
   server_facts facts;
-  while (!bytes.empty()) {
-    std::error_code ec;
-    const std::size_t n = dec.put(bytes, ec);
-    if (ec || !dec.ready()) break;
-    const proto::packet_view& p = dec.packet();
-    ++facts.packets;
+  facts.packets = gearspec::fuzz::for_each_server_packet(bytes, limits, [&](const proto::packet_view& p) {
     switch (p.cmd) {
       case proto::command::job_created: facts.job_created.emplace_back(p.arg(0)); break;
       case proto::command::work_complete: facts.work_complete.emplace_back(p.arg(0)); break;
@@ -96,9 +87,7 @@ GEARSPEC_FUZZ_HARNESS server_facts read_facts(std::string_view bytes, const clie
       case proto::command::echo_res: facts.echo_res.emplace_back(p.data); break;
       default: break;
     }
-    bytes.remove_prefix(n);
-    dec.next();
-  }
+  });
   return facts;
 }
 
