@@ -201,6 +201,19 @@ TEST_P(CWorker, FailingCallbackReturnsItsCode) {
   EXPECT_NE(second, first);
 }
 
+TEST_P(CWorker, UniqueStatusReadsUniqueLengthBytes) {
+  submit("len_fn", "len-u", "x");
+  const gearman_status_t prefix = gearman_client_unique_status(&client_, "len-uEXTRA", 5);
+  EXPECT_EQ(gearman_status_return(prefix), GEARMAN_SUCCESS);
+  EXPECT_TRUE(gearman_status_is_known(prefix)) << "the first 5 bytes are the queued job's unique";
+  EXPECT_FALSE(gearman_status_is_running(prefix));
+  const gearman_status_t shorter = gearman_client_unique_status(&client_, "len-u", 3);
+  EXPECT_EQ(gearman_status_return(shorter), GEARMAN_SUCCESS);
+  EXPECT_FALSE(gearman_status_is_known(shorter)) << "\"len\" is another unique";
+  EXPECT_EQ(gearman_status_return(gearman_client_unique_status(&client_, "u", 0)), GEARMAN_INVALID_ARGUMENT);
+  EXPECT_EQ(gearman_status_return(gearman_client_unique_status(&client_, nullptr, 1)), GEARMAN_INVALID_ARGUMENT);
+}
+
 TEST_P(CWorker, NoJobWithinTheTimeoutIsTimeout) {
   ASSERT_EQ(gearman_worker_add_function(&worker_, "idle", 0, failing_v1, nullptr), GEARMAN_SUCCESS);
   gearman_worker_set_timeout(&worker_, 200);
