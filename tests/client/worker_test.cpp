@@ -16,7 +16,9 @@
 
 #include "gearspec/client/client.hpp"
 #include "gearspec/mock/server.hpp"
+#include "gearspec/protocol/encoder.hpp"
 #include "gearspec/test/real_gearmand.hpp"
+#include "gearspec/test/scripted_peer.hpp"
 
 namespace gearspec::client {
 namespace {
@@ -235,6 +237,62 @@ TEST(WorkerCodes, LostConnectionWhileSleeping) {
   stopper.join();
   EXPECT_EQ(rc, return_code::lost_connection) << w.error();
 }
+
+// Faults over loopback TCP from a scripted server: after the worker's CAN_DO
+// and GRAB_JOB_ALL (2 packets), these bytes. work() returns the code within
+// its timeout, never hangs, never reports a job.
+struct fault_row {
+  const char* name;
+  std::string bytes;
+  bool close_after;
+  return_code expected;
+};
+
+std::string response(proto::command cmd, std::initializer_list<std::string_view> args, std::string_view data = {}) {
+  return proto::encode(proto::magic::response, cmd, args, data);
+}
+
+class WorkerFault : public ::testing::TestWithParam<fault_row> {};
+
+TEST_P(WorkerFault, WorkReturnsTheCode) {
+  const fault_row& row = GetParam();
+  test::scripted_peer peer{test::peer_script{2, {{row.bytes, 0}}, row.close_after}};
+  worker w;
+  w.add_server("127.0.0.1", peer.port());
+  w.set_timeout(1000);
+  int runs = 0;
+  w.add_function("fn", 0, [&](job&) {
+    ++runs;
+    return return_code::success;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(w.work(), row.expected) << row.name << ": " << w.error();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(runs, 0);
+  EXPECT_FALSE(w.error().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rows, WorkerFault,
+    ::testing::Values(
+        fault_row{"close", "", true, return_code::lost_connection},
+        fault_row{"close mid-assign", response(proto::command::job_assign_uniq, {"H:1", "fn", "u"}, "w").substr(0, 15),
+                  true, return_code::lost_connection},
+        fault_row{"silence", "", false, return_code::timeout},
+        fault_row{"server error", response(proto::command::error, {"ERR_X", "no"}), false, return_code::server_error},
+        fault_row{"request magic", proto::encode(proto::magic::request, proto::command::noop, {}), false,
+                  return_code::invalid_magic},
+        fault_row{"text line", "ERR UNKNOWN_COMMAND x\r\n", false, return_code::invalid_packet},
+        fault_row{"job created", response(proto::command::job_created, {"H:1"}), false,
+                  return_code::unexpected_packet},
+        fault_row{"unknown function", response(proto::command::job_assign_uniq, {"H:1", "zz", "u"}, "w"), false,
+                  return_code::invalid_function_name}),
+    [](const auto& row) {
+      std::string n = row.param.name;
+      for (char& c : n)
+        if (c == ' ' || c == '-') c = '_';
+      return n;
+    });
 
 }  // namespace
 }  // namespace gearspec::client
