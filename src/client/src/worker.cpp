@@ -21,6 +21,7 @@ struct worker_impl {
   int timeout_ms = -1;
   std::string error;
   return_code last = return_code::success;
+  return_code answer = return_code::success;  // how writing the current job's ending went
 
   return_code set_result(return_code rc, std::string_view text) {
     last = rc;
@@ -95,22 +96,32 @@ struct worker_impl {
   return_code send(return_code queued) {
     if (queued != return_code::success)
       return set_result(queued, "no job is held, or the packet is too large");
-    return flush();
+    const return_code rc = flush();
+    if (protocol.state() != worker_state::assigned) answer = rc;  // the job's ending went out (or not)
+    return rc;
   }
 
   return_code run_job() {
     const auto entry = std::find_if(functions.begin(), functions.end(), [&](const function_entry& f) {
       return f.name == protocol.job().function;
     });
+    if (entry == functions.end()) {  // the session refuses these; add/remove_function keep both in step
+      send(protocol.send_fail());
+      return set_result(return_code::invalid_function_name, "no function for " + protocol.job().function);
+    }
     job j{this};
+    answer = return_code::success;
     return_code rc = return_code::success;
     try {
-      rc = entry->fn(j);  // the session refuses jobs for unknown functions: entry exists
+      rc = entry->fn(j);
     } catch (...) {
       if (!j.finished() && protocol.send_fail() == return_code::success) flush();
       throw;
     }
-    if (j.finished()) return set_result(return_code::success, {});
+    if (j.finished()) {  // the function ended it: how that write went
+      const std::string text = error;
+      return set_result(answer, text);
+    }
     switch (rc) {
       case return_code::success:
       case return_code::shutdown:
