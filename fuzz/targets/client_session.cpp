@@ -16,7 +16,8 @@
 //               writes (>= count: none)
 //     2 bytes   chunking of the server bytes (mode, parameter), as the decoder target
 //     per task: 1 byte (bits 0-1 kind {submit, submit, get_status, echo},
-//               bits 2-3 priority, bit 4 background), then function, unique
+//               bits 2-3 priority, bit 4 background, bit 5 get_status asks by
+//               unique: GET_STATUS_UNIQUE), then function, unique
 //               and workload as length-prefixed strings (get_status: the
 //               function is the handle; echo: the workload is the data)
 //   bytes 1+L.. the server's bytes (the structure-aware mutator works here)
@@ -26,7 +27,8 @@
 // Invariants (SEMANTICS.md 5): a submit reports success only with a handle
 // that a JOB_CREATED in the server bytes carried (foreground: and a
 // WORK_COMPLETE for it); a status task only after a STATUS_RES for its handle;
-// an echo only after an ECHO_RES with its exact data. Handles are 1..63
+// a status-by-unique task only after a STATUS_RES_UNIQUE for its unique; an
+// echo only after an ECHO_RES with its exact data. Handles are 1..63
 // bytes. A finished task has a result other than UNKNOWN_STATE, an unfinished
 // one has none; an ERROR reply's code maps to the task's result. After
 // connection_closed / timed_out every task is finished, those that were not
@@ -47,6 +49,7 @@
 #include "gearspec/fuzz/chunker.hpp"
 #include "gearspec/fuzz/libfuzzer_hooks.hpp"
 #include "gearspec/fuzz/sectioned_input.hpp"
+#include "gearspec/fuzz/server_packets.hpp"
 #include "gearspec/protocol/decoder.hpp"
 
 namespace {
@@ -69,33 +72,22 @@ struct planned_task {
 // What the server bytes contain, decoded independently of the session with
 // the session's own limits: the facts a success must rest on.
 struct server_facts {
-  std::vector<std::string> job_created, work_complete, status_res, echo_res;
+  std::vector<std::string> job_created, work_complete, status_res, status_res_unique, echo_res;
   std::size_t packets = 0;
 };
 
 GEARSPEC_FUZZ_HARNESS server_facts read_facts(std::string_view bytes, const client::session_limits& limits) {
-  proto::decoder_limits l;
-  l.max_body_size = limits.max_body_size;
-  l.max_argument_size = limits.max_argument_size;
-  l.accept_text = false;
-  proto::decoder dec{l};
   server_facts facts;
-  while (!bytes.empty()) {
-    std::error_code ec;
-    const std::size_t n = dec.put(bytes, ec);
-    if (ec || !dec.ready()) break;
-    const proto::packet_view& p = dec.packet();
-    ++facts.packets;
+  facts.packets = gearspec::fuzz::for_each_server_packet(bytes, limits, [&](const proto::packet_view& p) {
     switch (p.cmd) {
       case proto::command::job_created: facts.job_created.emplace_back(p.arg(0)); break;
       case proto::command::work_complete: facts.work_complete.emplace_back(p.arg(0)); break;
       case proto::command::status_res: facts.status_res.emplace_back(p.arg(0)); break;
+      case proto::command::status_res_unique: facts.status_res_unique.emplace_back(p.arg(0)); break;
       case proto::command::echo_res: facts.echo_res.emplace_back(p.data); break;
       default: break;
     }
-    bytes.remove_prefix(n);
-    dec.next();
-  }
+  });
   return facts;
 }
 
@@ -149,6 +141,9 @@ GEARSPEC_FUZZ_HARNESS void check_task(const client::task& t, const planned_task&
     case client::task_kind::get_status:
       GEARSPEC_FUZZ_CHECK(contains(facts.status_res, handle));
       break;
+    case client::task_kind::get_status_unique:
+      GEARSPEC_FUZZ_CHECK(contains(facts.status_res_unique, t.unique()));
+      break;
     case client::task_kind::echo:
       GEARSPEC_FUZZ_CHECK(t.data() == plan.workload && contains(facts.echo_res, t.data()));
       break;
@@ -188,7 +183,9 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     client::task& t = *tasks.back();
     return_code rc = return_code::success;
     switch (plan.kind) {
-      case 2: rc = s.get_status(t, plan.function); break;
+      case 2:
+        rc = (k & 0x20) ? s.get_status_unique(t, plan.unique) : s.get_status(t, plan.function);
+        break;
       case 3: rc = s.echo(t, plan.workload); break;
       default:
         rc = s.submit(t, {plan.function, plan.unique, plan.workload, plan.prio, plan.background});

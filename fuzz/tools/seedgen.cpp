@@ -190,6 +190,43 @@ void add_client_session_seeds(seed_writer& w) {
             proto::encode(proto::magic::request, command::job_created, {"H:gearspec:5"}));
 }
 
+// worker_session: an option section (fuzz/targets/worker_session.cpp), then
+// the server's side of the grab cycle built with the encoder.
+std::string worker_session_options(char flags, char answer) {
+  const std::string o{flags, answer, '\x02', '\x12', '\x34'};
+  return static_cast<char>(o.size()) + o;
+}
+
+void add_worker_session_seeds(seed_writer& w) {
+  using proto::command;
+  const auto res = [](command c, std::initializer_list<std::string_view> args = {}, std::string_view data = {}) {
+    return proto::encode(proto::magic::response, c, args, data);
+  };
+  const char all = 0x02, uniq = 0x01, plain = 0x00;
+  // The full cycle: no job, sleep, wake, a job of each kind the grab allows.
+  w.add(worker_session_options(all, 0x0c),
+        res(command::no_job) + res(command::noop) + res(command::job_assign_uniq, {"H:gearspec:1", "fn", "u-1"}, "w") +
+            res(command::job_assign_all, {"H:gearspec:2", "fn", "u-2", "red"}, "w2"));
+  w.add(worker_session_options(uniq | 0x20, 0x01),
+        res(command::job_assign_uniq, {"H:gearspec:3", "f2", "u"}, "") + res(command::no_job) +
+            res(command::noop) + res(command::noop) + res(command::job_assign_uniq, {"H:gearspec:4", "fn", ""}, "x"));
+  w.add(worker_session_options(plain | 0x08, 0x02),
+        res(command::job_assign, {"H:gearspec:5", "fn"}, std::string_view{"a\0b", 3}) + res(command::no_job));
+  // ERROR mid-cycle, a job for a function not registered, a long handle.
+  w.add(worker_session_options(all | 0x10, 0x00),
+        res(command::error, {"JOB_NOT_FOUND", "Job given in work result not found"}) +
+            res(command::job_assign_uniq, {"H:gearspec:6", "other", "u"}, "w") +
+            res(command::job_assign_uniq, {std::string(200, 'h'), "fn", "u"}, "w"));
+  // Faults: a reply before the grab was written, a client's reply, request magic.
+  w.add(worker_session_options(all | 0x40, 0x00), res(command::no_job) + res(command::noop));
+  w.add(worker_session_options(all, 0x00), res(command::job_created, {"H:gearspec:7"}));
+  w.add(worker_session_options(all | 0x18, 0x00),
+        res(command::no_job) + proto::encode(proto::magic::request, command::noop, {}));
+  // Small limits: a workload above 64 bytes.
+  w.add(worker_session_options(all | 0x04, 0x00),
+        res(command::job_assign_uniq, {"H:1", "fn", "u"}, std::string(100, 'w')));
+}
+
 // server_session: 2 connections; `routing` sends frame i to connection
 // routing[i % size] (fuzz/targets/server_session.cpp).
 std::string server_session_options(std::string_view routing) {
@@ -267,9 +304,11 @@ int main(int argc, char** argv) {
   add_server_session_seeds(server_session, requests, admin_stream);
   seed_writer client_session{out / "client_session"};
   add_client_session_seeds(client_session);
+  seed_writer worker_session{out / "worker_session"};
+  add_worker_session_seeds(worker_session);
 
   const auto bin = binary_words();
-  for (const char* name : {"decoder", "roundtrip", "header_baseline", "client_session", "server_session"}) write_dict(out / (std::string{name} + ".dict"), bin);
+  for (const char* name : {"decoder", "roundtrip", "header_baseline", "client_session", "worker_session", "server_session"}) write_dict(out / (std::string{name} + ".dict"), bin);
   write_dict(out / "admin.dict", admin_words());
   std::vector<std::string> names;
   for (const auto& row : proto::commands()) names.emplace_back(row.name);

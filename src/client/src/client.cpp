@@ -1,13 +1,7 @@
 #include "gearspec/client/client.hpp"
 
-#include <poll.h>
-#include <sys/socket.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include "connection.hpp"
 #include "gearspec/client/exception_code.hpp"
+#include "io_loop.hpp"
 
 namespace gearspec::client {
 
@@ -15,13 +9,11 @@ struct client::impl {
   explicit impl(session_limits limits) : protocol(limits) {}
 
   session protocol;
-  detail::connection socket;
+  detail::io_state io;
   std::vector<server_address> servers;
   int timeout_ms = -1;
   std::string error;
   return_code last = return_code::success;
-  int sys_errno = 0;
-  std::vector<char> input = std::vector<char>(256 * 1024);
 
   return_code set_result(return_code rc, std::string_view text) {
     last = rc;
@@ -34,15 +26,12 @@ struct client::impl {
   }
 
   return_code connect(const detail::deadline& until) {
-    if (socket.is_open() && !socket.stale()) return return_code::success;
-    return_code rc = return_code::could_not_connect;
+    if (io.socket.is_open()) io.socket.stale();  // closes a connection that can no longer be trusted
     std::string why;
-    for (const server_address& address : servers) {
-      rc = socket.open(address, until, why, sys_errno);
-      if (rc == return_code::success || rc == return_code::timeout) break;
-    }
+    bool fresh = false;
+    const return_code rc = detail::connect_first(io, servers, until, why, fresh);
     if (rc == return_code::success) {
-      protocol.connection_opened();
+      if (fresh) protocol.connection_opened();
     } else if (rc == return_code::timeout) {
       protocol.timed_out(why);
     } else {
@@ -59,59 +48,19 @@ struct client::impl {
   static constexpr std::size_t slice_bytes = 128 * 1024;
   static constexpr std::size_t max_unanswered = 2048;
 
-  bool may_write() const noexcept { return !protocol.output().empty() && protocol.waiting() < max_unanswered; }
-
-  void write_some() {
-    std::string_view out = protocol.output();
-    if (out.size() > slice_bytes) out = out.substr(0, slice_bytes);
-    const ssize_t n = ::send(socket.fd(), out.data(), out.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      protocol.wrote(static_cast<std::size_t>(n));
-    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      sys_errno = errno;
-      protocol.connection_closed(std::string{"lost connection to server (write: "} + std::strerror(errno) + ")");
-    }
+  bool may_write() const noexcept {
+    return !protocol.output().empty() && protocol.waiting() < max_unanswered;
   }
 
-  void read_some() {
-    const ssize_t n = ::recv(socket.fd(), input.data(), input.size(), 0);
-    if (n > 0) {
-      protocol.receive({input.data(), static_cast<std::size_t>(n)});
-    } else if (n == 0) {
-      protocol.connection_closed("lost connection to server (EOF)");
-    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      sys_errno = errno;
-      protocol.connection_closed(std::string{"lost connection to server (read: "} + std::strerror(errno) + ")");
-    }
-  }
-
-  // The poll loop: write what the session has, feed it what arrives, until
-  // every task has its outcome, the session breaks, or the deadline passes.
   void pump(const detail::deadline& until) {
-    // A fresh request is written at once: the socket is almost always
-    // writable, and skipping a poll() per call is a third of the syscalls of
-    // one do_background.
-    if (may_write()) write_some();
-    while (protocol.busy() && !protocol.broken()) {
-      pollfd pfd{socket.fd(), static_cast<short>(POLLIN | (may_write() ? POLLOUT : 0)), 0};
-      const int ready = ::poll(&pfd, 1, until.remaining_ms());
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        sys_errno = errno;
-        protocol.connection_closed(std::string{"poll: "} + std::strerror(errno));
-        break;
-      }
-      if (ready == 0) {
-        protocol.timed_out("timeout reached after " + std::to_string(until.timeout_ms()) +
-                           " ms waiting for the server (" + std::to_string(protocol.waiting()) +
-                           " replies outstanding)");
-        break;
-      }
-      if ((pfd.revents & POLLOUT) != 0 && may_write()) write_some();
-      if (protocol.broken()) break;
-      if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) read_some();
-    }
-    if (protocol.broken()) socket.close();
+    detail::pump(
+        protocol, io, until, [&] { return !protocol.busy(); }, [&] { return may_write(); },
+        [&] {
+          protocol.timed_out("timeout reached after " + std::to_string(until.timeout_ms()) +
+                             " ms waiting for the server (" + std::to_string(protocol.waiting()) +
+                             " replies outstanding)");
+        },
+        slice_bytes);
   }
 
   // An exception (out of memory) in the middle of a run leaves the connection
@@ -123,7 +72,7 @@ struct client::impl {
     } catch (...) {
       const char* what = nullptr;
       const return_code rc = current_exception_code(&what);
-      socket.close();
+      io.socket.close();
       protocol.connection_closed(what, rc);
       last = rc;
       error.clear();
@@ -170,25 +119,24 @@ client client::clone() const {
 }
 
 return_code client::add_server(std::string_view host, std::uint16_t port) {
-  if (host.find('\0') != std::string_view::npos)
-    return impl_->set_result(return_code::invalid_argument, "host name contains a NUL byte");
-  impl_->servers.push_back(server_address{std::string{host}, port == 0 ? default_port : port});
-  return impl_->set_result(return_code::success, {});
+  std::string why;
+  return impl_->set_result(detail::add_server_address(impl_->servers, host, port, why), why);
 }
 
 return_code client::add_servers(std::string_view list) {
-  if (!parse_server_list(list, impl_->servers))
-    return impl_->set_result(return_code::invalid_argument, "malformed server list");
-  return impl_->set_result(return_code::success, {});
+  std::string why;
+  return impl_->set_result(detail::add_server_list(impl_->servers, list, why), why);
 }
 
 void client::remove_servers() noexcept {
   impl_->servers.clear();
-  impl_->socket.close();
+  impl_->io.socket.close();
 }
 
 const std::vector<server_address>& client::servers() const noexcept { return impl_->servers; }
-void client::set_timeout(int milliseconds) noexcept { impl_->timeout_ms = milliseconds < 0 ? -1 : milliseconds; }
+void client::set_timeout(int milliseconds) noexcept {
+  impl_->timeout_ms = milliseconds < 0 ? -1 : milliseconds;
+}
 int client::timeout() const noexcept { return impl_->timeout_ms; }
 void client::set_namespace(std::string_view ns) { impl_->protocol.set_namespace(ns); }
 
@@ -201,7 +149,13 @@ return_code client::add_task(task& t, const job_request& request) {
 }
 
 return_code client::add_status_task(task& t, std::string_view handle) {
-  return impl_->set_result(impl_->protocol.get_status(t, handle), "job handle must be 1..63 bytes without NUL");
+  return impl_->set_result(impl_->protocol.get_status(t, handle),
+                           "job handle must be 1..63 bytes without NUL");
+}
+
+return_code client::add_unique_status_task(task& t, std::string_view unique) {
+  return impl_->set_result(impl_->protocol.get_status_unique(t, unique),
+                           "unique must be 1..64 bytes without NUL");
 }
 
 return_code client::add_echo_task(task& t, std::string_view data) {
@@ -236,17 +190,31 @@ return_code client::do_foreground(const job_request& request, std::string& resul
   return rc;
 }
 
+namespace {
+void copy_status(const task& t, job_status& out) noexcept {
+  out.known = t.is_known();
+  out.running = t.is_running();
+  out.numerator = t.numerator();
+  out.denominator = t.denominator();
+  out.client_count = t.client_count();
+}
+}  // namespace
+
 return_code client::get_job_status(std::string_view handle, job_status& out) {
   out = job_status{};
   task t;
   if (const return_code rc = add_status_task(t, handle); rc != return_code::success) return rc;
   const return_code rc = impl_->run_for(t);
-  if (rc == return_code::success) {
-    out.known = t.is_known();
-    out.running = t.is_running();
-    out.numerator = t.numerator();
-    out.denominator = t.denominator();
-  }
+  if (rc == return_code::success) copy_status(t, out);
+  return rc;
+}
+
+return_code client::get_unique_status(std::string_view unique, job_status& out) {
+  out = job_status{};
+  task t;
+  if (const return_code rc = add_unique_status_task(t, unique); rc != return_code::success) return rc;
+  const return_code rc = impl_->run_for(t);
+  if (rc == return_code::success) copy_status(t, out);
   return rc;
 }
 
@@ -258,7 +226,7 @@ return_code client::echo(std::string_view data) {
 
 const std::string& client::error() const noexcept { return impl_->error; }
 return_code client::last_code() const noexcept { return impl_->last; }
-int client::last_errno() const noexcept { return impl_->sys_errno; }
+int client::last_errno() const noexcept { return impl_->io.sys_errno; }
 const session& client::protocol_session() const noexcept { return impl_->protocol; }
 
 }  // namespace gearspec::client

@@ -1,3 +1,4 @@
+#include "connection.hpp"
 #include "gearspec/client/client.hpp"
 #include "gearspec/util/host_port.hpp"
 
@@ -34,4 +35,23 @@ bool parse_server_list(std::string_view list, std::vector<server_address>& out) 
   return true;
 }
 
+namespace detail {
+
+return_code add_server_address(std::vector<server_address>& servers, std::string_view host, std::uint16_t port,
+                               std::string& why) {
+  if (host.find('\0') != std::string_view::npos) {
+    why = "host name contains a NUL byte";
+    return return_code::invalid_argument;
+  }
+  servers.push_back(server_address{std::string{host}, port == 0 ? default_port : port});
+  return return_code::success;
+}
+
+return_code add_server_list(std::vector<server_address>& servers, std::string_view list, std::string& why) {
+  if (parse_server_list(list, servers)) return return_code::success;
+  why = "malformed server list";
+  return return_code::invalid_argument;
+}
+
+}  // namespace detail
 }  // namespace gearspec::client

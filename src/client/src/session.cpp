@@ -5,6 +5,7 @@
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/error.hpp"
 #include "gearspec/util/decimal.hpp"
+#include "server_stream.hpp"
 
 namespace gearspec::client {
 namespace {
@@ -20,18 +21,30 @@ std::optional<std::uint64_t> status_field(std::string_view text) noexcept {
   return util::decimal(text, UINT32_MAX);
 }
 
-return_code decode_error_code(const std::error_code& ec) noexcept {
-  if (ec == proto::errc::bad_magic) return return_code::invalid_magic;
-  if (ec == proto::errc::invalid_command) return return_code::invalid_command;
-  return return_code::invalid_packet;
-}
-
-proto::decoder_limits decoder_limits_for(const session_limits& limits) noexcept {
-  proto::decoder_limits d;
-  d.max_body_size = limits.max_body_size;
-  d.max_argument_size = limits.max_argument_size;
-  d.accept_text = false;  // a server never sends admin text on a client's binary connection
-  return d;
+// One numeric field of STATUS_RES / STATUS_RES_UNIQUE, read strictly: flags
+// are exactly "0" or "1", numbers decimal uint32. Returns "" or why not.
+std::string read_status_field(const proto::packet_view& p, std::size_t index, const char* field, bool flag,
+                              std::uint32_t& out) {
+  const std::string_view text = p.arg(index);
+  std::uint64_t value = 0;
+  const std::errc ec = util::parse_decimal(text, value, flag ? 1 : UINT32_MAX);
+  if (ec == std::errc{} && (!flag || text.size() == 1)) {
+    out = static_cast<std::uint32_t>(value);
+    return {};
+  }
+  std::string why{proto::name(p.cmd)};
+  why += " field ";
+  why += field;
+  why += " is ";
+  why += proto::escape_bytes(text);
+  if (flag) {
+    why += ": expected 0 or 1";
+  } else if (ec == std::errc::result_out_of_range) {
+    why += ": above 4294967295";
+  } else {
+    why += ": not a decimal number";
+  }
+  return why;
 }
 
 std::string describe(std::string_view what, const proto::packet_view& p) {
@@ -43,7 +56,7 @@ std::string describe(std::string_view what, const proto::packet_view& p) {
 
 }  // namespace
 
-session::session(session_limits limits) : limits_(limits), decoder_(decoder_limits_for(limits)) {}
+session::session(session_limits limits) : limits_(limits), decoder_(detail::server_decoder_limits(limits)) {}
 
 session::~session() = default;
 
@@ -98,6 +111,16 @@ return_code session::get_status(task& t, std::string_view handle) {
   return rc;
 }
 
+return_code session::get_status_unique(task& t, std::string_view unique) {
+  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
+    return return_code::invalid_argument;
+  if (unique.empty() || unique.size() > max_unique_size || contains_nul(unique))
+    return return_code::invalid_argument;
+  const return_code rc = enqueue(t, task_kind::get_status_unique, command::get_status_unique, &unique, 1, {});
+  if (rc == return_code::success) t.unique_.assign(unique);
+  return rc;
+}
+
 return_code session::echo(task& t, std::string_view data) {
   if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
     return return_code::invalid_argument;
@@ -137,6 +160,7 @@ return_code session::enqueue(task& t, task_kind kind, command cmd, const std::st
   t.handle_[0] = '\0';
   t.numerator_ = 0;
   t.denominator_ = 0;
+  t.client_count_ = 0;
   t.error_text_.clear();
   t.server_code_.clear();
   t.data_.clear();
@@ -220,25 +244,9 @@ void session::wrote(std::size_t n) noexcept {
 }
 
 void session::receive(std::string_view bytes) {
-  while (!bytes.empty() && !broken_) {
-    if (decoder_.at_boundary() && bytes.front() != '\0') {
-      fail_connection(return_code::invalid_packet,
-                      "server sent a text line (first byte " + proto::escape_bytes(bytes.substr(0, 1)) +
-                          ") where a binary packet was expected");
-      return;
-    }
-    std::error_code ec;
-    const std::size_t used = decoder_.put(bytes, ec);
-    if (ec) {
-      fail_connection(decode_error_code(ec), "malformed reply from server: " + ec.message());
-      return;
-    }
-    bytes.remove_prefix(used);
-    if (decoder_.ready()) {
-      handle_packet(decoder_.packet());
-      decoder_.next();
-    }
-  }
+  detail::read_server_stream(
+      decoder_, bytes, [this] { return broken_; }, [this](const proto::packet_view& p) { handle_packet(p); },
+      [this](return_code rc, const std::string& text) { fail_connection(rc, text); });
 }
 
 // ---- replies ---------------------------------------------------------------------
@@ -283,10 +291,18 @@ void session::handle_reply(const proto::packet_view& p) {
                                                              p));
     return;
   }
+  // A status reply names what it answers: another handle (of any length) or
+  // unique means the stream no longer pairs replies with requests.
   if (p.cmd == command::status_res && p.arg(0) != t->handle()) {
     fail_connection(return_code::unexpected_packet, "STATUS_RES for handle " + proto::escape_bytes(p.arg(0)) +
                                                         " while waiting for " +
                                                         proto::escape_bytes(t->handle()));
+    return;
+  }
+  if (p.cmd == command::status_res_unique && p.arg(0) != t->unique()) {
+    fail_connection(return_code::unexpected_packet,
+                    "STATUS_RES_UNIQUE for unique " + proto::escape_bytes(p.arg(0)) + " while waiting for " +
+                        proto::escape_bytes(t->unique()));
     return;
   }
   // Whatever allocates happens while the task still holds its FIFO slot: an
@@ -326,22 +342,12 @@ void session::handle_reply(const proto::packet_view& p) {
       }
       return;
     }
-    case task_kind::get_status: {
+    case task_kind::get_status:
+    case task_kind::get_status_unique:
       ++counters_.replies_matched;
       pop_front();
-      const auto known = status_field(p.arg(1)), running = status_field(p.arg(2));
-      const auto numerator = status_field(p.arg(3)), denominator = status_field(p.arg(4));
-      if (!known || !running || !numerator || !denominator) {
-        fail_task(*t, return_code::invalid_packet, "STATUS_RES field is not a decimal number");
-        return;
-      }
-      t->known_ = *known != 0;
-      t->running_ = *running != 0;
-      t->numerator_ = static_cast<std::uint32_t>(*numerator);
-      t->denominator_ = static_cast<std::uint32_t>(*denominator);
-      finish(*t, return_code::success);
+      handle_status(*t, p);
       return;
-    }
     case task_kind::echo: {
       ++counters_.replies_matched;
       pop_front();
@@ -353,6 +359,33 @@ void session::handle_reply(const proto::packet_view& p) {
       return;
     }
   }
+}
+
+void session::handle_status(task& t, const proto::packet_view& p) {
+  struct field {
+    const char* name;
+    bool flag;
+  };
+  static constexpr field fields[] = {{"KNOWN", true},
+                                     {"RUNNING", true},
+                                     {"NUMERATOR", false},
+                                     {"DENOMINATOR", false},
+                                     {"CLIENT_COUNT", false}};
+  const std::size_t count = p.cmd == command::status_res_unique ? 5 : 4;
+  std::uint32_t values[5] = {};
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string why = read_status_field(p, i + 1, fields[i].name, fields[i].flag, values[i]);
+    if (!why.empty()) {
+      fail_task(t, return_code::invalid_packet, why);
+      return;
+    }
+  }
+  t.known_ = values[0] != 0;
+  t.running_ = values[1] != 0;
+  t.numerator_ = values[2];
+  t.denominator_ = values[3];
+  t.client_count_ = values[4];
+  finish(t, return_code::success);
 }
 
 void session::handle_work_packet(const proto::packet_view& p) {

@@ -9,6 +9,7 @@
 
 #include "boundary.hpp"
 #include "c_return_code.hpp"
+#include "shell.hpp"
 #include "gearspec/client/client.hpp"
 
 namespace {
@@ -29,28 +30,10 @@ struct task_impl {
   task_impl* next = nullptr;
 };
 
-struct client_impl {
-  client_impl() = default;
-  explicit client_impl(gc::client c) : cpp(std::move(c)) {}
+struct client_impl : gearspec::compat::c_object<gc::client> {
+  using c_object::c_object;
 
-  gc::client cpp;
   task_impl* tasks = nullptr;
-  gearman_return_t last = GEARMAN_SUCCESS;
-  std::string error;
-
-  // Never throws: it also records the failure of a call that ran out of memory.
-  gearman_return_t result(gearman_return_t rc, std::string_view text) noexcept {
-    last = rc;
-    try {
-      error.assign(rc == GEARMAN_SUCCESS ? std::string_view{} : text);
-    } catch (...) {
-      error.clear();  // the code is what counts; the text is best effort
-    }
-    return rc;
-  }
-  gearman_return_t result_from_cpp(gc::return_code rc) noexcept { return result(to_c(rc), cpp.error()); }
-  // c_boundary's hook: an exception ended the call.
-  void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
 
   void link(task_impl* t) {
     t->owner = this;
@@ -92,18 +75,8 @@ void release(task_impl* t) {
 // No client to record an exception on (creation failed before there was one).
 constexpr client_impl* no_client = nullptr;
 
-// Attach a new client implementation to the caller's shell, or to a new one.
 gearman_client_st* install_client(gearman_client_st* client, std::unique_ptr<client_impl> impl) {
-  gearman_client_st* shell = client;
-  if (shell == nullptr) {
-    shell = new gearman_client_st;
-    shell->options.is_allocated = true;
-  } else {
-    shell->options.is_allocated = false;
-  }
-  shell->options.is_initialized = true;
-  shell->_impl = impl.release();
-  return shell;
+  return gearspec::compat::install_shell(client, std::move(impl));
 }
 
 gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
@@ -248,10 +221,7 @@ void gearman_client_free(gearman_client_st* client) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return;
   while (c->tasks != nullptr) release(c->tasks);  // as libgearman: the client's tasks go with it
-  delete c;
-  client->_impl = nullptr;
-  client->options.is_initialized = false;
-  if (client->options.is_allocated) delete client;
+  gearspec::compat::release_shell<client_impl>(client);
 }
 
 gearman_return_t gearman_client_add_server(gearman_client_st* client, const char* host, in_port_t port) {
@@ -462,6 +432,31 @@ gearman_return_t gearman_client_job_status(gearman_client_st* client, const gear
   if (denominator != nullptr) *denominator = status.denominator;
   return rc;
 }
+
+gearman_status_t gearman_client_unique_status(gearman_client_st* client, const char* unique,
+                                              size_t unique_length) {
+  gearman_status_t status{};
+  status.version_ = GEARMAN_STATUS_V1;
+  status.status_.mesg_.result_rc = GEARMAN_INVALID_ARGUMENT;
+  client_impl* c = impl_of(client);
+  if (c == nullptr || unique == nullptr) return status;
+  gc::job_status out;
+  status.status_.mesg_.result_rc = c_boundary(c, nullptr, [&] {
+    return c->result_from_cpp(c->cpp.get_unique_status({unique, unique_length}, out));
+  });
+  status.status_.mesg_.is_known = out.known;
+  status.status_.mesg_.is_running = out.running;
+  status.status_.mesg_.numerator = out.numerator;
+  status.status_.mesg_.denominator = out.denominator;
+  status.status_.mesg_.client_count = out.client_count;
+  return status;
+}
+
+gearman_return_t gearman_status_return(const gearman_status_t arg) { return arg.status_.mesg_.result_rc; }
+bool gearman_status_is_known(const gearman_status_t arg) { return arg.status_.mesg_.is_known; }
+bool gearman_status_is_running(const gearman_status_t arg) { return arg.status_.mesg_.is_running; }
+uint32_t gearman_status_numerator(const gearman_status_t arg) { return arg.status_.mesg_.numerator; }
+uint32_t gearman_status_denominator(const gearman_status_t arg) { return arg.status_.mesg_.denominator; }
 
 gearman_return_t gearman_client_echo(gearman_client_st* client, const void* workload, size_t workload_size) {
   client_impl* c = impl_of(client);

@@ -1,6 +1,7 @@
 /* libgearman-compatible C API of the gearspec reference client.
  *
- * Source-compatible with the background-task subset of libgearman 1.1.20:
+ * Source-compatible with the background-task, status and worker subset of
+ * libgearman 1.1.20:
  * same type names, same function signatures, same gearman_return_t values.
  * Behaviour follows gearspec's SEMANTICS.md; where it departs from
  * libgearman the difference is listed in docs/divergences.md.
@@ -225,6 +226,136 @@ gearman_return_t gearman_client_job_status(gearman_client_st* client, const gear
                                            bool* is_known, bool* is_running, uint32_t* numerator,
                                            uint32_t* denominator);
 gearman_return_t gearman_client_echo(gearman_client_st* client, const void* workload, size_t workload_size);
+
+/* ---- status by unique (libgearman-1.0/status.h, interface/status.h) ----- */
+enum gearman_status_version_t { GEARMAN_STATUS_V1 };
+
+struct gearman_status_v1_t {
+  gearman_return_t result_rc;
+  bool is_known;
+  bool is_running;
+  uint32_t numerator;
+  uint32_t denominator;
+  uint32_t client_count;
+};
+
+typedef struct gearman_status_t {
+  enum gearman_status_version_t version_;
+  union {
+    struct gearman_status_v1_t mesg_;
+    uint8_t raw_[sizeof(struct gearman_status_v1_t)];
+  } status_;
+} gearman_status_t;
+
+/* GET_STATUS_UNIQUE for `unique` (1..64 bytes, its first unique_length
+ * bytes): the code and the job's state from STATUS_RES_UNIQUE. */
+gearman_status_t gearman_client_unique_status(gearman_client_st* client, const char* unique,
+                                              size_t unique_length);
+gearman_return_t gearman_status_return(const gearman_status_t arg);
+bool gearman_status_is_known(const gearman_status_t arg);
+bool gearman_status_is_running(const gearman_status_t arg);
+uint32_t gearman_status_numerator(const gearman_status_t arg);
+uint32_t gearman_status_denominator(const gearman_status_t arg);
+
+/* ---- worker (libgearman-1.0/worker.h, job.h, function.h) ------------------ */
+typedef struct gearman_worker_st {
+  struct {
+    bool is_allocated;
+    bool is_initialized;
+  } options;
+  void* _impl;
+} gearman_worker_st;
+
+/* Handed to worker functions; owned by the worker. */
+typedef struct gearman_job_st gearman_job_st;
+typedef struct gearman_aggregator_st gearman_aggregator_st;
+typedef struct gearman_result_st gearman_result_st;
+
+/* Old form: return the result (malloc'ed; the worker frees it) and its size;
+ * *ret_ptr (preset to GEARMAN_SUCCESS) other than SUCCESS fails the job. */
+typedef void*(gearman_worker_fn)(gearman_job_st* job, void* context, size_t* result_size,
+                                 gearman_return_t* ret_ptr);
+/* New form: the function answers through gearman_job_send_*; its return
+ * code says how the job ends (SUCCESS: complete; GEARMAN_FAIL: fail;
+ * GEARMAN_ERROR: give it back to the server; GEARMAN_SHUTDOWN). */
+typedef gearman_return_t(gearman_function_fn)(gearman_job_st* job, void* worker_context);
+typedef gearman_return_t(gearman_aggregator_fn)(gearman_aggregator_st*, gearman_task_st*, gearman_result_st*);
+
+enum gearman_function_kind_t {
+  GEARMAN_WORKER_FUNCTION_NULL,
+  GEARMAN_WORKER_FUNCTION_V1,
+  GEARMAN_WORKER_FUNCTION_V2,
+  GEARMAN_WORKER_FUNCTION_PARTITION
+};
+
+struct gearman_function_v1_t {
+  gearman_worker_fn* func;
+};
+
+struct gearman_function_v2_t {
+  gearman_function_fn* func;
+};
+
+struct gearman_function_partition_v1_t {
+  gearman_function_fn* func;
+  gearman_aggregator_fn* aggregator;
+};
+
+typedef struct gearman_function_t {
+  const enum gearman_function_kind_t kind;
+  union {
+    char bytes[sizeof(struct gearman_function_partition_v1_t)];
+    struct gearman_function_v1_t function_v1;
+    struct gearman_function_v2_t function_v2;
+    struct gearman_function_partition_v1_t partitioner;
+  } callback;
+} gearman_function_t;
+
+gearman_function_t gearman_function_create(gearman_function_fn func);
+gearman_function_t gearman_function_create_v1(gearman_worker_fn func);
+gearman_function_t gearman_function_create_v2(gearman_function_fn func);
+
+/* worker NULL: allocate one. Servers from GEARMAN_SERVERS are added. */
+gearman_worker_st* gearman_worker_create(gearman_worker_st* worker);
+void gearman_worker_free(gearman_worker_st* worker);
+/* Text of the last failure, NULL when the last call succeeded. */
+const char* gearman_worker_error(const gearman_worker_st* worker);
+int gearman_worker_errno(gearman_worker_st* worker);
+/* Milliseconds; -1 (default) waits forever for a job. */
+int gearman_worker_timeout(gearman_worker_st* worker);
+void gearman_worker_set_timeout(gearman_worker_st* worker, int timeout);
+gearman_return_t gearman_worker_add_server(gearman_worker_st* worker, const char* host, in_port_t port);
+gearman_return_t gearman_worker_add_servers(gearman_worker_st* worker, const char* servers);
+void gearman_worker_remove_servers(gearman_worker_st* worker);
+
+/* timeout: seconds the server gives each job (CAN_DO_TIMEOUT); 0 = none. */
+gearman_return_t gearman_worker_add_function(gearman_worker_st* worker, const char* function_name,
+                                             uint32_t timeout, gearman_worker_fn* function, void* context);
+gearman_return_t gearman_worker_define_function(gearman_worker_st* worker, const char* function_name,
+                                                const size_t function_name_length,
+                                                const gearman_function_t function, const uint32_t timeout,
+                                                void* context);
+gearman_return_t gearman_worker_unregister(gearman_worker_st* worker, const char* function_name);
+gearman_return_t gearman_worker_unregister_all(gearman_worker_st* worker);
+bool gearman_worker_function_exist(gearman_worker_st* worker, const char* function_name, size_t function_length);
+/* Wait for one job, run its function, answer it. */
+gearman_return_t gearman_worker_work(gearman_worker_st* worker);
+
+/* Jobs handed to functions belong to the worker: freeing one does nothing. */
+void gearman_job_free(gearman_job_st* job);
+const char* gearman_job_handle(const gearman_job_st* job);
+const char* gearman_job_function_name(const gearman_job_st* job);
+/* "" for a job assigned without one (JOB_ASSIGN). */
+const char* gearman_job_unique(const gearman_job_st* job);
+/* NULL when the workload is empty. */
+const void* gearman_job_workload(const gearman_job_st* job);
+size_t gearman_job_workload_size(const gearman_job_st* job);
+gearman_return_t gearman_job_send_data(gearman_job_st* job, const void* data, size_t data_size);
+gearman_return_t gearman_job_send_warning(gearman_job_st* job, const void* warning, size_t warning_size);
+gearman_return_t gearman_job_send_status(gearman_job_st* job, uint32_t numerator, uint32_t denominator);
+gearman_return_t gearman_job_send_complete(gearman_job_st* job, const void* result, size_t result_size);
+gearman_return_t gearman_job_send_exception(gearman_job_st* job, const void* exception, size_t exception_size);
+gearman_return_t gearman_job_send_fail(gearman_job_st* job);
 
 #ifdef __cplusplus
 }

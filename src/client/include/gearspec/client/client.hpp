@@ -43,12 +43,13 @@ struct server_address {
 /// "[v6addr]:port" accepted). Returns false on a malformed entry.
 bool parse_server_list(std::string_view list, std::vector<server_address>& out);
 
-/// Status of a job as STATUS_RES reports it.
+/// Status of a job as STATUS_RES (or STATUS_RES_UNIQUE) reports it.
 struct job_status {
   bool known = false;
   bool running = false;
   std::uint32_t numerator = 0;
   std::uint32_t denominator = 0;
+  std::uint32_t client_count = 0;  ///< STATUS_RES_UNIQUE only: clients waiting on the job
 };
 
 class client {
@@ -83,6 +84,7 @@ class client {
   /// Queue a submit (checks, unique assignment, encoding: session::submit).
   return_code add_task(task& t, const job_request& request);
   return_code add_status_task(task& t, std::string_view handle);
+  return_code add_unique_status_task(task& t, std::string_view unique);
   return_code add_echo_task(task& t, std::string_view data);
   /// Forget a task (call before destroying a task that may still be queued).
   void remove_task(task& t) noexcept;
@@ -103,8 +105,12 @@ class client {
                             std::string* unique_out = nullptr);
   /// Submit one foreground job and wait for its result (WORK_COMPLETE data).
   return_code do_foreground(const job_request& request, std::string& result_out);
-  /// GET_STATUS for a handle.
+  /// GET_STATUS for a handle (1..63 bytes). `out` is filled only on SUCCESS
+  /// (an unknown handle is SUCCESS with known = false); a malformed
+  /// STATUS_RES is INVALID_PACKET, one for another handle UNEXPECTED_PACKET.
   return_code get_job_status(std::string_view handle, job_status& out);
+  /// GET_STATUS_UNIQUE for a unique (1..64 bytes), as get_job_status.
+  return_code get_unique_status(std::string_view unique, job_status& out);
   /// ECHO_REQ / ECHO_RES round trip.
   return_code echo(std::string_view data);
 

@@ -25,15 +25,20 @@
 // - wrong magic (anything but "\0RES"): INVALID_MAGIC; command 0 or >= 43:
 //   INVALID_COMMAND; a text line, a malformed packet or a size field above the
 //   limit: INVALID_PACKET; a well-formed reply that makes no sense here
-//   (wrong reply kind for the oldest request — incl. OPTION_RES and
-//   STATUS_RES_UNIQUE, which this client never asks for — or a request-only
-//   command): UNEXPECTED_PACKET. Each of these fails every unfinished task and marks the
+//   (wrong reply kind for the oldest request — incl. OPTION_RES, which this
+//   client never asks for, a STATUS_RES / STATUS_RES_UNIQUE naming another
+//   handle / unique than the one asked about — or a request-only command):
+//   UNEXPECTED_PACKET. Each of these fails every unfinished task and marks the
 //   session broken (the connection must be closed). No allocation is driven
 //   by a size field beyond the configured limit.
 // - packets unrelated to any waiting task (NOOP, WORK_* for an unknown
 //   handle, a reply when nothing waits): ignored.
 // - a handle longer than 63 bytes (or empty): INVALID_PACKET for that task
 //   only; the stream stays in sync.
+// - STATUS_RES / STATUS_RES_UNIQUE whose KNOWN or RUNNING is not exactly "0"
+//   or "1", or whose NUM, DEN (or CLIENT_COUNT) is not decimal text or is
+//   above 4294967295: INVALID_PACKET for that task only, the text naming
+//   the field and its bytes; nothing of the reply is stored.
 // - timeout (decided by the I/O layer, recorded by timed_out()): TIMEOUT for
 //   every unfinished task.
 // Nothing ever reports success without a JOB_CREATED for that task.
@@ -94,6 +99,9 @@ class session {
   return_code submit(task& t, const job_request& request, std::string* why = nullptr);
   /// Queue GET_STATUS for `handle` (1..63 bytes, no NUL).
   return_code get_status(task& t, std::string_view handle);
+  /// Queue GET_STATUS_UNIQUE for `unique` (1..64 bytes, no NUL); answered by
+  /// STATUS_RES_UNIQUE, which also carries the waiting clients' count.
+  return_code get_status_unique(task& t, std::string_view unique);
   /// Queue ECHO_REQ; ECHO_RES must return the same bytes (else ECHO_DATA_CORRUPTION).
   return_code echo(task& t, std::string_view data);
   /// Remove every reference the session holds to `t`. A queued task whose
@@ -159,6 +167,7 @@ class session {
   void handle_packet(const proto::packet_view& p);
   void handle_reply(const proto::packet_view& p);
   void handle_work_packet(const proto::packet_view& p);
+  void handle_status(task& t, const proto::packet_view& p);
   void finish(task& t, return_code rc) noexcept;
   void fail_task(task& t, return_code rc, std::string_view text) noexcept;
   void fail_connection(return_code rc, std::string_view text) noexcept;

@@ -30,8 +30,9 @@ using proto::max_job_handle_length;
 /// What a task asks the server.
 enum class task_kind : std::uint8_t {
   submit,      ///< SUBMIT_JOB* (background or foreground)
-  get_status,  ///< GET_STATUS for a handle
-  echo,        ///< ECHO_REQ
+  get_status,         ///< GET_STATUS for a handle
+  get_status_unique,  ///< GET_STATUS_UNIQUE for a unique
+  echo,               ///< ECHO_REQ
 };
 
 /// Where a task is in its life.
@@ -66,7 +67,8 @@ class task {
   /// UNKNOWN_STATE until the task finished; then its outcome.
   return_code result() const noexcept { return result_; }
   bool finished() const noexcept { return phase_ == task_phase::finished; }
-  /// The unique actually sent; set as soon as the task is added.
+  /// The unique actually sent (a status-by-unique task: the unique asked
+  /// about); set as soon as the task is added.
   std::string_view unique() const noexcept { return unique_.view(); }
   const char* unique_c_str() const noexcept { return unique_.c_str(); }
   /// Job handle from JOB_CREATED (or the handle asked about by a status
@@ -82,6 +84,8 @@ class task {
   bool is_running() const noexcept { return running_; }
   std::uint32_t numerator() const noexcept { return numerator_; }
   std::uint32_t denominator() const noexcept { return denominator_; }
+  /// STATUS_RES_UNIQUE's CLIENT_COUNT: clients waiting on the job (0 otherwise).
+  std::uint32_t client_count() const noexcept { return client_count_; }
   /// Foreground: WORK_COMPLETE (or WORK_EXCEPTION) data. Echo: the echoed bytes.
   const std::string& data() const noexcept { return data_; }
   /// Foreground: WORK_DATA chunks, concatenated in arrival order.
@@ -102,6 +106,7 @@ class task {
   std::uint8_t handle_size_ = 0;
   std::uint32_t numerator_ = 0;
   std::uint32_t denominator_ = 0;
+  std::uint32_t client_count_ = 0;
   unique_value unique_;
   std::array<char, max_job_handle_length + 1> handle_{};
   std::string error_text_;
