@@ -50,8 +50,7 @@ job_request parse_job(const json& job, std::size_t index) {
     throw std::invalid_argument(where + ".priority must be normal, high or low, got \"" + out.priority +
                                 "\"");
   if (!job.value("background", true))
-    throw std::invalid_argument(where +
-                                ".background=false: this adapter submits background jobs only");
+    throw std::invalid_argument(where + ".background=false: this adapter submits background jobs only");
   return out;
 }
 
@@ -110,7 +109,8 @@ json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::stri
   if (task_rc == GEARMAN_SUCCESS) {
     json ok = {{"ok", true}};
     gearspec::conformance::put_bytes_field(ok, "handle", gearman_task_job_handle(task));
-    if (const char* unique = gearman_task_unique(task)) gearspec::conformance::put_bytes_field(ok, "unique", unique);
+    if (const char* unique = gearman_task_unique(task))
+      gearspec::conformance::put_bytes_field(ok, "unique", unique);
     return ok;
   }
   // A task left in UNKNOWN_STATE never got its reply: run_tasks' code is the

@@ -204,7 +204,8 @@ json submit(const json& request, broken_mode mode) {
       r = {{"ok", true}};
       std::string handle(s->task.handle());
       if (mode == broken_mode::reencode_utf8) handle = utf8_replaced(handle);
-      if (mode != broken_mode::no_handle && mode != broken_mode::hide_handles) put_field(r, "handle", handle, mode);
+      if (mode != broken_mode::no_handle && mode != broken_mode::hide_handles)
+        put_field(r, "handle", handle, mode);
     } else if (mode == broken_mode::success_on_error) {
       r = {{"ok", true}, {"handle", "H:never-created"}};
     } else if (s->add_rc != return_code::success) {

@@ -53,7 +53,8 @@ bool bytes_field(const json& o, const char* key, std::optional<std::string>& out
     return false;
   }
   const auto b64_key = std::string(key) + "_b64";
-  if (out && o.contains(key) && o[key].is_string() && o.contains(b64_key) && o[key].get<std::string>() != *out) {
+  if (out && o.contains(key) && o[key].is_string() && o.contains(b64_key) &&
+      o[key].get<std::string>() != *out) {
     problem = std::string("\"") + key + "\" and \"" + b64_key + "\" differ";
     return false;
   }
@@ -71,7 +72,8 @@ const std::set<std::string>& error_classes() {
 
 std::string make_hello_request(int id) { return json{{"id", id}, {"op", "hello"}}.dump(); }
 
-std::string make_submit_request(int id, const std::string& server, const request_spec& request, int protocol) {
+std::string make_submit_request(int id, const std::string& server, const request_spec& request,
+                                int protocol) {
   json jobs = json::array();
   for (const auto& j : request.jobs) {
     json job{{"workload_b64", util::base64_encode(j.workload)},
@@ -103,9 +105,9 @@ std::string protocol_needed(const case_spec& c) {
       unique = unique || (j.unique && !util::is_valid_utf8(*j.unique));
     }
   std::string why = function && unique ? "a function and a unique that are not UTF-8"
-                    : function          ? "a function that is not UTF-8"
-                    : unique            ? "a unique that is not UTF-8"
-                                        : "bytes that are not UTF-8 (e.g. the job handle)";
+                    : function         ? "a function that is not UTF-8"
+                    : unique           ? "a unique that is not UTF-8"
+                                       : "bytes that are not UTF-8 (e.g. the job handle)";
   return "adapter protocol " + std::to_string(required_protocol(c)) +
          " (fields as bytes: function_b64, unique_b64, handle_b64): the case has " + why +
          ", which a JSON string cannot carry";

@@ -68,7 +68,8 @@ int required_protocol(const case_spec& c) {
   int p = c.protocol;
   for (const auto& r : c.requests)
     for (const auto& j : r.jobs)
-      if (!util::is_valid_utf8(j.function) || (j.unique && !util::is_valid_utf8(*j.unique))) p = std::max(p, 2);
+      if (!util::is_valid_utf8(j.function) || (j.unique && !util::is_valid_utf8(*j.unique)))
+        p = std::max(p, 2);
   return p;
 }
 

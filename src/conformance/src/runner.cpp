@@ -131,7 +131,8 @@ class process_driver {
       }
     }
     for (std::size_t q = 0; healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
-      const auto request = make_submit_request(static_cast<int>(q + 1), server, case_.requests[q], hello.protocol);
+      const auto request =
+          make_submit_request(static_cast<int>(q + 1), server, case_.requests[q], hello.protocol);
       record.requests.push_back(shorten(request));
       const auto sent_at = clock::now();
       if (!exchange(proc, request, deadline_ms(), "request " + std::to_string(q + 1), line, record)) {

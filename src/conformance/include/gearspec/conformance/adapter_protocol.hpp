@@ -33,7 +33,8 @@ struct job_result {
 std::string make_hello_request(int id);
 /// `server` is "HOST:PORT". `protocol` is the adapter's (hello): from 2 on,
 /// function and unique go as `*_b64`, plus the text when it is UTF-8.
-std::string make_submit_request(int id, const std::string& server, const request_spec& request, int protocol = 1);
+std::string make_submit_request(int id, const std::string& server, const request_spec& request,
+                                int protocol = 1);
 
 /// The finding of a case the adapter's protocol cannot carry (UNIMPLEMENTED):
 /// what the case needs and why, and what the adapter speaks.
