@@ -81,11 +81,92 @@ TEST(AdapterProtocol, RejectsMalformedSubmitAnswersWithAReason) {
       {R"({"id":1,"results":[{"ok":false}]})", "without a valid \"error_class\""},
       {R"({"id":1,"results":[{"ok":false,"error_class":"weird"}]})", "\"weird\""},
       {R"({"id":1,"results":[{"ok":true,"handle":7}]})", "\"handle\" is not a string"},
+      {R"({"id":1,"results":[{"ok":true,"handle_b64":"!!"}]})", "\"handle_b64\" is not base64"},
+      {R"({"id":1,"results":[{"ok":true,"handle":"H:1","handle_b64":"SDoy"}]})",
+       "\"handle\" and \"handle_b64\" differ"},
+      {R"({"id":1,"results":[{"ok":true,"unique_b64":5}]})", "\"unique_b64\" is not a string"},
   };
   for (const auto& [line, why] : bad) {
     EXPECT_FALSE(gc::parse_submit_answer(line, 1, 1, out, problem)) << line;
     EXPECT_NE(problem.find(why), std::string::npos) << line << " -> " << problem;
   }
+}
+
+gc::request_spec bytes_request() {
+  gc::request_spec r;
+  gc::job_spec a;
+  a.function = "f\xe9";       // Latin-1, not UTF-8
+  a.unique = "u\xff";
+  a.workload = "w";
+  gc::job_spec b;
+  b.function = "fn";
+  b.unique = "";             // an explicit empty unique
+  gc::job_spec c;
+  c.function = "fn";         // no unique: the library's default
+  r.jobs = {a, b, c};
+  return r;
+}
+
+TEST(AdapterProtocol, Version2SendsBytesAndTheTextWhenItIsUtf8) {
+  const auto j = nlohmann::json::parse(gc::make_submit_request(1, "127.0.0.1:1", bytes_request(), 2));
+  const auto& jobs = j["jobs"];
+  EXPECT_EQ(jobs[0]["function_b64"], "Zuk=");
+  EXPECT_FALSE(jobs[0].contains("function")) << "not UTF-8: only the bytes";
+  EXPECT_EQ(jobs[0]["unique_b64"], "df8=");
+  EXPECT_FALSE(jobs[0].contains("unique"));
+  EXPECT_EQ(jobs[1]["function"], "fn");
+  EXPECT_EQ(jobs[1]["function_b64"], "Zm4=");
+  EXPECT_EQ(jobs[1]["unique"], "") << "explicit empty unique kept";
+  EXPECT_EQ(jobs[1]["unique_b64"], "");
+  EXPECT_FALSE(jobs[2].contains("unique"));
+  EXPECT_FALSE(jobs[2].contains("unique_b64")) << "absent unique = library default, in v2 too";
+  // Version 1: text fields only, as before (the runner gives a v1 adapter no
+  // case with bytes that are not UTF-8: required_protocol).
+  auto text_only = bytes_request();
+  text_only.jobs.erase(text_only.jobs.begin());
+  const auto v1 = nlohmann::json::parse(gc::make_submit_request(1, "127.0.0.1:1", text_only, 1));
+  EXPECT_FALSE(v1["jobs"][0].contains("function_b64"));
+  EXPECT_EQ(v1["jobs"][0]["unique"], "");
+  EXPECT_FALSE(v1["jobs"][1].contains("unique"));
+}
+
+TEST(AdapterProtocol, HelloNamesItsProtocol) {
+  gc::hello_answer h;
+  std::string problem;
+  ASSERT_TRUE(gc::parse_hello_answer(R"({"id":0,"name":"x","features":[]})", 0, h, problem)) << problem;
+  EXPECT_EQ(h.protocol, 1) << "absent = 1";
+  ASSERT_TRUE(gc::parse_hello_answer(R"({"id":0,"name":"x","protocol":2,"features":[]})", 0, h, problem));
+  EXPECT_EQ(h.protocol, 2);
+  ASSERT_TRUE(gc::parse_hello_answer(R"({"id":0,"name":"x","protocol":7,"features":[]})", 0, h, problem));
+  EXPECT_EQ(h.protocol, 2) << "the lower of the two versions";
+  EXPECT_FALSE(gc::parse_hello_answer(R"({"id":0,"name":"x","protocol":"2","features":[]})", 0, h, problem));
+  EXPECT_NE(problem.find("not a version"), std::string::npos) << problem;
+}
+
+TEST(AdapterProtocol, ResultBytesComeFromTheB64Fields) {
+  std::vector<gc::job_result> out;
+  std::string problem;
+  ASSERT_TRUE(gc::parse_submit_answer(
+      R"({"id":1,"results":[{"ok":true,"handle_b64":"SDr/6Q==","unique_b64":"df8="},)"
+      R"({"ok":true,"handle":"H:2","handle_b64":"SDoy","unique":"","unique_b64":""}]})",
+      1, 2, out, problem))
+      << problem;
+  EXPECT_EQ(*out[0].handle, "H:\xff\xe9");
+  EXPECT_EQ(*out[0].unique, "u\xff");
+  EXPECT_EQ(*out[1].handle, "H:2");
+  EXPECT_EQ(*out[1].unique, "");
+}
+
+TEST(AdapterProtocol, CasesWithBytesNeedProtocol2) {
+  gc::case_spec c;
+  c.requests = {bytes_request()};
+  EXPECT_EQ(gc::required_protocol(c), 2);
+  EXPECT_NE(gc::protocol_needed(c).find("a function and a unique that are not UTF-8"), std::string::npos);
+  c.requests[0].jobs.erase(c.requests[0].jobs.begin());
+  EXPECT_EQ(gc::required_protocol(c), 1);
+  c.protocol = 2;  // e.g. a handle that is not UTF-8
+  EXPECT_EQ(gc::required_protocol(c), 2);
+  EXPECT_NE(gc::protocol_needed(c).find("e.g. the job handle"), std::string::npos);
 }
 
 TEST(AdapterProtocol, Utf8Validation) {

@@ -118,8 +118,11 @@ TEST(CaseLoader, ErrorsNameFileLineAndWhat) {
        "    needs: [teleport]\n    jobs: [{function: f}]\n",
        "cases.yaml:7: unknown feature 'teleport'"},
       {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MUST\n    checks: c\n"
-       "    jobs: [{function: f, unique: {hex: ff}}]\n",
-       "cases.yaml:7: unique must be UTF-8 text"},
+       "    jobs: [{function: {hex: 61006200}}]\n",
+       "cases.yaml:7: function must not hold a NUL"},
+      {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MUST\n    checks: c\n"
+       "    protocol: 3\n    jobs: [{function: f}]\n",
+       "cases.yaml:7: protocol = 3 is outside 1..2"},
       {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MUST\n    checks: c\n"
        "    server: scenario\n    jobs: [{function: f}]\n",
        "cases.yaml:2: server: scenario needs a 'scenario: |' block"},

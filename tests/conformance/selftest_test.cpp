@@ -260,6 +260,47 @@ TEST(BrokenAdapter, ValueMangling) {
   }
 }
 
+TEST(BrokenAdapter, ReencodingBytesFailsEveryCaseWithAFieldThatIsNotUtf8) {
+  // A library that keeps function, unique and handle as Unicode text replaces
+  // bytes that are not UTF-8 by U+FFFD: every case that needs protocol 2.
+  const auto& s = run("reencode-utf8");
+  expect_grades(s, [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (gc::required_protocol(c) >= 2) return gc::grade::failed;
+    return std::nullopt;
+  });
+  for (std::size_t i = 0; i < s.results.size(); ++i)
+    if (gc::required_protocol(suite()[i]) >= 2) {
+      EXPECT_TRUE(has_finding(s.results[i], "\\xef\\xbf\\xbd")) << s.results[i].case_id << ": " << s.results[i].summary();
+    }
+}
+
+TEST(BrokenAdapter, ProtocolOneAdapterGetsUnimplementedOnEveryCaseNeedingBytes) {
+  const auto& s = run("protocol-1");
+  EXPECT_EQ(s.adapter.protocol, 1);
+  EXPECT_EQ(run("").adapter.protocol, 2);
+  expect_grades(s, [](const gc::case_spec& c) -> std::optional<gc::grade> {
+    if (gc::required_protocol(c) >= 2) return gc::grade::unimplemented;
+    return std::nullopt;
+  });
+  for (std::size_t i = 0; i < s.results.size(); ++i)
+    if (gc::required_protocol(suite()[i]) >= 2) {
+      EXPECT_TRUE(has_finding(s.results[i], "adapter protocol 2")) << s.results[i].summary();
+      EXPECT_TRUE(has_finding(s.results[i], "speaks protocol 1")) << s.results[i].summary();
+    }
+}
+
+TEST(Suite, BytesCasesCoverFunctionUniqueAndHandle) {
+  // The cases that need protocol 2: a function and a unique that are not
+  // UTF-8 (hand-written and in the value matrix) and a handle (declared).
+  std::vector<std::string> ids;
+  for (const auto& c : suite())
+    if (gc::required_protocol(c) >= 2) ids.push_back(c.id);
+  for (const char* id : {"submit-bg/19", "unique/23", "handle/8", "value/function/non-utf8/batch",
+                         "value/unique/non-utf8/low"})
+    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+  EXPECT_EQ(ids.size(), 11u);
+}
+
 TEST(Runner, MissingAdapterIsAHarnessError) {
   gc::run_options o;
   o.adapter_argv = {"/nonexistent/adapter"};

@@ -1,5 +1,5 @@
 // gearspec-adapter-libgearman: drives the real libgearman 1.1.20 client over
-// the adapter protocol v1 (JSON lines on stdin/stdout, ADAPTER.md).
+// adapter protocol v2 (JSON lines on stdin/stdout, docs/conformance.md).
 // stdout carries protocol answers only; diagnostics go to stderr.
 #include <libgearman-1.0/version.h>
 
@@ -13,8 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-// Handles and error texts come from the peer and may hold bytes that are not
-// UTF-8; those are replaced (U+FFFD) rather than aborting the answer.
+// Error texts come from the peer and may hold bytes that are not UTF-8; those
+// are replaced (U+FFFD) rather than aborting the answer. Handles and uniques
+// travel whole as handle_b64 / unique_b64.
 void write_answer(const json& answer) {
   std::cout << answer.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
 }
@@ -28,6 +29,7 @@ json answer_for(const json& request) {
     return {{"id", request["id"]},
             {"name", "libgearman"},
             {"version", LIBGEARMAN_VERSION_STRING},
+            {"protocol", 2},
             {"features", gearspec::adapter::libgearman::hello_features()}};
   if (op == "submit")
     return {{"id", request["id"]}, {"results", gearspec::adapter::libgearman::submit(request)}};

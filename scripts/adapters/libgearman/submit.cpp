@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/util/encoding.hpp"
 #include "gearspec/util/host_port.hpp"
 
@@ -28,14 +29,19 @@ job_request parse_job(const json& job, std::size_t index) {
   const std::string where = "jobs[" + std::to_string(index) + "]";
   if (!job.is_object()) throw std::invalid_argument(where + " is not an object");
   job_request out;
-  if (!job.contains("function") || !job["function"].is_string())
-    throw std::invalid_argument(where + ".function must be a string");
-  out.function = job["function"].get<std::string>();
-  if (job.contains("unique") && !job["unique"].is_null()) {
-    if (!job["unique"].is_string()) throw std::invalid_argument(where + ".unique must be a string or null");
-    out.has_unique = true;
-    out.unique = job["unique"].get<std::string>();
+  std::optional<std::string> function, unique;
+  try {
+    // Protocol v2: function_b64 / unique_b64 when present, else the v1 text.
+    function = gearspec::conformance::get_bytes_field(job, "function");
+    unique = gearspec::conformance::get_bytes_field(job, "unique");
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(where + ": " + e.what());
   }
+  if (!function) throw std::invalid_argument(where + " has no function");
+  // libgearman takes function and unique as C strings: any byte but NUL passes.
+  out.function = *function;
+  out.has_unique = unique.has_value();
+  out.unique = unique.value_or("");
   const std::string b64 = job.value("workload_b64", std::string{});
   if (auto ec = gearspec::util::base64_decode(b64, out.workload))
     throw std::invalid_argument(where + ".workload_b64: " + ec.message());
@@ -44,8 +50,7 @@ job_request parse_job(const json& job, std::size_t index) {
     throw std::invalid_argument(where + ".priority must be normal, high or low, got \"" + out.priority +
                                 "\"");
   if (!job.value("background", true))
-    throw std::invalid_argument(where +
-                                ".background=false: protocol v1 adapters submit background jobs only");
+    throw std::invalid_argument(where + ".background=false: this adapter submits background jobs only");
   return out;
 }
 
@@ -102,8 +107,10 @@ json failure(const char* error_class, gearman_return_t rc, const std::string& me
 json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::string& client_message) {
   const gearman_return_t task_rc = gearman_task_return(task);
   if (task_rc == GEARMAN_SUCCESS) {
-    json ok = {{"ok", true}, {"handle", gearman_task_job_handle(task)}};
-    if (const char* unique = gearman_task_unique(task)) ok["unique"] = unique;
+    json ok = {{"ok", true}};
+    gearspec::conformance::put_bytes_field(ok, "handle", gearman_task_job_handle(task));
+    if (const char* unique = gearman_task_unique(task))
+      gearspec::conformance::put_bytes_field(ok, "unique", unique);
     return ok;
   }
   // A task left in UNKNOWN_STATE never got its reply: run_tasks' code is the

@@ -1,5 +1,5 @@
 // One adapter-protocol "submit" request carried out with the real libgearman
-// C API (ADAPTER.md, adapter protocol v1).
+// C API (docs/conformance.md, adapter protocol v2).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// gearspec adapter (protocol v1, shared/spec/ADAPTER.md) for npm Gearman
+// gearspec adapter (protocol v2, docs/conformance.md) for npm Gearman
 // clients. Usage: node adapter.js <abraxas|gearman|gearmanode|node-gearman>
 // stdout carries protocol answers only; diagnostics go to stderr.
 'use strict';
@@ -23,6 +23,54 @@ try {
   die(`cannot load the ${libraryName} client (run scripts/install-deps): ${e.message}`);
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function isUtf8(buffer) {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+// A request's byte field as bytes: <name>_b64 (protocol v2) when present, else
+// the v1 text's UTF-8 bytes; undefined when both are absent or null.
+function fieldBytes(job, name, where) {
+  const b64 = job[`${name}_b64`];
+  if (b64 !== undefined && b64 !== null) {
+    if (typeof b64 !== 'string' || !BASE64.test(b64) || b64.length % 4 !== 0)
+      throw new Error(`${where}.${name}_b64 is not base64`);
+    return Buffer.from(b64, 'base64');
+  }
+  const text = job[name];
+  if (text === undefined || text === null) return undefined;
+  if (typeof text !== 'string') throw new Error(`${where}.${name} must be a string or null`);
+  return Buffer.from(text, 'utf8');
+}
+
+// What the library is given for a function or unique: the text, as before,
+// when the bytes are UTF-8; otherwise the Buffer when the library takes one
+// (library.bufferFields), else the only thing a string API can take, the
+// bytes decoded as UTF-8 with U+FFFD for each bad byte (scripts/adapters/README.md).
+function libraryValue(bytes, field) {
+  if (bytes === undefined || isUtf8(bytes)) return bytes && bytes.toString('utf8');
+  return library.bufferFields.includes(field) ? bytes : bytes.toString('utf8');
+}
+
+// A result's byte field: <name>_b64 always, and the text when it is UTF-8. A
+// library that hands back a string has decoded the wire bytes already: its
+// UTF-8 encoding is what the caller holds.
+function putBytes(result, name) {
+  const value = result[name];
+  if (value === undefined || value === null) return result;
+  const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+  delete result[name];
+  result[`${name}_b64`] = bytes.toString('base64');
+  if (isUtf8(bytes)) result[name] = bytes.toString('utf8');
+  return result;
+}
+
 // Checks one submit request and turns each job into
 // {function, unique (undefined = library default), workload (Buffer), priority}.
 function parseJobs(request) {
@@ -32,18 +80,18 @@ function parseJobs(request) {
   return request.jobs.map((job, i) => {
     const where = `jobs[${i}]`;
     if (job === null || typeof job !== 'object') throw new Error(`${where} is not an object`);
-    if (typeof job.function !== 'string') throw new Error(`${where}.function must be a string`);
-    if (job.unique !== undefined && job.unique !== null && typeof job.unique !== 'string')
-      throw new Error(`${where}.unique must be a string or null`);
+    const functionBytes = fieldBytes(job, 'function', where);
+    if (functionBytes === undefined) throw new Error(`${where} has no function`);
+    const uniqueBytes = fieldBytes(job, 'unique', where);
     const priority = job.priority === undefined ? 'normal' : job.priority;
     if (!['normal', 'high', 'low'].includes(priority)) throw new Error(`${where}.priority must be normal, high or low`);
-    if (job.background === false) throw new Error(`${where}.background=false: protocol v1 adapters submit background jobs only`);
+    if (job.background === false) throw new Error(`${where}.background=false: this adapter submits background jobs only`);
     const b64 = job.workload_b64 === undefined ? '' : job.workload_b64;
-    if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0)
+    if (typeof b64 !== 'string' || !BASE64.test(b64) || b64.length % 4 !== 0)
       throw new Error(`${where}.workload_b64 is not base64`);
     return {
-      function: job.function,
-      unique: job.unique === null ? undefined : job.unique,
+      function: libraryValue(functionBytes, 'function'),
+      unique: libraryValue(uniqueBytes, 'unique'),
       workload: Buffer.from(b64, 'base64'),
       priority,
     };
@@ -54,11 +102,12 @@ async function answer(request) {
   if (request === null || typeof request !== 'object' || !('id' in request) || typeof request.op !== 'string')
     throw new Error('request must be an object with "id" and a string "op"');
   if (request.op === 'hello')
-    return { id: request.id, name: libraryName, version: library.version, features: library.features };
+    return { id: request.id, name: libraryName, version: library.version, protocol: 2, features: library.features };
   if (request.op === 'submit') {
     const jobs = parseJobs(request);
     const timeoutMs = Number.isInteger(request.timeout_ms) ? request.timeout_ms : undefined;
-    return { id: request.id, results: await library.submit(request.server, jobs, timeoutMs) };
+    const results = await library.submit(request.server, jobs, timeoutMs);
+    return { id: request.id, results: results.map((r) => putBytes(putBytes(r, 'handle'), 'unique')) };
   }
   throw new Error(`unknown op "${request.op}"`);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# gearspec adapter (protocol v1, shared/spec/ADAPTER.md) for the Perl client
+# gearspec adapter (protocol v2, docs/conformance.md) for the Perl client
 # Gearman::Client (Debian libgearman-client-perl 2.004.015).
 # stdout carries protocol answers only; diagnostics go to stderr.
 #
@@ -21,7 +21,26 @@ $| = 1;
 # back to UTF-8 bytes before they reach the library.
 my $json = JSON::PP->new->utf8->canonical(1);
 
-# Bytes from the library (handles, texts) as characters for the JSON answer:
+# A request's byte field: <name>_b64 (protocol v2) when present, else the v1
+# text encoded back to UTF-8 bytes; undef when both are absent or null.
+sub field_bytes {
+    my ($job, $name) = @_;
+    return MIME::Base64::decode_base64($job->{"${name}_b64"}) if defined $job->{"${name}_b64"};
+    return undef unless defined $job->{$name};
+    my $bytes = $job->{$name};
+    utf8::encode($bytes);
+    return $bytes;
+}
+
+# A result's byte field: <name>_b64 always, and the text when it is UTF-8.
+sub put_bytes {
+    my ($result, $name, $bytes) = @_;
+    $result->{"${name}_b64"} = MIME::Base64::encode_base64($bytes, '');
+    my $text = $bytes;
+    $result->{$name} = $text if utf8::decode($text);
+}
+
+# Bytes from the library (error texts) as characters for the JSON answer:
 # UTF-8 when they are valid UTF-8, otherwise one character per byte.
 sub as_text {
     my ($bytes) = @_;
@@ -76,19 +95,17 @@ sub submit_one {
     my $workload = MIME::Base64::decode_base64($job->{workload_b64} // '');
     my %options = (priority => $job->{priority} // 'normal');
     # absent or null: no uniq option (library default); "" passed explicitly.
-    if (defined $job->{unique}) {
-        my $unique = $job->{unique};
-        utf8::encode($unique);
-        $options{uniq} = $unique;
-    }
+    my $unique = field_bytes($job, 'unique');
+    $options{uniq} = $unique if defined $unique;
     my $fail_reason;
     $options{on_fail} = sub { $fail_reason = $_[0] // 'failed without a reason' };
-    my $function = $job->{function};
-    utf8::encode($function);
+    my $function = field_bytes($job, 'function');
     my $handle = eval { $client->dispatch_background($function, \$workload, \%options) };
     return failure($@) if $@;
     return failure($fail_reason // 'dispatch_background returned undef') unless defined $handle;
-    return {ok => JSON::PP::true, handle => as_text(server_handle($handle))};
+    my $result = {ok => JSON::PP::true};
+    put_bytes($result, 'handle', server_handle($handle));
+    return $result;
 }
 
 sub submit {
@@ -98,10 +115,13 @@ sub submit {
     for my $i (0 .. $#{ $request->{jobs} }) {
         my $job = $request->{jobs}[$i];
         die "jobs[$i] is not an object\n" unless ref $job eq 'HASH';
-        die "jobs[$i].function must be a string\n" unless defined $job->{function} && !ref $job->{function};
+        for my $field ('function', 'function_b64', 'unique', 'unique_b64') {
+            die "jobs[$i].$field must be a string\n" if defined $job->{$field} && ref $job->{$field};
+        }
+        die "jobs[$i] has no function\n" unless defined $job->{function} || defined $job->{function_b64};
         my $priority = $job->{priority} // 'normal';
         die "jobs[$i].priority must be normal, high or low\n" unless $priority =~ /^(normal|high|low)$/;
-        die "jobs[$i].background=false: protocol v1 adapters submit background jobs only\n"
+        die "jobs[$i].background=false: this adapter submits background jobs only\n"
             if defined $job->{background} && !$job->{background};
     }
     my %client_options = (job_servers => [$request->{server}]);
@@ -121,6 +141,7 @@ while (my $line = <STDIN>) {
             unless ref $request eq 'HASH' && exists $request->{id} && defined $request->{op};
         if ($request->{op} eq 'hello') {
             return {id => $request->{id}, name => 'Gearman::Client', version => "$Gearman::Client::VERSION",
+                    protocol => 2,
                     features => ['background', 'high', 'low', 'handle_readback', 'timeout']};
         }
         return {id => $request->{id}, results => submit($request)} if $request->{op} eq 'submit';

@@ -1,5 +1,5 @@
 <?php
-// gearspec adapter (protocol v1, shared/spec/ADAPTER.md) for PHP's
+// gearspec adapter (protocol v2, docs/conformance.md) for PHP's
 // GearmanClient (pecl gearman 2.1.0, Debian php-gearman, built on libgearman).
 // stdout carries protocol answers only; diagnostics (PHP warnings included)
 // go to stderr.
@@ -57,16 +57,34 @@ function failure(int $rc, string $message): array {
     return $result + ['error_class' => error_class_of($rc)];
 }
 
+// A request's byte field: <name>_b64 (protocol v2) when present, else the v1
+// text (PHP strings are bytes either way); null when both are absent or null.
+function field_bytes(array $job, string $name): ?string {
+    if (isset($job[$name . '_b64'])) return base64_decode($job[$name . '_b64'], true);
+    return $job[$name] ?? null;
+}
+
+// A result's byte field: <name>_b64 always, and the text when it is UTF-8.
+function put_bytes(array &$result, string $name, string $bytes): void {
+    $result[$name . '_b64'] = base64_encode($bytes);
+    if (preg_match('//u', $bytes) === 1) $result[$name] = $bytes;  // false: not UTF-8
+}
+
 function check_request(array $request): void {
     if (!isset($request['jobs']) || !is_array($request['jobs'])) throw new InvalidArgumentException('submit needs a "jobs" array');
     if (!isset($request['server']) || !is_string($request['server'])) throw new InvalidArgumentException('submit needs a string "server"');
     foreach ($request['jobs'] as $i => $job) {
         if (!is_array($job)) throw new InvalidArgumentException("jobs[$i] is not an object");
-        if (!isset($job['function']) || !is_string($job['function'])) throw new InvalidArgumentException("jobs[$i].function must be a string");
+        foreach (['function', 'function_b64', 'unique', 'unique_b64'] as $field)
+            if (isset($job[$field]) && !is_string($job[$field])) throw new InvalidArgumentException("jobs[$i].$field must be a string");
+        if (!isset($job['function']) && !isset($job['function_b64'])) throw new InvalidArgumentException("jobs[$i] has no function");
+        foreach (['function_b64', 'unique_b64'] as $field)
+            if (isset($job[$field]) && base64_decode($job[$field], true) === false)
+                throw new InvalidArgumentException("jobs[$i].$field is not base64");
         if (!in_array($job['priority'] ?? 'normal', ['normal', 'high', 'low'], true))
             throw new InvalidArgumentException("jobs[$i].priority must be normal, high or low");
         if (array_key_exists('background', $job) && $job['background'] === false)
-            throw new InvalidArgumentException("jobs[$i].background=false: protocol v1 adapters submit background jobs only");
+            throw new InvalidArgumentException("jobs[$i].background=false: this adapter submits background jobs only");
         if (base64_decode($job['workload_b64'] ?? '', true) === false)
             throw new InvalidArgumentException("jobs[$i].workload_b64 is not base64");
     }
@@ -86,9 +104,11 @@ function add_task(GearmanClient $client, array $job, int $index) {
     $method = ['high' => 'addTaskHighBackground', 'low' => 'addTaskLowBackground'][$job['priority'] ?? 'normal']
         ?? 'addTaskBackground';
     $workload = base64_decode($job['workload_b64'] ?? '', true);
+    $function = field_bytes($job, 'function');
+    $unique = field_bytes($job, 'unique');
     // absent or null: the unique argument is left out (library default).
-    if (isset($job['unique'])) return $client->$method($job['function'], $workload, $index, $job['unique']);
-    return $client->$method($job['function'], $workload, $index);
+    if ($unique !== null) return $client->$method($function, $workload, $index, $unique);
+    return $client->$method($function, $workload, $index);
 }
 
 function submit(array $request): array {
@@ -113,7 +133,10 @@ function submit(array $request): array {
     // are read in the JOB_CREATED callback; the context is the job's index.
     $created = [];
     $client->setCreatedCallback(function (GearmanTask $task, $index) use (&$created) {
-        $created[$index] = ['ok' => true, 'handle' => $task->jobHandle(), 'unique' => $task->unique()];
+        $result = ['ok' => true];
+        put_bytes($result, 'handle', (string)$task->jobHandle());
+        put_bytes($result, 'unique', (string)$task->unique());
+        $created[$index] = $result;
     });
     $rejected = [];
     $any_task = false;
@@ -140,7 +163,7 @@ function submit(array $request): array {
 function answer(array $request) {
     if (!array_key_exists('id', $request) || !isset($request['op'])) throw new InvalidArgumentException('request must be an object with "id" and "op"');
     if ($request['op'] === 'hello') {
-        return ['id' => $request['id'], 'name' => 'php-gearman', 'version' => phpversion('gearman'),
+        return ['id' => $request['id'], 'name' => 'php-gearman', 'version' => phpversion('gearman'), 'protocol' => 2,
                 'features' => ['background', 'high', 'low', 'batch', 'unique_readback', 'handle_readback', 'timeout']];
     }
     if ($request['op'] === 'submit') return ['id' => $request['id'], 'results' => submit($request)];

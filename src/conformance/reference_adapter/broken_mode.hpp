@@ -24,6 +24,8 @@ enum class broken_mode {
   strip_whitespace,  ///< leading and trailing whitespace stripped from the caller's unique
   coerce_numeric,    ///< a function, unique or workload that reads as a number re-written as that number ("007" -> "7")
   falsy_unique,      ///< a unique a dynamic language treats as false ("0") is dropped
+  reencode_utf8,     ///< function, unique and handle bytes that are not UTF-8 replaced by U+FFFD
+  protocol_1,        ///< speaks adapter protocol 1 (no "protocol" in hello, text fields only)
 };
 
 /// "trailing-nul" -> broken_mode::trailing_nul; nullopt for an unknown name.

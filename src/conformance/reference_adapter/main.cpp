@@ -1,5 +1,5 @@
-// gearspec-adapter-reference: the adapter (shared/spec/ADAPTER.md, protocol
-// v1) for gearspec's own reference client. It is started as a subprocess
+// gearspec-adapter-reference: the adapter (docs/conformance.md, protocol v2:
+// bytes in every field) for gearspec's own reference client. It is started as a subprocess
 // like any other adapter, so the runner treats every client the same way.
 //
 //   gearspec-adapter-reference                    the reference client
@@ -20,6 +20,7 @@
 
 #include "broken_mode.hpp"
 #include "gearspec/client/client.hpp"
+#include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/util/encoding.hpp"
 
 namespace {
@@ -87,6 +88,26 @@ std::string stripped(const std::string& s) {
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
+/// What a library that keeps text as Unicode makes of bytes that are not
+/// UTF-8 (reencode-utf8): each byte that starts no valid sequence becomes
+/// U+FFFD, as Python's "replace", JavaScript's TextDecoder and JSON encoders do.
+std::string utf8_replaced(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = 0;
+    for (std::size_t n = 1; n <= 4 && i + n <= s.size() && !len; ++n)
+      if (gearspec::util::is_valid_utf8(std::string_view(s).substr(i, n))) len = n;
+    if (len) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xef\xbf\xbd";
+      ++i;
+    }
+  }
+  return out;
+}
+
 /// The broken modes that alter a job's arguments before the client sees
 /// them. Returns true when the job is to be reported rejected after sending.
 bool mutate_arguments(broken_mode mode, std::string& function, std::string& unique, std::string& workload) {
@@ -106,6 +127,9 @@ bool mutate_arguments(broken_mode mode, std::string& function, std::string& uniq
     case broken_mode::falsy_unique:
       if (unique == "0") unique.clear();
       break;
+    case broken_mode::reencode_utf8:
+      function = utf8_replaced(function), unique = utf8_replaced(unique);
+      break;
     case broken_mode::truncate_reject: {
       const bool over = function.size() > client::max_function_size || unique.size() > client::max_unique_size;
       if (function.size() > client::max_function_size) function.resize(client::max_function_size);
@@ -116,6 +140,15 @@ bool mutate_arguments(broken_mode mode, std::string& function, std::string& uniq
       break;
   }
   return false;
+}
+
+/// A result's byte field: v2's `<name>_b64` (plus the text when UTF-8), or
+/// only v1's text when the adapter plays a v1 adapter (protocol-1).
+void put_field(json& r, const std::string& name, const std::string& bytes, broken_mode mode) {
+  if (mode == broken_mode::protocol_1)
+    r[name] = bytes;
+  else
+    gearspec::conformance::put_bytes_field(r, name, bytes);
 }
 
 json submit(const json& request, broken_mode mode) {
@@ -139,8 +172,8 @@ json submit(const json& request, broken_mode mode) {
   std::vector<std::unique_ptr<job_state>> states;
   for (const auto& j : jobs) {
     auto s = std::make_unique<job_state>();
-    s->function = j.at("function").get<std::string>();
-    if (j.contains("unique") && !j["unique"].is_null()) s->unique = j["unique"].get<std::string>();
+    s->function = gearspec::conformance::get_bytes_field(j, "function").value_or("");
+    s->unique = gearspec::conformance::get_bytes_field(j, "unique").value_or("");
     if (gearspec::util::base64_decode(j.value("workload_b64", ""), s->workload))
       throw std::runtime_error("workload_b64 is not base64");
     s->report_rejected = mutate_arguments(mode, s->function, s->unique, s->workload);
@@ -169,8 +202,10 @@ json submit(const json& request, broken_mode mode) {
       r = error_result("other", return_code::unknown_state, "every job reported as failed");
     } else if (rc == return_code::success) {
       r = {{"ok", true}};
+      std::string handle(s->task.handle());
+      if (mode == broken_mode::reencode_utf8) handle = utf8_replaced(handle);
       if (mode != broken_mode::no_handle && mode != broken_mode::hide_handles)
-        r["handle"] = std::string(s->task.handle());
+        put_field(r, "handle", handle, mode);
     } else if (mode == broken_mode::success_on_error) {
       r = {{"ok", true}, {"handle", "H:never-created"}};
     } else if (s->add_rc != return_code::success) {
@@ -180,7 +215,7 @@ json submit(const json& request, broken_mode mode) {
                        s->task.error_text().empty() ? c.error() : s->task.error_text());
       if (!s->task.server_code().empty()) r["server_code"] = s->task.server_code();
     }
-    if (s->add_rc == return_code::success) r["unique"] = std::string(s->task.unique());
+    if (s->add_rc == return_code::success) put_field(r, "unique", std::string(s->task.unique()), mode);
     results.push_back(std::move(r));
     c.remove_task(s->task);
     c.remove_task(s->retry);
@@ -204,7 +239,7 @@ void before_answering(const json& request, broken_mode mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"gearspec reference adapter (adapter protocol v1 on stdin/stdout)"};
+  CLI::App app{"gearspec reference adapter (adapter protocol v2 on stdin/stdout)"};
   std::string break_name = "none";
   app.add_option("--break", break_name, "deliberately broken behaviour, for testing the runner")
       ->check(CLI::IsMember(gearspec::reference_adapter::broken_mode_names()));
@@ -229,6 +264,7 @@ int main(int argc, char** argv) {
       answer["id"] = request.at("id");
       if (op == "hello") {
         answer["name"] = "gearspec-reference";
+        if (mode != broken_mode::protocol_1) answer["protocol"] = gearspec::conformance::adapter_protocol_v2;
         answer["version"] = GEARSPEC_VERSION;
         answer["features"] = {"background", "high", "low", "batch", "unique_readback", "timeout"};
         if (mode != broken_mode::hide_handles) answer["features"].push_back("handle_readback");

@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 
+#include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/util/encoding.hpp"
 
 namespace gearspec::conformance {
@@ -40,6 +42,25 @@ bool optional_string(const json& o, const char* key, std::optional<std::string>&
   return true;
 }
 
+/// A v2 byte field (`<key>_b64`, else the text `<key>`). When both are given
+/// they must name the same bytes: an adapter that re-encodes one of them
+/// would otherwise be graded on whichever the runner happened to read.
+bool bytes_field(const json& o, const char* key, std::optional<std::string>& out, std::string& problem) {
+  try {
+    out = get_bytes_field(o, key);
+  } catch (const std::invalid_argument& e) {
+    problem = e.what();
+    return false;
+  }
+  const auto b64_key = std::string(key) + "_b64";
+  if (out && o.contains(key) && o[key].is_string() && o.contains(b64_key) &&
+      o[key].get<std::string>() != *out) {
+    problem = std::string("\"") + key + "\" and \"" + b64_key + "\" differ";
+    return false;
+  }
+  return true;
+}
+
 const std::set<std::string>& error_classes() {
   static const std::set<std::string> classes{"invalid_argument", "could_not_connect", "lost_connection",
                                              "server_error",     "protocol_error",    "timeout",
@@ -51,14 +72,22 @@ const std::set<std::string>& error_classes() {
 
 std::string make_hello_request(int id) { return json{{"id", id}, {"op", "hello"}}.dump(); }
 
-std::string make_submit_request(int id, const std::string& server, const request_spec& request) {
+std::string make_submit_request(int id, const std::string& server, const request_spec& request,
+                                int protocol) {
   json jobs = json::array();
   for (const auto& j : request.jobs) {
-    json job{{"function", j.function},
-             {"workload_b64", util::base64_encode(j.workload)},
+    json job{{"workload_b64", util::base64_encode(j.workload)},
              {"priority", std::string(proto::name(j.prio))},
              {"background", j.background}};
-    if (j.unique) job["unique"] = *j.unique;
+    // v1 has text fields only; the runner sends a v1 adapter no case whose
+    // function or unique is not UTF-8 (required_protocol), so nothing is lost.
+    if (protocol >= adapter_protocol_v2) {
+      put_bytes_field(job, "function", j.function);
+      if (j.unique) put_bytes_field(job, "unique", *j.unique);
+    } else {
+      job["function"] = j.function;
+      if (j.unique) job["unique"] = *j.unique;
+    }
     jobs.push_back(std::move(job));
   }
   json out{{"id", id}, {"op", "submit"}, {"server", server}};
@@ -66,6 +95,27 @@ std::string make_submit_request(int id, const std::string& server, const request
   if (!request.library_default_timeout) out["timeout_ms"] = request.timeout_ms;
   out["jobs"] = std::move(jobs);
   return out.dump();
+}
+
+std::string protocol_needed(const case_spec& c) {
+  bool function = false, unique = false;
+  for (const auto& r : c.requests)
+    for (const auto& j : r.jobs) {
+      function = function || !util::is_valid_utf8(j.function);
+      unique = unique || (j.unique && !util::is_valid_utf8(*j.unique));
+    }
+  std::string why = function && unique ? "a function and a unique that are not UTF-8"
+                    : function         ? "a function that is not UTF-8"
+                    : unique           ? "a unique that is not UTF-8"
+                                       : "bytes that are not UTF-8 (e.g. the job handle)";
+  return "adapter protocol " + std::to_string(required_protocol(c)) +
+         " (fields as bytes: function_b64, unique_b64, handle_b64): the case has " + why +
+         ", which a JSON string cannot carry";
+}
+
+std::string protocol_spoken(const hello_answer& hello) {
+  return "the adapter speaks protocol " + std::to_string(hello.protocol) +
+         (hello.protocol == adapter_protocol_v1 ? " (its hello has no \"protocol\": 2)" : "");
 }
 
 bool parse_hello_answer(const std::string& line, int id, hello_answer& out, std::string& problem) {
@@ -76,6 +126,14 @@ bool parse_hello_answer(const std::string& line, int id, hello_answer& out, std:
     return false;
   }
   out.name = o["name"].get<std::string>();
+  if (o.contains("protocol") && !o["protocol"].is_null()) {
+    if (!o["protocol"].is_number_integer() || o["protocol"].get<long long>() < adapter_protocol_v1) {
+      problem = "hello answer's \"protocol\" is " + o["protocol"].dump() + ", not a version (1, 2, ...)";
+      return false;
+    }
+    // The adapter names the highest version it speaks; both use the lower one.
+    out.protocol = static_cast<int>(std::min<long long>(o["protocol"].get<long long>(), adapter_protocol_v2));
+  }
   if (o.contains("version") && o["version"].is_string()) out.version = o["version"].get<std::string>();
   if (!o.contains("features") || !o["features"].is_array()) {
     problem = "hello answer has no \"features\" list";
@@ -115,7 +173,7 @@ bool parse_submit_answer(const std::string& line, int id, std::size_t job_count,
     job_result jr;
     jr.ok = r["ok"].get<bool>();
     std::optional<std::string> error_class, error, message;
-    if (!optional_string(r, "handle", jr.handle, problem) || !optional_string(r, "unique", jr.unique, problem) ||
+    if (!bytes_field(r, "handle", jr.handle, problem) || !bytes_field(r, "unique", jr.unique, problem) ||
         !optional_string(r, "error_class", error_class, problem) || !optional_string(r, "error", error, problem) ||
         !optional_string(r, "message", message, problem)) {
       problem = where + problem;
@@ -134,39 +192,6 @@ bool parse_submit_answer(const std::string& line, int id, std::size_t job_count,
     jr.error = error.value_or("");
     jr.message = message.value_or("");
     out.push_back(std::move(jr));
-  }
-  return true;
-}
-
-bool is_valid_utf8(const std::string& bytes) noexcept {
-  std::size_t i = 0;
-  const auto n = bytes.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    std::size_t extra = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= n) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(bytes[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += extra + 1;
   }
   return true;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gearspec/util/encoding.hpp"
+
 namespace gearspec::conformance {
 
 std::string_view to_string(requirement r) noexcept {
@@ -60,6 +62,15 @@ std::vector<std::string> required_features(const case_spec& c) {
     }
   for (const auto& f : c.needs) add(f);
   return out;
+}
+
+int required_protocol(const case_spec& c) {
+  int p = c.protocol;
+  for (const auto& r : c.requests)
+    for (const auto& j : r.jobs)
+      if (!util::is_valid_utf8(j.function) || (j.unique && !util::is_valid_utf8(*j.unique)))
+        p = std::max(p, 2);
+  return p;
 }
 
 }  // namespace gearspec::conformance

@@ -150,13 +150,12 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
     job_spec job;
     if (!j["function"]) rd.fail(j, "a job needs a function");
     job.function = rd.bytes(j["function"], "function");
-    if (!is_valid_utf8(job.function) || job.function.find('\0') != std::string::npos)
-      rd.fail(j["function"], "function must be UTF-8 text without NUL (adapters receive it as a JSON string)");
-    if (j["unique"] && !j["unique"].IsNull()) {
-      job.unique = rd.bytes(j["unique"], "unique");
-      if (!is_valid_utf8(*job.unique))
-        rd.fail(j["unique"], "unique must be UTF-8 text (adapters receive it as a JSON string)");
-    }
+    // Any bytes but NUL, which ends the argument on the wire: what a client
+    // makes of a NUL in a function is the value matrix's nul-inside cases.
+    if (job.function.find('\0') != std::string::npos)
+      rd.fail(j["function"], "function must not hold a NUL (it ends the argument on the wire)");
+    // Bytes that are not UTF-8 need adapter protocol 2 (required_protocol).
+    if (j["unique"] && !j["unique"].IsNull()) job.unique = rd.bytes(j["unique"], "unique");
     if (j["workload"]) job.workload = rd.bytes(j["workload"], "workload");
     if (j["priority"]) job.prio = parse_priority(rd, j["priority"]);
     if (j["background"]) {
@@ -216,7 +215,7 @@ struct case_node {
 const std::set<std::string> case_keys{"id",         "title",       "section",   "requirement", "checks",
                                       "needs",      "server",      "scenario",  "timeout_ms",  "deadline_ms",
                                       "jobs",       "requests",    "processes", "for_offset",  "fresh_uniques_distinct",
-                                      "allow_retry", "budget_ms",  "on_deadline"};
+                                      "allow_retry", "budget_ms",  "on_deadline", "protocol"};
 
 bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
   const auto v = rd.text(n, what);
@@ -286,6 +285,7 @@ case_spec parse_case(const reader& rd, const case_node& n) {
     rd.fail(n.own, "a case needs jobs (or requests)");
   }
   if (n["processes"]) c.processes = rd.integer(n["processes"], "processes", 1, 16);
+  if (n["protocol"]) c.protocol = rd.integer(n["protocol"], "protocol", 1, 2);
   if (n["fresh_uniques_distinct"])
     c.fresh_uniques_distinct = rd.text(n["fresh_uniques_distinct"], "fresh_uniques_distinct") == "true";
   if (n["allow_retry"]) c.allow_retry = parse_bool(rd, n["allow_retry"], "allow_retry");
@@ -489,6 +489,7 @@ std::string to_case_file(const case_spec& c) {
   if (c.deadline_at_case_level) e << YAML::Key << "on_deadline" << YAML::Value << "case-level";
   if (c.budget_ms) e << YAML::Key << "budget_ms" << YAML::Value << *c.budget_ms;
   if (c.allow_retry) e << YAML::Key << "allow_retry" << YAML::Value << "true";
+  if (c.protocol != 1) e << YAML::Key << "protocol" << YAML::Value << c.protocol;
   e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : c.requests) {
     e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value;

@@ -125,9 +125,14 @@ class process_driver {
         add_finding(result_, grade::unimplemented, "adapter feature(s) " + missing, "not listed in its hello");
         unimplemented_ = true;
       }
+      if (hello.protocol < required_protocol(case_)) {
+        add_finding(result_, grade::unimplemented, protocol_needed(case_), protocol_spoken(hello));
+        unimplemented_ = true;
+      }
     }
     for (std::size_t q = 0; healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
-      const auto request = make_submit_request(static_cast<int>(q + 1), server, case_.requests[q]);
+      const auto request =
+          make_submit_request(static_cast<int>(q + 1), server, case_.requests[q], hello.protocol);
       record.requests.push_back(shorten(request));
       const auto sent_at = clock::now();
       if (!exchange(proc, request, deadline_ms(), "request " + std::to_string(q + 1), line, record)) {

@@ -55,7 +55,8 @@ const std::vector<value_class>& classes() {
       {"nul-inside", "holding a NUL", "a\0b"s, function_field | unique_field, handling::unencodable},
       {"nul-inside", "holding a NUL", "a\0b"s, workload_field},
       {"nul-only", "of one NUL byte", "\0"s, workload_field},
-      {"non-utf8", "of bytes that are not UTF-8", "\xff\xfe\xc3\x28\x80", workload_field},
+      // Needs adapter protocol 2 for function and unique (required_protocol).
+      {"non-utf8", "of bytes that are not UTF-8", "\xff\xfe\xc3\x28\x80", all_fields},
       // Limits (GEARMAN_FUNCTION_MAX_SIZE, GEARMAN_MAX_UNIQUE_SIZE).
       {"limit-minus-1", "one byte under the limit", repeat('f', fmax - 1), function_field},
       {"limit", "at the limit", repeat('f', fmax), function_field},

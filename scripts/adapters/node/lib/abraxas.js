@@ -1,4 +1,4 @@
-// Adapter protocol v1 binding for npm abraxas (submitJobBg).
+// Adapter protocol v2 binding for npm abraxas (submitJobBg).
 'use strict';
 
 const Gearman = require('abraxas');
@@ -8,6 +8,9 @@ const failure = require('./failure');
 // order, so jobs submitted in one tick are pipelined (feature "batch").
 exports.version = require('abraxas/package.json').version;
 exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'timeout'];
+// Its packet encoder (gearman-packet) copies a Buffer argument as is; the
+// handle of JOB_CREATED comes back as a string decoded as UTF-8.
+exports.bufferFields = ['function', 'unique'];
 
 function classify(err, connectionError) {
   const name = (err && err.name) || 'Error';

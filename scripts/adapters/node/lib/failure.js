@@ -1,4 +1,4 @@
-// One failed job result of adapter protocol v1.
+// One failed job result of the adapter protocol.
 'use strict';
 
 module.exports = function failure(errorClass, error, message, serverCode) {

@@ -1,4 +1,4 @@
-// Adapter protocol v1 binding for npm gearman (the low-level client whose
+// Adapter protocol v2 binding for npm gearman (the low-level client whose
 // module exports gearman(host, port, options)).
 'use strict';
 
@@ -12,6 +12,10 @@ const failure = require('./failure');
 // idle timeout (options.timeout, a 'timeout' event).
 exports.version = require('gearman/package.json').version;
 exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'timeout'];
+// submitJob throws unless the function is a string (encoded 'ascii', i.e.
+// one byte per UTF-16 unit); the unique goes through Buffer.from, which copies
+// a Buffer. JOB_CREATED's handle is reported as a string decoded as UTF-8.
+exports.bufferFields = ['unique'];
 
 exports.submit = function submit(server, jobs, timeoutMs) {
   const colon = server.lastIndexOf(':');

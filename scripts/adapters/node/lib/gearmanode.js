@@ -1,4 +1,4 @@
-// Adapter protocol v1 binding for npm gearmanode (Client#submitJob with
+// Adapter protocol v2 binding for npm gearmanode (Client#submitJob with
 // background: true).
 'use strict';
 
@@ -21,6 +21,9 @@ const gearmanode = require('gearmanode');
 // for replies (pipelined, feature "batch"), JOB_CREATED matched in order.
 exports.version = require('gearmanode/package.json').version;
 exports.features = ['background', 'high', 'low', 'batch', 'handle_readback'];
+// protocol.encodePacket copies Buffer arguments as is; the handle of
+// JOB_CREATED is decoded as a UTF-8 string.
+exports.bufferFields = ['function', 'unique'];
 
 exports.submit = function submit(server, jobs) {
   const colon = server.lastIndexOf(':');

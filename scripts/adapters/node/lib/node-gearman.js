@@ -1,4 +1,4 @@
-// Adapter protocol v1 binding for npm node-gearman (new Gearman(host, port),
+// Adapter protocol v2 binding for npm node-gearman (new Gearman(host, port),
 // submitJob(name, payload, uniq, {background: true, priority})).
 'use strict';
 
@@ -15,6 +15,8 @@ const failure = require('./failure');
 // replies (pipelined, feature "batch").
 exports.version = require('node-gearman/package.json').version;
 exports.features = ['background', 'high', 'low', 'batch', 'timeout'];
+// sendCommand copies Buffer arguments as is (others go through toString()).
+exports.bufferFields = ['function', 'unique'];
 
 // The library's 'error' event passes Node socket errors through (ECONNREFUSED,
 // EPIPE, ...) and raises its own Error("Out of sync with server") for a reply

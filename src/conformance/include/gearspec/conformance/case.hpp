@@ -81,6 +81,9 @@ struct case_spec {
   requirement level = requirement::must;
   std::string requirement_text;  ///< the sentence of the spec being checked
   std::vector<std::string> needs;  ///< adapter features without which the case is UNIMPLEMENTED
+  /// The adapter protocol the case needs besides what its jobs imply (`protocol: 2`:
+  /// a handle that is not UTF-8 can only be reported as handle_b64).
+  int protocol = 1;
 
   server_kind server = server_kind::queue;
   std::string scenario_yaml;  ///< gearmock scenario text (server_kind::scenario)
@@ -118,5 +121,10 @@ const std::vector<std::string>& known_features();
 /// The features a case needs: its explicit `needs` plus what its jobs imply
 /// (background always; high and low for those priorities).
 std::vector<std::string> required_features(const case_spec& c);
+
+/// The lowest adapter protocol that can run the case: 2 when a function or
+/// unique is not UTF-8 (v1 carries them as JSON strings) or the case says so.
+/// An adapter speaking less gets UNIMPLEMENTED.
+int required_protocol(const case_spec& c);
 
 }  // namespace gearspec::conformance

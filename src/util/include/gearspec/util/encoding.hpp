@@ -17,4 +17,8 @@ std::string base64_encode(std::string_view bytes);
 /// Standard alphabet with '=' padding; padding may be omitted; whitespace ignored.
 std::error_code base64_decode(std::string_view text, std::string& out);
 
+/// True when `bytes` is valid UTF-8 (no overlong forms, surrogates or code
+/// points above U+10FFFF): what a JSON string can carry.
+bool is_valid_utf8(std::string_view bytes) noexcept;
+
 }  // namespace gearspec::util
