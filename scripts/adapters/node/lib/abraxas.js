@@ -39,7 +39,10 @@ function classify(err, connectionError) {
 // back-off again. One adapter process serves many requests, so once a request
 // is answered nothing of its client may connect again: the adapter opens the
 // sockets itself (abraxas accepts a connect function as a server), destroys
-// them at the end, and any later attempt gets a socket that never connects.
+// the ones still connecting at the end, and any later attempt gets a socket
+// that never connects. A connected socket is left to disconnect() as an
+// application would (what abraxas does with packets that still arrive on it,
+// e.g. its crash on a late NO_JOB, is the library's behaviour and is graded).
 function connector(server) {
   const colon = server.lastIndexOf(':');
   const target = { host: server.slice(0, colon), port: Number(server.slice(colon + 1)) };
@@ -55,7 +58,7 @@ function connector(server) {
   connect.options = target;
   connect.finish = () => {
     finished = true;
-    for (const socket of sockets) socket.destroy();
+    for (const socket of sockets) if (socket.connecting) socket.destroy();
   };
   return connect;
 }
