@@ -426,8 +426,10 @@ class persistent_worker {
     if (session_ && held_) {
       const auto pid = session_->pid();
       const int served = session_->cases_served();
+      // Past the global timeout there is no time left to wait for an exit:
+      // the process is killed and nothing is graded.
       const auto ended = end_process(session_->process(), opts_.exit_timeout_ms, hard_,
-                                     true, " (pid " + std::to_string(pid) + ", retired after " +
+                                     clock::now() < hard_, " (pid " + std::to_string(pid) + ", retired after " +
                                      std::to_string(served) + " case(s); this case was its last)",
                                      held_->result);
       held_->result.wire_log += "adapter process pid " + std::to_string(pid) + " retired (stdin closed): " + ended + "\n";

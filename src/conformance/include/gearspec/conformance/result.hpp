@@ -44,7 +44,7 @@ struct process_record {
   /// of an earlier case of the same process: late output, not an answer.
   std::vector<std::string> late_lines;
   std::string stderr_text;       ///< written during this case only
-  std::string exit_description;  ///< "exit status 0", "killed by signal 11 (SIGSEGV)", "kept for the next case", ...
+  std::string exit_description;  ///< "exit status 0", "killed by signal 11 (SIGSEGV)", "kept running ...", ...
 };
 
 struct case_result {
