@@ -147,7 +147,8 @@ TEST_F(Cli, PersistentAndIsolatedAdapterProcessesGradeTheWholeSuiteAlike) {
                             (mode == "isolate" ? " --isolate" : ""));
     ASSERT_EQ(r.status, 0) << mode << ": " << r.output;
   }
-  const auto persistent = gearspec::conformance::parse_json_report(read(path("persistent.json")), "persistent");
+  const auto persistent =
+      gearspec::conformance::parse_json_report(read(path("persistent.json")), "persistent");
   const auto isolated = gearspec::conformance::parse_json_report(read(path("isolate.json")), "isolate");
   ASSERT_EQ(persistent.results.size(), isolated.results.size());
   ASSERT_GT(persistent.results.size(), 400u);
@@ -156,7 +157,8 @@ TEST_F(Cli, PersistentAndIsolatedAdapterProcessesGradeTheWholeSuiteAlike) {
     const auto& p = persistent.results[i];
     const auto& o = isolated.results[i];
     ASSERT_EQ(p.case_id, o.case_id);
-    EXPECT_EQ(p.verdict, o.verdict) << p.case_id << ": persistent " << p.summary() << "; isolate " << o.summary();
+    EXPECT_EQ(p.verdict, o.verdict) << p.case_id << ": persistent " << p.summary() << "; isolate "
+                                    << o.summary();
     EXPECT_NE(o.wire_log.find("case 1 of this process"), std::string::npos) << o.case_id;
     reused += p.wire_log.find("case 1 of this process") == std::string::npos;
   }

@@ -312,7 +312,8 @@ TEST(Runner, AdapterThatExitsWithoutAnsweringIsFailedAndOneThatDiesBySignalIsCra
 std::vector<gc::case_spec> cases_named(const std::vector<std::string>& ids) {
   std::vector<gc::case_spec> out;
   for (const auto& id : ids) {
-    const auto it = std::find_if(suite().begin(), suite().end(), [&](const gc::case_spec& c) { return c.id == id; });
+    const auto it =
+        std::find_if(suite().begin(), suite().end(), [&](const gc::case_spec& c) { return c.id == id; });
     EXPECT_NE(it, suite().end()) << id;
     if (it != suite().end()) out.push_back(*it);
   }
@@ -335,7 +336,8 @@ TEST(PersistentAdapter, OneProcessServesConsecutiveCasesAndSaysSoInTheLog) {
   ASSERT_EQ(s.results.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(s.results[i].verdict, gc::grade::ok) << s.results[i].summary();
-    EXPECT_NE(s.results[i].wire_log.find("case " + std::to_string(i + 1) + " of this process"), std::string::npos)
+    EXPECT_NE(s.results[i].wire_log.find("case " + std::to_string(i + 1) + " of this process"),
+              std::string::npos)
         << s.results[i].wire_log;
   }
   // hello only in the first case; request ids go on across cases.

@@ -256,7 +256,8 @@ void adapter_process::drain() {
 void adapter_process::close_stdin() { close_fd(stdin_); }
 
 void adapter_process::note_stderr_truncation() {
-  if (stderr_truncated_) stderr_ += "\n[gearspec: stderr truncated at " + std::to_string(max_stderr_bytes) + " bytes]";
+  if (stderr_truncated_)
+    stderr_ += "\n[gearspec: stderr truncated at " + std::to_string(max_stderr_bytes) + " bytes]";
   stderr_truncated_ = false;
 }
 

@@ -1,8 +1,7 @@
 #include "gearspec/conformance/adapter_session.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace gearspec::conformance {
 
@@ -36,7 +35,8 @@ void grade_exit(const exit_info& exit, const std::string& context, case_result& 
   if (exit.signaled)
     add_finding(r, grade::crashed, "the adapter exits normally after answering", exit.describe() + context);
   else if (exit.code != 0)
-    add_finding(r, grade::failed, "the adapter exits with status 0 when its stdin closes", exit.describe() + context);
+    add_finding(r, grade::failed, "the adapter exits with status 0 when its stdin closes",
+                exit.describe() + context);
 }
 
 std::string end_process(adapter_process& proc, int exit_timeout_ms, clock::time_point hard_deadline,
@@ -47,7 +47,8 @@ std::string end_process(adapter_process& proc, int exit_timeout_ms, clock::time_
     if (graded)
       add_finding(r, grade::hung, "the adapter exits when its stdin closes",
                   "still running after " + std::to_string(exit_timeout_ms) + " ms; killed" + context);
-    return "killed by gearspec (still running " + std::to_string(exit_timeout_ms) + " ms after its stdin closed)";
+    return "killed by gearspec (still running " + std::to_string(exit_timeout_ms) +
+           " ms after its stdin closed)";
   }
   if (graded) grade_exit(proc.exit(), context, r);
   return proc.exit().describe();

@@ -151,7 +151,8 @@ class process_driver {
         unimplemented_ = true;
       }
     }
-    for (std::size_t q = 0; outcome == process_outcome::healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
+    for (std::size_t q = 0;
+         outcome == process_outcome::healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
       const int id = s.next_id();
       const auto request = make_submit_request(id, server, case_.requests[q]);
       record.requests.push_back(shorten(request));
@@ -196,8 +197,8 @@ class process_driver {
 
   /// Write one request and read its answer line. On failure grades HUNG,
   /// CRASHED or FAILED and says how the process failed.
-  process_outcome exchange(adapter_session& s, const std::string& request, int wait_ms, const std::string& what,
-                           std::string& line, process_record& record) {
+  process_outcome exchange(adapter_session& s, const std::string& request, int wait_ms,
+                           const std::string& what, std::string& line, process_record& record) {
     auto& proc = s.process();
     const auto deadline = std::min(clock::now() + milliseconds(wait_ms), hard_deadline_);
     auto st = proc.write_line(request, deadline);
@@ -268,7 +269,8 @@ std::string render_processes(const std::vector<process_record>& records) {
       out += "  runner  -> " + rec.requests[i] + "\n";
       if (i < rec.answers.size()) out += "  adapter <- " + rec.answers[i] + "\n";
     }
-    for (const auto& l : rec.late_lines) out += "  late output (an earlier case's id) <- " + shorten(l) + "\n";
+    for (const auto& l : rec.late_lines)
+      out += "  late output (an earlier case's id) <- " + shorten(l) + "\n";
     if (!rec.stderr_text.empty()) {
       out += "  stderr:\n";
       append_indented(out, rec.stderr_text, "    ");
@@ -351,8 +353,8 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
                       "OPTION_RES; this case cannot grade a client that sends options first");
   }
   out.process_log = render_processes(records);
-  r.wire_log = "server " + address + " (" + std::string(to_string(c.server)) + ")\n" + render_wire_log(obs.wire) +
-               out.process_log;
+  r.wire_log = "server " + address + " (" + std::string(to_string(c.server)) + ")\n" +
+               render_wire_log(obs.wire) + out.process_log;
   r.seconds = std::chrono::duration<double>(clock::now() - started).count();
   return out;
 }
@@ -393,12 +395,14 @@ class persistent_worker {
       if (!run.process_ended && held_) {
         grade_exit(first_exit,
                    " (the process that served this case ended after its last answer, before it answered the "
-                   "next case, " + c.id + ", which then ran again in a fresh process)",
+                   "next case, " +
+                       c.id + ", which then ran again in a fresh process)",
                    held_->result);
         held_->result.wire_log += "the next case's first attempt, in this case's process:\n" + first_log;
       }
-      run.result.wire_log += "(ran twice: the first attempt's process, which had served earlier cases, ended "
-                             "without answering; this is the run in a fresh process)\n";
+      run.result.wire_log +=
+          "(ran twice: the first attempt's process, which had served earlier cases, ended "
+          "without answering; this is the run in a fresh process)\n";
     }
     if (held_) publish(held_->index, std::move(held_->result), held_->hello);
     held_ = held_case{i, std::move(run.result), std::move(run.hello)};
@@ -428,11 +432,12 @@ class persistent_worker {
       const int served = session_->cases_served();
       // Past the global timeout there is no time left to wait for an exit:
       // the process is killed and nothing is graded.
-      const auto ended = end_process(session_->process(), opts_.exit_timeout_ms, hard_,
-                                     clock::now() < hard_, " (pid " + std::to_string(pid) + ", retired after " +
-                                     std::to_string(served) + " case(s); this case was its last)",
+      const auto ended = end_process(session_->process(), opts_.exit_timeout_ms, hard_, clock::now() < hard_,
+                                     " (pid " + std::to_string(pid) + ", retired after " +
+                                         std::to_string(served) + " case(s); this case was its last)",
                                      held_->result);
-      held_->result.wire_log += "adapter process pid " + std::to_string(pid) + " retired (stdin closed): " + ended + "\n";
+      held_->result.wire_log +=
+          "adapter process pid " + std::to_string(pid) + " retired (stdin closed): " + ended + "\n";
       append_stderr(session_->process().take_stderr());
     }
     session_.reset();
@@ -450,11 +455,12 @@ class persistent_worker {
     for (const auto& l : lines) log += "late output after the last answer <- " + shorten(l) + "\n";
     append_stderr(err);
     if (!session_->process().running()) {
-      grade_exit(session_->process().exit(),
-                 " (pid " + std::to_string(session_->pid()) + " ended by itself after this case's last answer)",
-                 held_->result);
-      log += "adapter process pid " + std::to_string(session_->pid()) + " ended after the last answer: " +
-             session_->process().exit().describe() + "\n";
+      grade_exit(
+          session_->process().exit(),
+          " (pid " + std::to_string(session_->pid()) + " ended by itself after this case's last answer)",
+          held_->result);
+      log += "adapter process pid " + std::to_string(session_->pid()) +
+             " ended after the last answer: " + session_->process().exit().describe() + "\n";
       session_.reset();
     }
   }

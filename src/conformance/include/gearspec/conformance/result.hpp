@@ -43,8 +43,9 @@ struct process_record {
   /// Lines read while waiting for an answer that carry the id of a request
   /// of an earlier case of the same process: late output, not an answer.
   std::vector<std::string> late_lines;
-  std::string stderr_text;       ///< written during this case only
-  std::string exit_description;  ///< "exit status 0", "killed by signal 11 (SIGSEGV)", "kept running ...", ...
+  std::string stderr_text;  ///< written during this case only
+  /// "exit status 0", "killed by signal 11 (SIGSEGV)", "kept running for the next case", ...
+  std::string exit_description;
 };
 
 struct case_result {
