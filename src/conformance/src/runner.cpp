@@ -336,6 +336,10 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
     }
     if (outcome != process_outcome::healthy || driver.unimplemented()) break;
   }
+  // A process of its own would now be closing; its library may still talk to
+  // the server meanwhile (answer a NOOP, close). A persistent process gets
+  // the same moment before the server stops, so the journal sees that traffic.
+  if (server && slot && *slot) std::this_thread::sleep_for(milliseconds(opts.settle_ms));
   if (server) {
     server->stop();
     obs.wire = to_observed(server->journal());
