@@ -338,8 +338,12 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
   }
   // A process of its own would now be closing; its library may still talk to
   // the server meanwhile (answer a NOOP, close). A persistent process gets
-  // the same moment before the server stops, so the journal sees that traffic.
-  if (server && slot && *slot) std::this_thread::sleep_for(milliseconds(opts.settle_ms));
+  // the same moment before the server stops, so the journal sees that traffic:
+  // until the client's connections are closed, at most settle_ms.
+  if (server && slot && *slot) {
+    const auto until = clock::now() + milliseconds(opts.settle_ms);
+    while (server->connection_count() > 0 && clock::now() < until) std::this_thread::sleep_for(milliseconds(1));
+  }
   if (server) {
     server->stop();
     obs.wire = to_observed(server->journal());

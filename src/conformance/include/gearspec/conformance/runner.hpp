@@ -34,8 +34,9 @@ struct run_options {
   /// starts a new one only after a crash, a hang, a garbage answer or an exit.
   bool isolate = false;
   /// Persistent mode: how long the case's server keeps running after the
-  /// last answer (ms), as it does while an isolated process exits, so that
-  /// what the library sends right after answering reaches the journal.
+  /// last answer while the client still has a connection open (ms), as it
+  /// does while an isolated process exits, so that what the library sends
+  /// right after answering reaches the journal.
   int settle_ms = 20;
   /// Called (serialised) as each case finishes: the result, cases done, total.
   std::function<void(const case_result&, std::size_t, std::size_t)> on_result;
