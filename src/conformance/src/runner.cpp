@@ -342,7 +342,8 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
   // until the client's connections are closed, at most settle_ms.
   if (server && slot && *slot) {
     const auto until = clock::now() + milliseconds(opts.settle_ms);
-    while (server->connection_count() > 0 && clock::now() < until) std::this_thread::sleep_for(milliseconds(1));
+    while (server->connection_count() > 0 && clock::now() < until)
+      std::this_thread::sleep_for(milliseconds(1));
   }
   if (server) {
     server->stop();
