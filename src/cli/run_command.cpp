@@ -86,6 +86,7 @@ struct run_settings {
   int startup_timeout_ms = 10000;
   bool verbose = false;
   bool no_progress = false;
+  bool isolate = false;
 };
 
 int run(const run_settings& s) {
@@ -111,6 +112,7 @@ int run(const run_settings& s) {
   if (s.case_timeout_ms > 0) o.case_timeout_ms = s.case_timeout_ms;
   if (s.global_timeout_s > 0) o.global_timeout_ms = static_cast<int>(s.global_timeout_s * 1000);
   o.startup_timeout_ms = s.startup_timeout_ms;
+  o.isolate = s.isolate;
   progress_line progress(!s.no_progress && ::isatty(2));
   o.on_result = [&](const gc::case_result& r, std::size_t done, std::size_t total) { progress.update(r, done, total); };
 
@@ -205,6 +207,9 @@ int main_commands(int argc, char** argv) {
       ->check(CLI::Range(1u, 256u));
   run_cmd->add_flag("-v,--verbose", rs.verbose, "list every case, not only those that are not OK");
   run_cmd->add_flag("--no-progress", rs.no_progress, "no progress line on the terminal");
+  run_cmd->add_flag("--isolate", rs.isolate,
+                    "a fresh adapter process for every case (default: each of the --jobs workers keeps one "
+                    "process for consecutive cases, restarted after a crash, hang, garbage answer or exit)");
 
   selection ls;
   bool long_form = false;

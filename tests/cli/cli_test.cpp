@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gearspec/conformance/report.hpp"
 #include "gearspec/test/shell.hpp"
 
 namespace fs = std::filesystem;
@@ -137,6 +138,31 @@ TEST_F(Cli, ListCatchesNamesTheBrokenModesThatFailEachCase) {
   EXPECT_NE(r.output.find("catches: success-on-error, truncate-reject"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("falsy-unique"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("0 MUST/SHOULD case(s) that no broken mode fails"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, PersistentAndIsolatedAdapterProcessesGradeTheWholeSuiteAlike) {
+  // The default keeps one adapter process per worker; --isolate starts one per case.
+  for (const std::string mode : {"persistent", "isolate"}) {
+    const auto r = gearspec("run --client reference " + suite_args() + " -j2 --json " + path(mode + ".json") +
+                            (mode == "isolate" ? " --isolate" : ""));
+    ASSERT_EQ(r.status, 0) << mode << ": " << r.output;
+  }
+  const auto persistent =
+      gearspec::conformance::parse_json_report(read(path("persistent.json")), "persistent");
+  const auto isolated = gearspec::conformance::parse_json_report(read(path("isolate.json")), "isolate");
+  ASSERT_EQ(persistent.results.size(), isolated.results.size());
+  ASSERT_GT(persistent.results.size(), 400u);
+  int reused = 0;
+  for (std::size_t i = 0; i < persistent.results.size(); ++i) {
+    const auto& p = persistent.results[i];
+    const auto& o = isolated.results[i];
+    ASSERT_EQ(p.case_id, o.case_id);
+    EXPECT_EQ(p.verdict, o.verdict) << p.case_id << ": persistent " << p.summary() << "; isolate "
+                                    << o.summary();
+    EXPECT_NE(o.wire_log.find("case 1 of this process"), std::string::npos) << o.case_id;
+    reused += p.wire_log.find("case 1 of this process") == std::string::npos;
+  }
+  EXPECT_GT(reused, 400) << "cases served by a process that had served an earlier case";
 }
 
 }  // namespace

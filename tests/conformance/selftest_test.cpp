@@ -349,4 +349,104 @@ TEST(Runner, AdapterThatExitsWithoutAnsweringIsFailedAndOneThatDiesBySignalIsCra
       << r.summary();
 }
 
+// Persistent adapter processes (the default) against one process per case.
+
+std::vector<gc::case_spec> cases_named(const std::vector<std::string>& ids) {
+  std::vector<gc::case_spec> out;
+  for (const auto& id : ids) {
+    const auto it =
+        std::find_if(suite().begin(), suite().end(), [&](const gc::case_spec& c) { return c.id == id; });
+    EXPECT_NE(it, suite().end()) << id;
+    if (it != suite().end()) out.push_back(*it);
+  }
+  return out;
+}
+
+/// The reference adapter behind a shell pipeline `tail` (sh -c 'ADAPTER TAIL').
+gc::run_options wrapped_reference(const std::string& tail, bool isolate) {
+  gc::run_options o;
+  o.adapter_argv = {"sh", "-c", std::string("'") + GEARSPEC_REFERENCE_ADAPTER + "' " + tail};
+  o.jobs = 1;  // one worker: one process serves the cases in order
+  o.isolate = isolate;
+  return o;
+}
+
+const std::vector<std::string> three_cases{"submit-bg/1", "submit-bg/2", "submit-bg/3"};
+
+TEST(PersistentAdapter, OneProcessServesConsecutiveCasesAndSaysSoInTheLog) {
+  const auto s = gc::run_suite(cases_named(three_cases), wrapped_reference("", false));
+  ASSERT_EQ(s.results.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(s.results[i].verdict, gc::grade::ok) << s.results[i].summary();
+    EXPECT_NE(s.results[i].wire_log.find("case " + std::to_string(i + 1) + " of this process"),
+              std::string::npos)
+        << s.results[i].wire_log;
+  }
+  // hello only in the first case; request ids go on across cases.
+  EXPECT_NE(s.results[0].wire_log.find("\"op\":\"hello\""), std::string::npos);
+  EXPECT_EQ(s.results[1].wire_log.find("\"op\":\"hello\""), std::string::npos);
+  EXPECT_NE(s.results[2].wire_log.find("{\"id\":3,"), std::string::npos) << s.results[2].wire_log;
+  EXPECT_NE(s.results[2].wire_log.find("retired (stdin closed): exit status 0"), std::string::npos)
+      << s.results[2].wire_log;
+}
+
+TEST(PersistentAdapter, ExitStatusIsGradedOnTheLastCaseOfItsProcess) {
+  const auto persistent = gc::run_suite(cases_named(three_cases), wrapped_reference("; exit 3", false));
+  EXPECT_EQ(persistent.results[0].verdict, gc::grade::ok) << persistent.results[0].summary();
+  EXPECT_EQ(persistent.results[1].verdict, gc::grade::ok) << persistent.results[1].summary();
+  EXPECT_EQ(persistent.results[2].verdict, gc::grade::failed);
+  EXPECT_NE(persistent.results[2].summary().find("exit status 3 (pid "), std::string::npos)
+      << persistent.results[2].summary();
+  EXPECT_NE(persistent.results[2].summary().find("retired after 3 case(s)"), std::string::npos)
+      << persistent.results[2].summary();
+  const auto isolated = gc::run_suite(cases_named(three_cases), wrapped_reference("; exit 3", true));
+  for (const auto& r : isolated.results) EXPECT_EQ(r.verdict, gc::grade::failed) << r.summary();
+}
+
+TEST(PersistentAdapter, LinesWithAnEarlierCasesIdAreLateOutputNotAnswers) {
+  // Before each submit answer, the previous one again (hello is not repeated).
+  const auto s = gc::run_suite(
+      cases_named(three_cases),
+      wrapped_reference("| (n=0; while IFS= read -r l; do [ -n \"$p\" ] && printf '%s\\n' \"$p\"; "
+                        "printf '%s\\n' \"$l\"; n=$((n+1)); [ $n -gt 1 ] && p=$l; done)",
+                        false));
+  for (const auto& r : s.results) EXPECT_EQ(r.verdict, gc::grade::ok) << r.case_id << ": " << r.summary();
+  EXPECT_NE(s.results[1].wire_log.find("late output (an earlier case's id) <- {\"id\":1,"), std::string::npos)
+      << s.results[1].wire_log;
+}
+
+TEST(PersistentAdapter, AProcessThatEndsAfterAnAnswerIsChargedToThatCaseAndTheNextRunsFresh) {
+  // The process kills its own group right after its second submit answer:
+  // case 2's process did not end normally; case 3 gets a fresh process
+  // (whether the end is seen between the cases or during case 3's request).
+  const auto s = gc::run_suite(cases_named(three_cases),
+                               wrapped_reference("| (n=0; while [ $n -lt 3 ] && IFS= read -r l; do "
+                                                 "printf '%s\\n' \"$l\"; n=$((n+1)); done; "
+                                                 "if [ $n -eq 3 ]; then kill -9 0; fi)",
+                                                 false));
+  EXPECT_EQ(s.results[0].verdict, gc::grade::ok) << s.results[0].summary();
+  EXPECT_EQ(s.results[1].verdict, gc::grade::crashed) << s.results[1].summary();
+  EXPECT_NE(s.results[1].summary().find("SIGKILL"), std::string::npos) << s.results[1].summary();
+  EXPECT_EQ(s.results[2].verdict, gc::grade::ok) << s.results[2].summary() << "\n" << s.results[2].wire_log;
+  EXPECT_NE(s.results[2].wire_log.find("case 1 of this process"), std::string::npos) << s.results[2].wire_log;
+}
+
+TEST(PersistentAdapter, ACrashRestartsTheProcessAndGradesOnlyItsCase) {
+  // --break=crash dies by SIGSEGV on every request with an empty workload.
+  gc::run_options o;
+  o.adapter_argv = {GEARSPEC_REFERENCE_ADAPTER, "--break=crash"};
+  o.jobs = 2;
+  const auto persistent = gc::run_suite(suite(), o);
+  o.isolate = true;
+  const auto isolated = gc::run_suite(suite(), o);
+  int crashed = 0;
+  for (std::size_t i = 0; i < suite().size(); ++i) {
+    EXPECT_EQ(persistent.results[i].verdict, isolated.results[i].verdict)
+        << suite()[i].id << ": persistent " << persistent.results[i].summary() << "; isolated "
+        << isolated.results[i].summary();
+    crashed += persistent.results[i].verdict == gc::grade::crashed;
+  }
+  EXPECT_GT(crashed, 0);
+}
+
 }  // namespace

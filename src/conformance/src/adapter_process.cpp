@@ -246,7 +246,27 @@ adapter_process::io_status adapter_process::read_line(std::string& line, clock::
   }
 }
 
+void adapter_process::drain() {
+  // Bounded: a process that writes without pause must not keep the runner here.
+  for (int round = 0; round < 64 && (stdout_ >= 0 || stderr_fd_ >= 0); ++round)
+    if (!pump(clock::now(), false)) break;
+  try_reap();
+}
+
 void adapter_process::close_stdin() { close_fd(stdin_); }
+
+void adapter_process::note_stderr_truncation() {
+  if (stderr_truncated_)
+    stderr_ += "\n[gearspec: stderr truncated at " + std::to_string(max_stderr_bytes) + " bytes]";
+  stderr_truncated_ = false;
+}
+
+std::string adapter_process::take_stderr() {
+  note_stderr_truncation();
+  std::string out;
+  out.swap(stderr_);
+  return out;
+}
 
 bool adapter_process::try_reap() {
   if (reaped_) return true;
@@ -275,8 +295,7 @@ bool adapter_process::wait_exit(clock::time_point deadline) {
   // Collect what is still in the pipes (children of the adapter may hold them open: bounded).
   const auto drain_until = clock::now() + std::chrono::milliseconds(50);
   while ((stdout_ >= 0 || stderr_fd_ >= 0) && clock::now() < drain_until) pump(drain_until, false);
-  if (stderr_truncated_) stderr_ += "\n[gearspec: stderr truncated at " + std::to_string(max_stderr_bytes) + " bytes]";
-  stderr_truncated_ = false;
+  note_stderr_truncation();
   return true;
 }
 

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "gearspec/conformance/adapter_process.hpp"
+#include "gearspec/conformance/adapter_session.hpp"
 #include "gearspec/conformance/case_loader.hpp"
 #include "gearspec/conformance/grading.hpp"
 #include "gearspec/mock/server.hpp"
@@ -93,30 +95,53 @@ std::string shorten(const std::string& line) {
   return line.substr(0, keep) + "... (" + std::to_string(line.size()) + " bytes)";
 }
 
-/// Drives one adapter process through hello and the case's requests.
+/// How a case's adapter process ended, for the persistent-mode rules.
+enum class process_outcome {
+  healthy,  ///< answered everything (or the case stopped at a missing feature)
+  ended,    ///< the process went away (exit or signal) without an answer
+  failed,   ///< no answer by the deadline (killed) or a garbage answer
+};
+
+/// Drives one adapter process through hello (once per process) and the
+/// case's requests. A persistent process comes in `session` and stays there
+/// while healthy; otherwise the driver starts one and ends it after the case.
 class process_driver {
  public:
   process_driver(const case_spec& c, const run_options& o, clock::time_point hard_deadline, case_result& r)
       : case_(c), opts_(o), hard_deadline_(hard_deadline), result_(r) {}
 
-  /// Returns false when the process failed (graded already) and the case should stop.
-  bool run(const std::string& server, std::vector<std::optional<std::vector<job_result>>>& answers,
-           std::vector<double>& request_ms, bool check_features, hello_answer& hello, process_record& record) {
-    adapter_process proc(opts_.adapter_argv);
-    bool healthy = true;
+  /// `session`: the worker's persistent process (may be empty: one is
+  /// started and left there), or nullptr for a process of this case only,
+  /// ended after it with its exit status graded.
+  process_outcome run(const std::string& server, std::vector<std::optional<std::vector<job_result>>>& answers,
+                      std::vector<double>& request_ms, bool check_features, hello_answer& hello,
+                      process_record& record, std::unique_ptr<adapter_session>* session) {
+    std::unique_ptr<adapter_session> own;
+    auto& slot = session ? *session : own;
+    if (!slot) slot = std::make_unique<adapter_session>(opts_.adapter_argv);
+    adapter_session& s = *slot;
+    record.pid = s.pid();
+    record.nth_case = s.begin_case();
+    process_outcome outcome = process_outcome::healthy;
     std::string line;
-    const auto hello_request = make_hello_request(0);
-    record.requests.push_back(hello_request);
-    if (!exchange(proc, hello_request, opts_.startup_timeout_ms, "hello", line, record)) {
-      healthy = false;
-    } else {
-      std::string problem;
-      if (!parse_hello_answer(line, 0, hello, problem)) {
-        add_finding(result_, grade::failed, "a valid answer to hello", problem + ": " + shorten(line));
-        healthy = false;
+    if (!s.hello) {
+      const int id = s.next_id();
+      const auto hello_request = make_hello_request(id);
+      record.requests.push_back(hello_request);
+      outcome = exchange(s, hello_request, opts_.startup_timeout_ms, "hello", line, record);
+      if (outcome == process_outcome::healthy) {
+        std::string problem;
+        hello_answer h;
+        if (parse_hello_answer(line, id, h, problem)) {
+          s.hello = std::move(h);
+        } else {
+          add_finding(result_, grade::failed, "a valid answer to hello", problem + ": " + shorten(line));
+          outcome = process_outcome::failed;
+        }
       }
     }
-    if (healthy && check_features) {
+    if (s.hello) hello = *s.hello;
+    if (outcome == process_outcome::healthy && check_features) {
       std::string missing;
       for (const auto& f : required_features(case_))
         if (std::find(hello.features.begin(), hello.features.end(), f) == hello.features.end())
@@ -130,62 +155,61 @@ class process_driver {
         unimplemented_ = true;
       }
     }
-    for (std::size_t q = 0; healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
-      const auto request =
-          make_submit_request(static_cast<int>(q + 1), server, case_.requests[q], hello.protocol);
+    for (std::size_t q = 0;
+         outcome == process_outcome::healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
+      const int id = s.next_id();
+      const auto request = make_submit_request(id, server, case_.requests[q], hello.protocol);
       record.requests.push_back(shorten(request));
       const auto sent_at = clock::now();
-      if (!exchange(proc, request, deadline_ms(), "request " + std::to_string(q + 1), line, record)) {
-        healthy = false;
-        break;
-      }
+      outcome = exchange(s, request, deadline_ms(), "request " + std::to_string(q + 1), line, record);
+      if (outcome != process_outcome::healthy) break;
       request_ms[q] = std::chrono::duration<double, std::milli>(clock::now() - sent_at).count();
       std::vector<job_result> results;
       std::string problem;
-      if (!parse_submit_answer(line, static_cast<int>(q + 1), case_.requests[q].jobs.size(), results, problem)) {
+      if (!parse_submit_answer(line, id, case_.requests[q].jobs.size(), results, problem)) {
         add_finding(result_, grade::failed, "a valid answer to request " + std::to_string(q + 1),
                     problem + ": " + shorten(line));
-        healthy = false;
+        outcome = process_outcome::failed;
         break;
       }
       answers[q] = std::move(results);
     }
-    // Orderly end: stdin closed, the adapter exits with status 0.
-    proc.close_stdin();
-    if (!proc.wait_exit(std::min(clock::now() + milliseconds(opts_.exit_timeout_ms), hard_deadline_))) {
-      proc.kill();
-      if (healthy)
-        add_finding(result_, grade::hung, "the adapter exits when its stdin closes",
-                    "still running after " + std::to_string(opts_.exit_timeout_ms) + " ms; killed");
-      healthy = false;
-    } else if (healthy && proc.exit().signaled) {
-      add_finding(result_, grade::crashed, "the adapter exits normally after answering",
-                  proc.exit().describe());
-      healthy = false;
-    } else if (healthy && proc.exit().code != 0) {
-      add_finding(result_, grade::failed, "the adapter exits with status 0 when its stdin closes",
-                  proc.exit().describe());
+    record.stderr_text = s.process().take_stderr();
+    if (session && outcome == process_outcome::healthy) {
+      record.exit_description = "kept running for the next case";
+      return outcome;
     }
-    record.stderr_text = proc.stderr_text();
-    record.exit_description = killed_ ? "killed by gearspec (no answer by the deadline)" : proc.exit().describe();
-    return healthy;
+    // Orderly end (a process of this case only), or a failed process retired:
+    // its exit status is graded only when nothing failed before.
+    const auto findings_before = result_.findings.size();
+    const auto ended = end_process(s.process(), opts_.exit_timeout_ms, hard_deadline_,
+                                   outcome == process_outcome::healthy, "", result_);
+    if (result_.findings.size() != findings_before) outcome = process_outcome::failed;
+    record.stderr_text += s.process().take_stderr();
+    record.exit_description = killed_ ? "killed by gearspec (no answer by the deadline)" : ended;
+    exit_ = s.process().exit();
+    slot.reset();
+    return outcome;
   }
 
   bool unimplemented() const { return unimplemented_; }
+  /// How the process ended, when the driver ended it (or it ended by itself).
+  const exit_info& exit() const { return exit_; }
 
  private:
   int deadline_ms() const { return opts_.case_timeout_ms.value_or(case_.deadline_ms); }
 
   /// Write one request and read its answer line. On failure grades HUNG,
-  /// CRASHED or FAILED and returns false.
-  bool exchange(adapter_process& proc, const std::string& request, int wait_ms, const std::string& what,
-                std::string& line, process_record& record) {
+  /// CRASHED or FAILED and says how the process failed.
+  process_outcome exchange(adapter_session& s, const std::string& request, int wait_ms,
+                           const std::string& what, std::string& line, process_record& record) {
+    auto& proc = s.process();
     const auto deadline = std::min(clock::now() + milliseconds(wait_ms), hard_deadline_);
     auto st = proc.write_line(request, deadline);
-    if (st == adapter_process::io_status::done) st = proc.read_line(line, deadline);
+    if (st == adapter_process::io_status::done) st = s.read_answer(line, deadline, record.late_lines);
     if (st == adapter_process::io_status::done) {
       record.answers.push_back(shorten(line));
-      return true;
+      return process_outcome::healthy;
     }
     if (st == adapter_process::io_status::timeout) {
       proc.kill();
@@ -199,7 +223,7 @@ class process_driver {
       else
         add_finding(result_, grade::hung, "an answer to " + what + " within " + std::to_string(wait_ms) + " ms",
                     "no answer; the adapter was killed");
-      return false;
+      return process_outcome::failed;
     }
     // EOF: the adapter went away. How it ended decides the grade.
     proc.wait_exit(std::min(clock::now() + milliseconds(opts_.exit_timeout_ms), hard_deadline_));
@@ -208,13 +232,15 @@ class process_driver {
       killed_ = true;
       add_finding(result_, grade::hung, "an answer to " + what,
                   "the adapter closed stdout but did not exit; killed");
-    } else if (proc.exit().signaled) {
+      return process_outcome::failed;
+    }
+    if (proc.exit().signaled) {
       add_finding(result_, grade::crashed, "an answer to " + what, "the adapter was " + proc.exit().describe());
     } else {
       add_finding(result_, grade::failed, "an answer to " + what,
                   "the adapter ended (" + proc.exit().describe() + ") without answering");
     }
-    return false;
+    return process_outcome::ended;
   }
 
   const case_spec& case_;
@@ -223,35 +249,60 @@ class process_driver {
   case_result& result_;
   bool unimplemented_ = false;
   bool killed_ = false;
+  exit_info exit_;
 };
+
+void append_indented(std::string& out, const std::string& text, const char* indent) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += indent + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+}
 
 std::string render_processes(const std::vector<process_record>& records) {
   std::string out;
   for (std::size_t p = 0; p < records.size(); ++p) {
     const auto& rec = records[p];
-    out += "adapter process " + std::to_string(p + 1) + " (" + rec.exit_description + ")\n";
+    out += "adapter process " + std::to_string(p + 1) + ": pid " + std::to_string(rec.pid) + ", case " +
+           std::to_string(rec.nth_case) + " of this process (" + rec.exit_description + ")\n";
+    if (rec.nth_case > 1) out += "  (hello was answered in the process's first case)\n";
     for (std::size_t i = 0; i < rec.requests.size(); ++i) {
       out += "  runner  -> " + rec.requests[i] + "\n";
       if (i < rec.answers.size()) out += "  adapter <- " + rec.answers[i] + "\n";
     }
+    for (const auto& l : rec.late_lines)
+      out += "  late output (an earlier case's id) <- " + shorten(l) + "\n";
     if (!rec.stderr_text.empty()) {
       out += "  stderr:\n";
-      std::size_t start = 0;
-      while (start < rec.stderr_text.size()) {
-        auto end = rec.stderr_text.find('\n', start);
-        if (end == std::string::npos) end = rec.stderr_text.size();
-        out += "    " + rec.stderr_text.substr(start, end - start) + "\n";
-        start = end + 1;
-      }
+      append_indented(out, rec.stderr_text, "    ");
     }
   }
   return out;
 }
 
-case_result run_case_until(const case_spec& c, const run_options& opts, clock::time_point hard_deadline,
-                           hello_answer* adapter_out) {
+/// One case's run, and what it tells the worker about its persistent process.
+struct case_run {
+  case_result result;
+  hello_answer hello;
+  /// The (first) process ended (exit or signal) without answering.
+  bool process_ended = false;
+  /// ... and it had served earlier cases: that may be the aftermath of the previous case.
+  std::optional<exit_info> reused_process_ended;
+  /// The process of this case's first run, rendered, for the evidence.
+  std::string process_log;
+};
+
+/// `session`: the worker's persistent adapter process, or nullptr for
+/// processes of this case only (--isolate, and every case with `processes`
+/// above 1, whose point is fresh processes).
+case_run run_case_until(const case_spec& c, const run_options& opts, clock::time_point hard_deadline,
+                        std::unique_ptr<adapter_session>* session) {
   const auto started = clock::now();
-  case_result r;
+  case_run out;
+  case_result& r = out.result;
   r.case_id = c.id;
   r.title = c.title;
   r.section = c.section;
@@ -272,17 +323,31 @@ case_result run_case_until(const case_spec& c, const run_options& opts, clock::t
 
   case_observation obs;
   std::vector<process_record> records;
-  hello_answer hello;
+  auto* slot = c.processes == 1 ? session : nullptr;
   for (int p = 0; p < c.processes; ++p) {
     obs.answers.emplace_back(c.requests.size());
     obs.request_ms.emplace_back(c.requests.size(), 0.0);
     records.emplace_back();
     process_driver driver(c, opts, hard_deadline, r);
-    const bool healthy = driver.run(address, obs.answers.back(), obs.request_ms.back(), p == 0, hello, records.back());
+    hello_answer hello;
+    const auto outcome =
+        driver.run(address, obs.answers.back(), obs.request_ms.back(), p == 0, hello, records.back(), slot);
     obs.last_connection.push_back(server ? highest_connection(server->journal()) : 0);
-    if (p == 0) obs.features = hello.features;
-    if (p == 0 && adapter_out) *adapter_out = hello;
-    if (!healthy || driver.unimplemented()) break;
+    if (p == 0) obs.features = hello.features, out.hello = hello;
+    if (p == 0 && outcome == process_outcome::ended) {
+      out.process_ended = true;
+      if (records.back().nth_case > 1) out.reused_process_ended = driver.exit();
+    }
+    if (outcome != process_outcome::healthy || driver.unimplemented()) break;
+  }
+  // A process of its own would now be closing; its library may still talk to
+  // the server meanwhile (answer a NOOP, close). A persistent process gets
+  // the same moment before the server stops, so the journal sees that traffic:
+  // until the client's connections are closed, at most settle_ms.
+  if (server && slot && *slot) {
+    const auto until = clock::now() + milliseconds(opts.settle_ms);
+    while (server->connection_count() > 0 && clock::now() < until)
+      std::this_thread::sleep_for(milliseconds(1));
   }
   if (server) {
     server->stop();
@@ -300,11 +365,130 @@ case_result run_case_until(const case_spec& c, const run_options& opts, clock::t
                       ": the client sent OPTION_REQ and the case's gearmock script did not answer it with "
                       "OPTION_RES; this case cannot grade a client that sends options first");
   }
+  out.process_log = render_processes(records);
   r.wire_log = "server " + address + " (" + std::string(to_string(c.server)) + ")\n" +
-               render_wire_log(obs.wire) + render_processes(records);
+               render_wire_log(obs.wire) + out.process_log;
   r.seconds = std::chrono::duration<double>(clock::now() - started).count();
+  return out;
+}
+
+case_result not_started(const case_spec& c, int global_timeout_ms) {
+  case_result r;
+  r.case_id = c.id;
+  r.title = c.title;
+  r.section = c.section;
+  r.level = c.level;
+  r.requirement_text = c.requirement_text;
+  add_finding(r, grade::harness_error, "the case runs within the global timeout",
+              "not started: the global timeout of " + std::to_string(global_timeout_ms) + " ms was reached");
   return r;
 }
+
+/// One worker thread's persistent adapter process and the last case it
+/// served. That case's result is held back until it is final: the process's
+/// exit status, checked when the process is retired, belongs to it.
+class persistent_worker {
+ public:
+  persistent_worker(const run_options& o, clock::time_point hard) : opts_(o), hard_(hard) {}
+
+  /// Run case `i`; results that became final are passed to `publish`.
+  template <typename Publish>
+  void run(std::size_t i, const case_spec& c, Publish&& publish) {
+    // A case of several processes runs in fresh ones: the persistent process
+    // is retired first, so the held case is always the last one it served.
+    if (c.processes != 1) retire();
+    look_between_cases();
+    auto run = run_case_until(c, opts_, hard_, opts_.isolate ? nullptr : &session_);
+    if (run.reused_process_ended) {
+      // Was it this case or the previous one's aftermath? A fresh process
+      // answers that, and its run is exactly what --isolate would grade.
+      const exit_info first_exit = *run.reused_process_ended;
+      const std::string first_log = run.process_log;
+      run = run_case_until(c, opts_, hard_, &session_);
+      if (!run.process_ended && held_) {
+        grade_exit(first_exit,
+                   " (the process that served this case ended after its last answer, before it answered the "
+                   "next case, " +
+                       c.id + ", which then ran again in a fresh process)",
+                   held_->result);
+        held_->result.wire_log += "the next case's first attempt, in this case's process:\n" + first_log;
+      }
+      run.result.wire_log +=
+          "(ran twice: the first attempt's process, which had served earlier cases, ended "
+          "without answering; this is the run in a fresh process)\n";
+    }
+    if (held_) publish(held_->index, std::move(held_->result), held_->hello);
+    held_ = held_case{i, std::move(run.result), std::move(run.hello)};
+    if (opts_.isolate) finish(publish);
+  }
+
+  /// The end of the run: retire the process, publish the held case.
+  template <typename Publish>
+  void finish(Publish&& publish) {
+    retire();
+    if (held_) publish(held_->index, std::move(held_->result), held_->hello);
+    held_.reset();
+  }
+
+ private:
+  struct held_case {
+    std::size_t index;
+    case_result result;
+    hello_answer hello;
+  };
+
+  /// Close the persistent process's stdin and grade its exit on the held case.
+  void retire() {
+    look_between_cases();
+    if (session_ && held_) {
+      const auto pid = session_->pid();
+      const int served = session_->cases_served();
+      // Past the global timeout there is no time left to wait for an exit:
+      // the process is killed and nothing is graded.
+      const auto ended = end_process(session_->process(), opts_.exit_timeout_ms, hard_, clock::now() < hard_,
+                                     " (pid " + std::to_string(pid) + ", retired after " +
+                                         std::to_string(served) + " case(s); this case was its last)",
+                                     held_->result);
+      held_->result.wire_log +=
+          "adapter process pid " + std::to_string(pid) + " retired (stdin closed): " + ended + "\n";
+      append_stderr(session_->process().take_stderr());
+    }
+    session_.reset();
+  }
+
+  /// Output the persistent process wrote after the held case's last answer
+  /// goes to that case's log; a process that ended meanwhile is retired, its
+  /// exit status graded on that case (what --isolate checks after each case).
+  void look_between_cases() {
+    if (!session_ || !held_) return;
+    std::vector<std::string> lines;
+    std::string err;
+    session_->collect_idle_output(lines, err);
+    auto& log = held_->result.wire_log;
+    for (const auto& l : lines) log += "late output after the last answer <- " + shorten(l) + "\n";
+    append_stderr(err);
+    if (!session_->process().running()) {
+      grade_exit(
+          session_->process().exit(),
+          " (pid " + std::to_string(session_->pid()) + " ended by itself after this case's last answer)",
+          held_->result);
+      log += "adapter process pid " + std::to_string(session_->pid()) +
+             " ended after the last answer: " + session_->process().exit().describe() + "\n";
+      session_.reset();
+    }
+  }
+
+  void append_stderr(const std::string& err) {
+    if (err.empty()) return;
+    held_->result.wire_log += "stderr after the last answer:\n";
+    append_indented(held_->result.wire_log, err, "    ");
+  }
+
+  const run_options& opts_;
+  clock::time_point hard_;
+  std::unique_ptr<adapter_session> session_;
+  std::optional<held_case> held_;
+};
 
 }  // namespace
 
@@ -316,7 +500,9 @@ void validate_scenarios(const std::vector<case_spec>& cases) {
 case_result run_case(const case_spec& c, const run_options& opts, hello_answer* adapter_out) {
   const auto hard = opts.global_timeout_ms ? clock::now() + milliseconds(*opts.global_timeout_ms)
                                            : clock::time_point::max();
-  return run_case_until(c, opts, hard, adapter_out);
+  auto run = run_case_until(c, opts, hard, nullptr);
+  if (adapter_out) *adapter_out = run.hello;
+  return std::move(run.result);
 }
 
 suite_result run_suite(const std::vector<case_spec>& cases, const run_options& opts) {
@@ -334,36 +520,29 @@ suite_result run_suite(const std::vector<case_spec>& cases, const run_options& o
   std::string harness_failure;
   bool have_hello = false;
 
+  auto publish = [&](std::size_t i, case_result&& r, const hello_answer& hello) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!have_hello && !hello.name.empty()) suite.adapter = hello, have_hello = true;
+    suite.results[i] = std::move(r);
+    ++done;
+    if (opts.on_result) opts.on_result(suite.results[i], done, cases.size());
+  };
   auto worker = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= cases.size() || stop) return;
-      case_result r;
-      hello_answer hello;
-      if (clock::now() >= hard) {
-        r.case_id = cases[i].id;
-        r.title = cases[i].title;
-        r.section = cases[i].section;
-        r.level = cases[i].level;
-        r.requirement_text = cases[i].requirement_text;
-        add_finding(r, grade::harness_error, "the case runs within the global timeout",
-                    "not started: the global timeout of " + std::to_string(*opts.global_timeout_ms) +
-                        " ms was reached");
-      } else {
-        try {
-          r = run_case_until(cases[i], opts, hard, &hello);
-        } catch (const std::exception& e) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (harness_failure.empty()) harness_failure = e.what();
-          stop = true;
-          return;
-        }
+    persistent_worker w(opts, hard);
+    try {
+      for (;;) {
+        const std::size_t i = next.fetch_add(1);
+        if (i >= cases.size() || stop) break;
+        if (clock::now() >= hard)
+          publish(i, not_started(cases[i], *opts.global_timeout_ms), {});
+        else
+          w.run(i, cases[i], publish);
       }
+      w.finish(publish);
+    } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(mu);
-      if (!have_hello && !hello.name.empty()) suite.adapter = hello, have_hello = true;
-      suite.results[i] = std::move(r);
-      ++done;
-      if (opts.on_result) opts.on_result(suite.results[i], done, cases.size());
+      if (harness_failure.empty()) harness_failure = e.what();
+      stop = true;
     }
   };
   unsigned n = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());

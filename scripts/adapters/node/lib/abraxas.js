@@ -1,6 +1,7 @@
 // Adapter protocol v2 binding for npm abraxas (submitJobBg).
 'use strict';
 
+const net = require('net');
 const Gearman = require('abraxas');
 const failure = require('./failure');
 
@@ -34,8 +35,40 @@ function classify(err, connectionError) {
   return failure('other', name, message);
 }
 
+// abraxas reconnects with a back-off for as long as the client lives, and a
+// submit that gave up waiting for a connection stays queued for the next one
+// (getConnection's 'connect' listener is never removed). disconnect() does not
+// stop a connection attempt already under way, whose failure starts the
+// back-off again. One adapter process serves many requests, so once a request
+// is answered nothing of its client may connect again: the adapter opens the
+// sockets itself (abraxas accepts a connect function as a server), destroys
+// the ones still connecting at the end, and any later attempt gets a socket
+// that never connects. A connected socket is left to disconnect() as an
+// application would (what abraxas does with packets that still arrive on it,
+// e.g. its crash on a late NO_JOB, is the library's behaviour and is graded).
+function connector(server) {
+  const colon = server.lastIndexOf(':');
+  const target = { host: server.slice(0, colon), port: Number(server.slice(colon + 1)) };
+  const sockets = new Set();
+  let finished = false;
+  const connect = (onConnect) => {
+    if (finished) return new net.Socket();
+    const socket = net.connect(target, onConnect);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+  connect.options = target;
+  connect.finish = () => {
+    finished = true;
+    for (const socket of sockets) if (socket.connecting) socket.destroy();
+  };
+  return connect;
+}
+
 exports.submit = function submit(server, jobs, timeoutMs) {
-  const options = { servers: [server] };
+  const connect = connector(server);
+  const options = { servers: [connect] };
   // submitTimeout bounds the wait for a ready connection, responseTimeout the
   // wait for the task's result (JOB_CREATED for a background job).
   if (timeoutMs !== undefined) {
@@ -57,5 +90,9 @@ exports.submit = function submit(server, jobs, timeoutMs) {
       else resolve({ ok: true, handle: String(jobid) });
     });
   }));
-  return Promise.all(submitted).finally(() => client.disconnect());
+  return Promise.all(submitted).finally(() => {
+    client.disconnect();
+    client.removeAllListeners('connect');
+    connect.finish();
+  });
 };

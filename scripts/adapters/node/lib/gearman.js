@@ -55,6 +55,9 @@ exports.submit = function submit(server, jobs, timeoutMs) {
     client.on('timeout', () => settleAll(failure('timeout', 'timeout', `socket idle for ${timeoutMs} ms`)));
 
     client.connect(() => {
+      // A connection that completes after the request was settled (timeout)
+      // must not submit: the adapter serves further requests in this process.
+      if (done) return;
       jobs.forEach((job, index) => {
         const options = { background: true, priority: job.priority };
         if (job.unique !== undefined) options.unique_id = job.unique;

@@ -60,6 +60,10 @@ class adapter_process {
   /// complete line left (a final unterminated fragment is returned as a line).
   io_status read_line(std::string& line, clock::time_point deadline);
 
+  /// Move whatever output is already waiting into the buffers without
+  /// blocking, and notice an exit that has happened meanwhile (running()).
+  void drain();
+
   /// Close the adapter's stdin: it should now exit.
   void close_stdin();
 
@@ -71,8 +75,12 @@ class adapter_process {
 
   bool running() const noexcept { return !reaped_; }
   const exit_info& exit() const noexcept { return exit_; }
-  /// Everything the adapter wrote to stderr (capped; the cap is noted).
+  /// Everything the adapter wrote to stderr since the last take_stderr()
+  /// (capped; the cap is noted).
   const std::string& stderr_text() const noexcept { return stderr_; }
+  /// stderr_text(), then forget it: a process that serves several cases
+  /// gives each case the stderr written during it (the cap applies per take).
+  std::string take_stderr();
   pid_t pid() const noexcept { return pid_; }
 
   /// Bounds on what is kept from the adapter's output.
@@ -85,6 +93,7 @@ class adapter_process {
   bool pump(clock::time_point deadline, bool want_write);
   void read_available(int& fd, std::string& into, std::size_t cap, bool& truncated);
   bool try_reap();
+  void note_stderr_truncation();
 
   pid_t pid_ = -1;
   int stdin_ = -1, stdout_ = -1, stderr_fd_ = -1;

@@ -36,10 +36,16 @@ struct finding {
 
 /// What one adapter process did during a case.
 struct process_record {
+  long pid = 0;
+  int nth_case = 1;                   ///< this case is the process's nth (a persistent process serves many)
   std::vector<std::string> requests;  ///< JSON lines written to stdin
   std::vector<std::string> answers;   ///< lines read from stdout
-  std::string stderr_text;
-  std::string exit_description;  ///< "exit status 0", "killed by signal 11 (SIGSEGV)", ...
+  /// Lines read while waiting for an answer that carry the id of a request
+  /// of an earlier case of the same process: late output, not an answer.
+  std::vector<std::string> late_lines;
+  std::string stderr_text;  ///< written during this case only
+  /// "exit status 0", "killed by signal 11 (SIGSEGV)", "kept running for the next case", ...
+  std::string exit_description;
 };
 
 struct case_result {

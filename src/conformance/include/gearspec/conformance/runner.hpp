@@ -1,7 +1,8 @@
 // Running cases: for each case an in-process gearmock on its own port plays
-// the case's scenario (or queue mode), fresh adapter processes are driven
-// through the adapter protocol, and the result is graded. Cases run in
-// parallel on a pool of threads.
+// the case's scenario (or queue mode), an adapter process is driven through
+// the adapter protocol, and the result is graded. Cases run in parallel on a
+// pool of threads; each thread's adapter process serves its cases one after
+// another (or, with `isolate`, every case gets a fresh process).
 #pragma once
 
 #include <functional>
@@ -28,6 +29,15 @@ struct run_options {
   int startup_timeout_ms = 10000;
   /// Time for an adapter to exit after its stdin is closed.
   int exit_timeout_ms = 3000;
+  /// One adapter process per case (and its exit status checked after each).
+  /// Otherwise each worker thread keeps one process for consecutive cases and
+  /// starts a new one only after a crash, a hang, a garbage answer or an exit.
+  bool isolate = false;
+  /// Persistent mode: how long the case's server keeps running after the
+  /// last answer while the client still has a connection open (ms), as it
+  /// does while an isolated process exits, so that what the library sends
+  /// right after answering reaches the journal.
+  int settle_ms = 20;
   /// Called (serialised) as each case finishes: the result, cases done, total.
   std::function<void(const case_result&, std::size_t, std::size_t)> on_result;
 };
