@@ -87,6 +87,25 @@ std::uint64_t highest_connection(const std::vector<mock::journal_entry>& journal
   return m;
 }
 
+/// A worker's last packets may still be unread when its adapter has
+/// exited: wait (at most 1 s) until every connection after `skip` has closed.
+void settle(const mock::server& server, std::uint64_t skip) {
+  const auto until = clock::now() + milliseconds(1000);
+  while (clock::now() < until) {
+    const auto journal = server.journal();
+    std::vector<std::uint64_t> open;
+    for (const auto& e : journal) {
+      if (e.connection <= skip) continue;
+      const bool ended = e.what == mock::journal_entry::kind::closed || e.what == mock::journal_entry::kind::reset;
+      const auto it = std::find(open.begin(), open.end(), e.connection);
+      if (ended && it != open.end()) open.erase(it);
+      if (!ended && it == open.end() && e.what == mock::journal_entry::kind::accepted) open.push_back(e.connection);
+    }
+    if (open.empty()) return;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+}
+
 std::string shorten(const std::string& line) {
   constexpr std::size_t keep = 600;
   if (line.size() <= keep) return line;
@@ -150,6 +169,7 @@ class process_driver {
       }
       answers[q] = std::move(results);
     }
+    if (healthy && !unimplemented_ && case_.work) healthy = run_work(proc, server, record);
     // Orderly end: stdin closed, the adapter exits with status 0.
     proc.close_stdin();
     if (!proc.wait_exit(std::min(clock::now() + milliseconds(opts_.exit_timeout_ms), hard_deadline_))) {
@@ -172,9 +192,25 @@ class process_driver {
   }
 
   bool unimplemented() const { return unimplemented_; }
+  /// Where a worker case's answer to `work` goes.
+  void set_work_answer(std::optional<work_answer>* out) { work_out_ = out; }
 
  private:
   int deadline_ms() const { return opts_.case_timeout_ms.value_or(case_.deadline_ms); }
+
+  bool run_work(adapter_process& proc, const std::string& server, process_record& record) {
+    const auto request = make_work_request(1, server, *case_.work);
+    record.requests.push_back(shorten(request));
+    std::string line, problem;
+    if (!exchange(proc, request, deadline_ms(), "the work request", line, record)) return false;
+    work_answer answer;
+    if (!parse_work_answer(line, 1, answer, problem)) {
+      add_finding(result_, grade::failed, "a valid answer to the work request", problem + ": " + shorten(line));
+      return false;
+    }
+    if (work_out_) *work_out_ = std::move(answer);
+    return true;
+  }
 
   /// Write one request and read its answer line. On failure grades HUNG,
   /// CRASHED or FAILED and returns false.
@@ -223,6 +259,7 @@ class process_driver {
   case_result& result_;
   bool unimplemented_ = false;
   bool killed_ = false;
+  std::optional<work_answer>* work_out_ = nullptr;
 };
 
 std::string render_processes(const std::vector<process_record>& records) {
@@ -273,17 +310,27 @@ case_result run_case_until(const case_spec& c, const run_options& opts, clock::t
   case_observation obs;
   std::vector<process_record> records;
   hello_answer hello;
+  if (c.work && server) {
+    try {
+      queue_jobs(server->port(), c.work->queued, 2000);
+    } catch (const std::exception& e) {
+      add_finding(r, grade::harness_error, "the case's jobs queued on the server", e.what());
+    }
+    obs.runner_connections = highest_connection(server->journal());
+  }
   for (int p = 0; p < c.processes; ++p) {
     obs.answers.emplace_back(c.requests.size());
     obs.request_ms.emplace_back(c.requests.size(), 0.0);
     records.emplace_back();
     process_driver driver(c, opts, hard_deadline, r);
+    driver.set_work_answer(&obs.work);
     const bool healthy = driver.run(address, obs.answers.back(), obs.request_ms.back(), p == 0, hello, records.back());
     obs.last_connection.push_back(server ? highest_connection(server->journal()) : 0);
     if (p == 0) obs.features = hello.features;
     if (p == 0 && adapter_out) *adapter_out = hello;
     if (!healthy || driver.unimplemented()) break;
   }
+  if (server && c.work) settle(*server, obs.runner_connections);
   if (server) {
     server->stop();
     obs.wire = to_observed(server->journal());
