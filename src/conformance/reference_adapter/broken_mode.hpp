@@ -26,6 +26,10 @@ enum class broken_mode {
   falsy_unique,      ///< a unique a dynamic language treats as false ("0") is dropped
   reencode_utf8,     ///< function, unique and handle bytes that are not UTF-8 replaced by U+FFFD
   protocol_1,        ///< speaks adapter protocol 1 (no "protocol" in hello, text fields only)
+  worker_busy_poll,     ///< work: a new connection and grab every 10 ms instead of sleeping until NOOP
+  worker_swap_status,   ///< work: WORK_STATUS with numerator and denominator swapped
+  worker_complete_all,  ///< work: WORK_COMPLETE (no data) where the function fails or raises an exception
+  worker_ignore_errors, ///< work: success reported whatever the worker returned
 };
 
 /// "trailing-nul" -> broken_mode::trailing_nul; nullopt for an unknown name.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "broken_mode.hpp"
+#include "work.hpp"
 #include "gearspec/client/client.hpp"
 #include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/util/encoding.hpp"
@@ -29,33 +30,12 @@ using json = nlohmann::json;
 using gearspec::proto::return_code;
 namespace client = gearspec::client;
 using gearspec::reference_adapter::broken_mode;
+using gearspec::reference_adapter::utf8_replaced;
 
 /// ADAPTER.md error classes from the reference client's return codes.
 std::string error_class_of(return_code rc, const client::task& t) {
   if (!t.server_code().empty()) return "server_error";
-  switch (rc) {
-    case return_code::server_error:  // an ERROR packet with an empty or unknown code
-      return "server_error";
-    case return_code::invalid_argument:
-    case return_code::argument_too_large:
-      return "invalid_argument";
-    case return_code::could_not_connect:
-    case return_code::no_servers:
-    case return_code::getaddrinfo:
-      return "could_not_connect";
-    case return_code::lost_connection:
-      return "lost_connection";
-    case return_code::invalid_magic:
-    case return_code::invalid_command:
-    case return_code::invalid_packet:
-    case return_code::unexpected_packet:
-    case return_code::too_many_args:
-      return "protocol_error";
-    case return_code::timeout:
-      return "timeout";
-    default:
-      return "other";
-  }
+  return gearspec::reference_adapter::error_class_of_code(rc);
 }
 
 json error_result(const std::string& error_class, return_code rc, const std::string& message) {
@@ -86,26 +66,6 @@ std::string stripped(const std::string& s) {
   const auto b = s.find_first_not_of(ws);
   if (b == std::string::npos) return {};
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
-
-/// What a library that keeps text as Unicode makes of bytes that are not
-/// UTF-8 (reencode-utf8): each byte that starts no valid sequence becomes
-/// U+FFFD, as Python's "replace", JavaScript's TextDecoder and JSON encoders do.
-std::string utf8_replaced(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t len = 0;
-    for (std::size_t n = 1; n <= 4 && i + n <= s.size() && !len; ++n)
-      if (gearspec::util::is_valid_utf8(std::string_view(s).substr(i, n))) len = n;
-    if (len) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out += "\xef\xbf\xbd";
-      ++i;
-    }
-  }
-  return out;
 }
 
 /// The broken modes that alter a job's arguments before the client sees
@@ -268,9 +228,12 @@ int main(int argc, char** argv) {
         answer["version"] = GEARSPEC_VERSION;
         answer["features"] = {"background", "high", "low", "batch", "unique_readback", "timeout"};
         if (mode != broken_mode::hide_handles) answer["features"].push_back("handle_readback");
+        answer["features"].push_back("work");
       } else if (op == "submit") {
         before_answering(request, mode);
         answer["results"] = submit(request, mode);
+      } else if (op == "work") {
+        answer.update(gearspec::reference_adapter::work(request, mode));
       } else {
         std::cerr << "unknown op '" << op << "'\n";
         answer["error"] = "unknown op";

@@ -46,12 +46,13 @@ std::string_view to_string(server_kind k) noexcept {
 
 const std::vector<std::string>& known_features() {
   static const std::vector<std::string> features{"background", "high", "low", "batch", "unique_readback",
-                                                 "handle_readback", "timeout"};
+                                                 "handle_readback", "timeout",   "work"};
   return features;
 }
 
 std::vector<std::string> required_features(const case_spec& c) {
-  std::vector<std::string> out{"background"};
+  // A worker case needs `work`, a submitter case background submission.
+  std::vector<std::string> out{c.work ? "work" : "background"};
   auto add = [&out](const std::string& f) {
     if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
   };
@@ -66,6 +67,13 @@ std::vector<std::string> required_features(const case_spec& c) {
 
 int required_protocol(const case_spec& c) {
   int p = c.protocol;
+  if (c.work) {
+    auto text = [](const std::string& b) { return util::is_valid_utf8(b); };
+    for (const auto& f : c.work->functions)
+      if (!text(f.name)) p = std::max(p, 2);
+    for (const auto& j : c.work->queued)
+      if (!text(j.function) || !text(j.unique)) p = std::max(p, 2);
+  }
   for (const auto& r : c.requests)
     for (const auto& j : r.jobs)
       if (!util::is_valid_utf8(j.function) || (j.unique && !util::is_valid_utf8(*j.unique)))

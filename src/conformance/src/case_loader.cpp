@@ -215,12 +215,90 @@ struct case_node {
 const std::set<std::string> case_keys{"id",         "title",       "section",   "requirement", "checks",
                                       "needs",      "server",      "scenario",  "timeout_ms",  "deadline_ms",
                                       "jobs",       "requests",    "processes", "for_offset",  "fresh_uniques_distinct",
-                                      "allow_retry", "budget_ms",  "on_deadline", "protocol"};
+                                      "allow_retry", "budget_ms",  "on_deadline", "protocol",    "work"};
 
 bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
   const auto v = rd.text(n, what);
   if (v != "true" && v != "false") rd.fail(n, std::string(what) + " must be true or false");
   return v == "true";
+}
+
+work_action parse_work_action(const reader& rd, const YAML::Node& n) {
+  using k = work_action::kind;
+  work_action a;
+  if (n.IsScalar() && n.Scalar() == "fail") {
+    a.what = k::fail;
+    return a;
+  }
+  if (!n.IsMap() || n.size() != 1)
+    rd.fail(n, "an action is fail or one of {complete|exception|data|warning: BYTES}, {status: [N, D]}, {sleep: MS}");
+  const auto key = n.begin()->first.as<std::string>();
+  const YAML::Node v = n.begin()->second;
+  if (key == "status") {
+    if (!v.IsSequence() || v.size() != 2) rd.fail(v, "status must be [NUMERATOR, DENOMINATOR]");
+    a.what = k::status;
+    a.numerator = static_cast<std::uint32_t>(rd.integer(v[0], "numerator", 0, 2147483647));
+    a.denominator = static_cast<std::uint32_t>(rd.integer(v[1], "denominator", 0, 2147483647));
+  } else if (key == "sleep") {
+    a.what = k::sleep;
+    a.ms = rd.integer(v, "sleep", 0, 60000);
+  } else {
+    const std::map<std::string, k> with_bytes{
+        {"complete", k::complete}, {"exception", k::exception}, {"data", k::data}, {"warning", k::warning}};
+    const auto it = with_bytes.find(key);
+    if (it == with_bytes.end()) rd.fail(n, "unknown action '" + key + "'");
+    a.what = it->second;
+    a.bytes = rd.bytes(v, key.c_str());
+  }
+  return a;
+}
+
+/// `work:` of a worker case (docs/conformance.md "Worker cases").
+work_spec parse_work(const reader& rd, const YAML::Node& n) {
+  rd.require_map(n, "work");
+  rd.check_keys(n, {"functions", "max_jobs", "timeout_ms", "queue", "expect", "error_class", "jobs", "max_grabs"},
+                "work");
+  work_spec w;
+  if (!n["functions"] || !n["functions"].IsSequence() || n["functions"].size() == 0)
+    rd.fail(n, "work needs a non-empty list of functions");
+  for (const auto& f : n["functions"]) {
+    rd.require_map(f, "a function");
+    rd.check_keys(f, {"name", "actions"}, "a function");
+    if (!f["name"]) rd.fail(f, "a function needs a name");
+    work_function wf;
+    wf.name = rd.bytes(f["name"], "name");
+    if (f["actions"]) {
+      if (!f["actions"].IsSequence()) rd.fail(f["actions"], "actions must be a list");
+      for (const auto& a : f["actions"]) wf.actions.push_back(parse_work_action(rd, a));
+    }
+    w.functions.push_back(std::move(wf));
+  }
+  if (n["max_jobs"]) w.max_jobs = rd.integer(n["max_jobs"], "max_jobs", 1, 1000);
+  if (n["timeout_ms"]) w.timeout_ms = rd.integer(n["timeout_ms"], "timeout_ms", 1, 600000);
+  if (n["queue"]) {
+    if (!n["queue"].IsSequence()) rd.fail(n["queue"], "queue must be a list of jobs");
+    for (const auto& j : n["queue"]) {
+      rd.require_map(j, "a queued job");
+      rd.check_keys(j, {"function", "unique", "workload"}, "a queued job");
+      queued_job q;
+      if (!j["function"]) rd.fail(j, "a queued job needs a function");
+      q.function = rd.bytes(j["function"], "function");
+      if (j["unique"]) q.unique = rd.bytes(j["unique"], "unique");
+      if (j["workload"]) q.workload = rd.bytes(j["workload"], "workload");
+      w.queued.push_back(std::move(q));
+    }
+  }
+  if (n["expect"]) {
+    const auto v = rd.text(n["expect"], "expect");
+    if (v != "ok" && v != "error") rd.fail(n["expect"], "work expect must be ok or error");
+    w.expect_ok = v == "ok";
+  }
+  if (n["error_class"]) w.error_classes = parse_string_list(rd, n["error_class"], "error_class");
+  for (const auto& ec : w.error_classes)
+    if (!error_class_names.count(ec)) rd.fail(n["error_class"], "unknown error class '" + ec + "'");
+  if (n["jobs"]) w.expect_jobs = rd.integer(n["jobs"], "jobs", 0, 1000);
+  if (n["max_grabs"]) w.max_grabs = rd.integer(n["max_grabs"], "max_grabs", 1, 100000);
+  return w;
 }
 
 case_spec parse_case(const reader& rd, const case_node& n) {
@@ -269,6 +347,7 @@ case_spec parse_case(const reader& rd, const case_node& n) {
   request_spec request_defaults;
   if (n["timeout_ms"]) parse_timeout(rd, n["timeout_ms"], request_defaults);
   if (n["jobs"] && n["requests"]) rd.fail(n["requests"], "give either jobs or requests, not both");
+  if (n["work"] && (n["jobs"] || n["requests"])) rd.fail(n["work"], "a worker case has work, not jobs or requests");
   if (n["jobs"]) {
     request_spec r = request_defaults;
     parse_jobs(rd, n["jobs"], r.jobs);
@@ -281,8 +360,10 @@ case_spec parse_case(const reader& rd, const case_node& n) {
       rd.check_keys(r, {"jobs", "timeout_ms"}, "a request");
       c.requests.push_back(parse_request(rd, r, request_defaults));
     }
+  } else if (n["work"]) {
+    c.work = parse_work(rd, n["work"]);
   } else {
-    rd.fail(n.own, "a case needs jobs (or requests)");
+    rd.fail(n.own, "a case needs jobs (or requests, or work)");
   }
   if (n["processes"]) c.processes = rd.integer(n["processes"], "processes", 1, 16);
   if (n["protocol"]) c.protocol = rd.integer(n["protocol"], "protocol", 1, 2);
@@ -295,7 +376,7 @@ case_spec parse_case(const reader& rd, const case_node& n) {
     if (v != "hung" && v != "case-level") rd.fail(n["on_deadline"], "on_deadline must be hung or case-level");
     c.deadline_at_case_level = v == "case-level";
   }
-  int longest_timeout = 0;
+  int longest_timeout = c.work ? c.work->timeout_ms : 0;
   for (const auto& r : c.requests)
     if (!r.library_default_timeout) longest_timeout = std::max(longest_timeout, r.timeout_ms);
   c.deadline_ms = n["deadline_ms"] ? rd.integer(n["deadline_ms"], "deadline_ms", 1, 600000)

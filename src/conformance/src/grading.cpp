@@ -193,6 +193,7 @@ std::string format_ms(double ms) { return std::to_string(static_cast<long long>(
 }  // namespace
 
 void grade_case(const case_spec& c, const case_observation& obs, case_result& r) {
+  if (c.work) return grade_worker_case(c, obs, r);
   const grade level = severity_of(c.level);
   const auto analysis = analyse(obs.wire);
   const bool handle_readback =

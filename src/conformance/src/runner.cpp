@@ -89,6 +89,25 @@ std::uint64_t highest_connection(const std::vector<mock::journal_entry>& journal
   return m;
 }
 
+/// A worker's last packets may still be unread when its adapter has
+/// exited: wait (at most 1 s) until every connection after `skip` has closed.
+void settle(const mock::server& server, std::uint64_t skip) {
+  const auto until = clock::now() + milliseconds(1000);
+  while (clock::now() < until) {
+    const auto journal = server.journal();
+    std::vector<std::uint64_t> open;
+    for (const auto& e : journal) {
+      if (e.connection <= skip) continue;
+      const bool ended = e.what == mock::journal_entry::kind::closed || e.what == mock::journal_entry::kind::reset;
+      const auto it = std::find(open.begin(), open.end(), e.connection);
+      if (ended && it != open.end()) open.erase(it);
+      if (!ended && it == open.end() && e.what == mock::journal_entry::kind::accepted) open.push_back(e.connection);
+    }
+    if (open.empty()) return;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+}
+
 std::string shorten(const std::string& line) {
   constexpr std::size_t keep = 600;
   if (line.size() <= keep) return line;
@@ -174,6 +193,7 @@ class process_driver {
       }
       answers[q] = std::move(results);
     }
+    if (outcome == process_outcome::healthy && !unimplemented_ && case_.work) outcome = run_work(s, server, record);
     record.stderr_text = s.process().take_stderr();
     if (session && outcome == process_outcome::healthy) {
       record.exit_description = "kept running for the next case";
@@ -195,9 +215,27 @@ class process_driver {
   bool unimplemented() const { return unimplemented_; }
   /// How the process ended, when the driver ended it (or it ended by itself).
   const exit_info& exit() const { return exit_; }
+  /// Where a worker case's answer to `work` goes.
+  void set_work_answer(std::optional<work_answer>* out) { work_out_ = out; }
 
  private:
   int deadline_ms() const { return opts_.case_timeout_ms.value_or(case_.deadline_ms); }
+
+  process_outcome run_work(adapter_session& s, const std::string& server, process_record& record) {
+    const int id = s.next_id();
+    const auto request = make_work_request(id, server, *case_.work);
+    record.requests.push_back(shorten(request));
+    std::string line, problem;
+    const auto outcome = exchange(s, request, deadline_ms(), "the work request", line, record);
+    if (outcome != process_outcome::healthy) return outcome;
+    work_answer answer;
+    if (!parse_work_answer(line, id, answer, problem)) {
+      add_finding(result_, grade::failed, "a valid answer to the work request", problem + ": " + shorten(line));
+      return process_outcome::failed;
+    }
+    if (work_out_) *work_out_ = std::move(answer);
+    return process_outcome::healthy;
+  }
 
   /// Write one request and read its answer line. On failure grades HUNG,
   /// CRASHED or FAILED and says how the process failed.
@@ -250,6 +288,7 @@ class process_driver {
   bool unimplemented_ = false;
   bool killed_ = false;
   exit_info exit_;
+  std::optional<work_answer>* work_out_ = nullptr;
 };
 
 void append_indented(std::string& out, const std::string& text, const char* indent) {
@@ -324,6 +363,14 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
   case_observation obs;
   std::vector<process_record> records;
   auto* slot = c.processes == 1 ? session : nullptr;
+  if (c.work && server) {
+    try {
+      queue_jobs(server->port(), c.work->queued, 2000);
+    } catch (const std::exception& e) {
+      add_finding(r, grade::harness_error, "the case's jobs queued on the server", e.what());
+    }
+    obs.runner_connections = highest_connection(server->journal());
+  }
   for (int p = 0; p < c.processes; ++p) {
     obs.answers.emplace_back(c.requests.size());
     obs.request_ms.emplace_back(c.requests.size(), 0.0);
@@ -332,6 +379,7 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
     hello_answer hello;
     const auto outcome =
         driver.run(address, obs.answers.back(), obs.request_ms.back(), p == 0, hello, records.back(), slot);
+    driver.set_work_answer(&obs.work);
     obs.last_connection.push_back(server ? highest_connection(server->journal()) : 0);
     if (p == 0) obs.features = hello.features, out.hello = hello;
     if (p == 0 && outcome == process_outcome::ended) {
@@ -349,6 +397,7 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
     while (server->connection_count() > 0 && clock::now() < until)
       std::this_thread::sleep_for(milliseconds(1));
   }
+  if (server && c.work) settle(*server, obs.runner_connections);
   if (server) {
     server->stop();
     obs.wire = to_observed(server->journal());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gearspec/conformance/worker_case.hpp"
 #include "gearspec/protocol/command.hpp"
 
 namespace gearspec::conformance {
@@ -90,6 +91,8 @@ struct case_spec {
   int scenario_first_line = 1;
 
   std::vector<request_spec> requests;
+  /// A worker case: the adapter takes jobs (op `work`) instead of submitting.
+  std::optional<work_spec> work;
   /// Fresh adapter processes that each play `requests` against the same
   /// server (checks uniqueness of generated uniques across processes).
   int processes = 1;

@@ -27,6 +27,10 @@ struct case_observation {
   /// makes a success without the handle a failure).
   std::vector<std::string> features;
   observed_wire wire;
+  /// Worker cases: the answer to `work` (nullopt: none, graded already), and
+  /// the connections the runner itself opened to queue the case's jobs.
+  std::optional<work_answer> work;
+  std::uint64_t runner_connections = 0;
 };
 
 /// Add every finding and note about the client's behaviour to `r`. The
@@ -39,6 +43,9 @@ struct case_observation {
 /// expectation; generated uniques never repeat; requests finish within the
 /// case's budget.
 void grade_case(const case_spec& c, const case_observation& obs, case_result& r);
+
+/// Grading of a worker case (worker_grading.cpp); grade_case calls it.
+void grade_worker_case(const case_spec& c, const case_observation& obs, case_result& r);
 
 /// The grade a violated expectation of this case gets (MUST -> FAILED,
 /// SHOULD -> NON-STRICT, MAY -> INFORMATIONAL).

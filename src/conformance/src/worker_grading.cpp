@@ -1,0 +1,241 @@
+// Grading a worker case from the journal and the adapter's answer to `work`
+// (docs/conformance.md "Worker cases"): well-formed requests, CAN_DO before
+// grabbing, PRE_SLEEP after NO_JOB and no grab until NOOP, bounded grabs, job
+// bytes reported exactly, every WORK_* on the assigned handle with the bytes
+// the function gave, and the outcome the case expects.
+#include <algorithm>
+#include <set>
+
+#include "gearspec/conformance/grading.hpp"
+#include "gearspec/protocol/decoder.hpp"
+
+namespace gearspec::conformance {
+namespace {
+
+using proto::command;
+
+struct assignment {
+  std::uint64_t connection = 0;
+  std::string handle, function, unique, workload;
+  std::vector<proto::packet> answers;  ///< the worker's WORK_* packets for this handle, in order
+};
+
+bool is_grab(command c) {
+  return c == command::grab_job || c == command::grab_job_uniq || c == command::grab_job_all;
+}
+
+bool is_work_packet(command c) {
+  return c == command::work_status || c == command::work_data || c == command::work_warning ||
+         c == command::work_complete || c == command::work_fail || c == command::work_exception;
+}
+
+assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
+  assignment a;
+  a.connection = conn;
+  a.handle = p.args.at(0);
+  a.function = p.args.at(1);
+  if (p.cmd != command::job_assign) a.unique = p.args.at(2);
+  a.workload = p.data;
+  return a;
+}
+
+/// The WORK_* packets an action list makes, up to the first that ends the job.
+std::vector<proto::packet> expected_packets(const work_function& f, const std::string& handle) {
+  std::vector<proto::packet> out;
+  const auto req = proto::magic::request;
+  for (const auto& a : f.actions) {
+    using k = work_action::kind;
+    switch (a.what) {
+      case k::status:
+        out.emplace_back(req, command::work_status,
+                         std::vector<std::string>{handle, std::to_string(a.numerator), std::to_string(a.denominator)});
+        break;
+      case k::data: out.emplace_back(req, command::work_data, std::vector<std::string>{handle}, a.bytes); break;
+      case k::warning: out.emplace_back(req, command::work_warning, std::vector<std::string>{handle}, a.bytes); break;
+      case k::exception:
+        out.emplace_back(req, command::work_exception, std::vector<std::string>{handle}, a.bytes);
+        return out;
+      case k::fail: out.emplace_back(req, command::work_fail, std::vector<std::string>{handle}); return out;
+      case k::complete:
+        out.emplace_back(req, command::work_complete, std::vector<std::string>{handle}, a.bytes);
+        return out;
+      case k::sleep: break;
+    }
+  }
+  return out;
+}
+
+std::string describe_packet(const proto::packet& p) {
+  std::string s(proto::name(p.cmd));
+  for (const auto& a : p.args) s += " " + describe_bytes(a);
+  if (!p.data.empty() || proto::info(p.cmd).has_data) s += " data " + describe_bytes(p.data);
+  return s;
+}
+
+const work_function* function_named(const work_spec& w, const std::string& name) {
+  for (const auto& f : w.functions)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+void grade_worker_case(const case_spec& c, const case_observation& obs, case_result& r) {
+  const grade level = severity_of(c.level);
+  const auto& w = *c.work;
+  std::vector<assignment> assigned;
+  int grabs = 0;
+  for (const auto& conn : obs.wire.connections) {
+    if (conn.id <= obs.runner_connections) continue;
+    const auto where = "connection " + std::to_string(conn.id) + ": ";
+    proto::decoder from_client, to_client;
+    std::string client_problem;
+    std::size_t client_offset = 0;
+    std::set<std::string> announced;
+    bool after_no_job = false, slept = false, woken = false, busy_reported = false, cando_reported = false;
+    std::size_t current = static_cast<std::size_t>(-1);  // index into `assigned` of the job held here
+    auto on_client = [&](const proto::packet& p) {
+      if (p.mag != proto::magic::request)
+        add_finding(r, level, "requests with the \\0REQ magic", where + describe_packet(p) + " with another magic");
+      if (p.cmd == command::can_do || p.cmd == command::can_do_timeout) announced.insert(p.args.at(0));
+      if (p.cmd == command::reset_abilities) announced.clear();
+      if (p.cmd == command::pre_sleep && after_no_job) slept = true;
+      if (is_grab(p.cmd)) {
+        ++grabs;
+        for (const auto& f : w.functions)
+          if (!announced.count(f.name) && !cando_reported) {
+            add_finding(r, level, "CAN_DO for every function before the first grab on a connection",
+                        where + std::string(proto::name(p.cmd)) + " before CAN_DO " + describe_bytes(f.name));
+            cando_reported = true;
+          }
+        if (after_no_job && !(slept && woken) && !busy_reported) {
+          add_finding(r, level, "after NO_JOB: PRE_SLEEP, then no grab until the server's NOOP",
+                      where + std::string(proto::name(p.cmd)) + " again " +
+                          (slept ? "after PRE_SLEEP but before any NOOP" : "without PRE_SLEEP"));
+          busy_reported = true;
+        }
+        after_no_job = slept = woken = false;
+      }
+      if (is_work_packet(p.cmd)) {
+        if (current == static_cast<std::size_t>(-1) || p.args.at(0) != assigned[current].handle) {
+          add_finding(r, level, "every WORK_* packet carries the handle of the job assigned on its connection",
+                      where + describe_packet(p) +
+                          (current == static_cast<std::size_t>(-1)
+                               ? std::string(" with no job assigned")
+                               : " while holding " + describe_bytes(assigned[current].handle)));
+        } else {
+          assigned[current].answers.push_back(p);
+        }
+      }
+    };
+    auto on_server = [&](const proto::packet& p) {
+      if (p.cmd == command::no_job) after_no_job = true, slept = woken = false;
+      if (p.cmd == command::noop && slept) woken = true;
+      if (p.cmd == command::job_assign || p.cmd == command::job_assign_uniq || p.cmd == command::job_assign_all) {
+        current = assigned.size();
+        assigned.push_back(assignment_of(conn.id, p));
+      }
+    };
+    auto feed = [](proto::decoder& dec, const std::string& bytes, std::string* problem, std::size_t* offset,
+                   auto&& on_packet) {
+      std::string_view in(bytes);
+      while (!in.empty() && problem->empty()) {
+        std::error_code ec;
+        const auto used = dec.put(in, ec);
+        if (ec) {
+          *problem = "byte " + std::to_string(*offset + used) + ": " + ec.message();
+          return;
+        }
+        in.remove_prefix(used);
+        *offset += used;
+        if (dec.ready()) {
+          on_packet(proto::packet(dec.packet()));
+          dec.next();
+        }
+      }
+    };
+    std::string server_problem;
+    std::size_t server_offset = 0;
+    for (const auto& ev : conn.events) {
+      if (ev.what == wire_event::kind::from_client)
+        feed(from_client, ev.bytes, &client_problem, &client_offset, on_client);
+      else if (ev.what == wire_event::kind::to_client && server_problem.empty())
+        feed(to_client, ev.bytes, &server_problem, &server_offset, on_server);
+    }
+    if (!client_problem.empty())
+      add_finding(r, level, "the worker's bytes are well-formed request packets", where + client_problem);
+  }
+  if (w.max_grabs && grabs > *w.max_grabs)
+    add_finding(r, level,
+                "at most " + std::to_string(*w.max_grabs) + " GRAB_JOB* in the case (the worker sleeps, not polls)",
+                std::to_string(grabs) + " grabs");
+
+  // The worker's answers for each job it was given.
+  for (const auto& a : assigned) {
+    const auto* f = function_named(w, a.function);
+    if (!f) continue;  // a job for an unregistered function: the library decides
+    const auto want = expected_packets(*f, a.handle);
+    const auto& got = a.answers;
+    const auto job = "job " + describe_bytes(a.handle) + ": ";
+    for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
+      if (i >= got.size()) {
+        if (w.expect_ok)
+          add_finding(r, level, "the worker sends " + describe_packet(want[i]), job + "not sent");
+        break;
+      }
+      if (i >= want.size() || !(got[i] == want[i])) {
+        add_finding(r, level,
+                    i < want.size() ? "the worker sends " + describe_packet(want[i])
+                                    : "nothing more for the job after it ended",
+                    job + "sent " + describe_packet(got[i]));
+        break;
+      }
+    }
+  }
+
+  if (!obs.work) return;  // no valid answer: graded by the runner
+  const auto& ans = *obs.work;
+  r.jobs_reported_ok = static_cast<int>(ans.jobs.size());  // jobs the worker took
+  for (std::size_t i = 0; i < ans.jobs.size(); ++i) {
+    const auto& j = ans.jobs[i];
+    const auto which = "reported job " + std::to_string(i + 1) + ": ";
+    if (i >= assigned.size()) {
+      add_finding(r, level, "only jobs the server assigned are reported",
+                  which + "handle " + describe_bytes(j.handle) + " was never assigned");
+      continue;
+    }
+    const auto& a = assigned[i];
+    const std::pair<const char*, std::pair<const std::string*, const std::string*>> fields[] = {
+        {"handle", {&a.handle, &j.handle}},
+        {"function", {&a.function, &j.function}},
+        {"unique", {&a.unique, &j.unique}},
+        {"workload", {&a.workload, &j.workload}}};
+    for (const auto& [name, pair] : fields)
+      if (*pair.first != *pair.second)
+        add_finding(r, level, std::string("the job's ") + name + " reaches the worker byte-exact: " +
+                                  describe_bytes(*pair.first),
+                    which + describe_bytes(*pair.second));
+    if (w.expect_ok)
+      for (std::size_t s = 0; s < j.steps.size(); ++s)
+        if (!j.steps[s].ok)
+          add_finding(r, level, "every action of the function succeeds",
+                      which + "action " + std::to_string(s + 1) + " failed: " + j.steps[s].error);
+  }
+  const auto want_jobs = w.expect_jobs ? w.expect_jobs : w.expect_ok ? std::optional<int>(w.max_jobs) : std::nullopt;
+  if (want_jobs && static_cast<int>(ans.jobs.size()) != *want_jobs)
+    add_finding(r, level, std::to_string(*want_jobs) + " job(s) reported", std::to_string(ans.jobs.size()));
+  if (w.expect_ok && !ans.ok)
+    add_finding(r, level, "the worker takes " + std::to_string(w.max_jobs) + " job(s) without an error",
+                "error " + ans.error_class + " (" + ans.error + ": " + ans.message + ")");
+  if (!w.expect_ok && ans.ok)
+    add_finding(r, level, "the library reports an error", "it reported success");
+  if (!w.expect_ok && !ans.ok && !w.error_classes.empty() &&
+      std::find(w.error_classes.begin(), w.error_classes.end(), ans.error_class) == w.error_classes.end()) {
+    std::string list;
+    for (const auto& e : w.error_classes) list += (list.empty() ? "" : " or ") + e;
+    add_finding(r, std::min(level, grade::non_strict),
+                "error_class " + list, ans.error_class + " (" + ans.error + ": " + ans.message + ")");
+  }
+}
+
+}  // namespace gearspec::conformance

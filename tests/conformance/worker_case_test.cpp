@@ -1,0 +1,85 @@
+// Worker cases: the `work:` block of a case file and the `work` op's lines.
+#include <gtest/gtest.h>
+
+#include "gearspec/conformance/case_loader.hpp"
+#include "gearspec/conformance/worker_case.hpp"
+
+namespace gc = gearspec::conformance;
+
+namespace {
+
+const char* worker_case = R"(cases:
+  - id: w/1
+    title: t
+    section: WIRE 2
+    requirement: MUST
+    checks: c
+    work:
+      max_jobs: 2
+      timeout_ms: 700
+      functions:
+        - name: {hex: "66ff"}
+          actions: [{status: [1, 2]}, {data: {hex: "0001"}}, fail, {sleep: 5}]
+      queue: [{function: fn, unique: u-1, workload: w}]
+      expect: error
+      error_class: [timeout]
+      jobs: 0
+      max_grabs: 1
+)";
+
+TEST(WorkerCase, ParsesTheWorkBlock) {
+  const auto cases = gc::parse_case_file(worker_case, "w.yaml");
+  ASSERT_EQ(cases.size(), 1u);
+  ASSERT_TRUE(cases[0].work);
+  const auto& w = *cases[0].work;
+  EXPECT_EQ(w.max_jobs, 2);
+  EXPECT_EQ(w.timeout_ms, 700);
+  ASSERT_EQ(w.functions.size(), 1u);
+  EXPECT_EQ(w.functions[0].name, "f\xff");
+  ASSERT_EQ(w.functions[0].actions.size(), 4u);
+  EXPECT_EQ(w.functions[0].actions[0].what, gc::work_action::kind::status);
+  EXPECT_EQ(w.functions[0].actions[0].denominator, 2u);
+  EXPECT_EQ(w.functions[0].actions[1].bytes, std::string("\0\1", 2));
+  EXPECT_EQ(w.functions[0].actions[2].what, gc::work_action::kind::fail);
+  EXPECT_EQ(w.functions[0].actions[3].ms, 5);
+  ASSERT_EQ(w.queued.size(), 1u);
+  EXPECT_FALSE(w.expect_ok);
+  EXPECT_EQ(w.expect_jobs, 0);
+  EXPECT_EQ(w.max_grabs, 1);
+  EXPECT_EQ(gc::required_features(cases[0]), (std::vector<std::string>{"work"}));
+  EXPECT_EQ(gc::required_protocol(cases[0]), 2) << "a function name that is not UTF-8";
+  EXPECT_EQ(cases[0].deadline_ms, 2700) << "timeout_ms + 2000";
+}
+
+TEST(WorkerCase, UnknownActionNamesLine) {
+  std::string text = worker_case;
+  text.replace(text.find("fail,"), 4, "boom");
+  try {
+    gc::parse_case_file(text, "w.yaml");
+    FAIL() << "accepted an unknown action";
+  } catch (const gc::case_file_error& e) {
+    EXPECT_NE(std::string(e.what()).find("w.yaml:12"), std::string::npos) << e.what();
+  }
+}
+
+TEST(WorkerCase, AnswerRoundTripAndRejections) {
+  gc::work_answer a;
+  std::string problem;
+  ASSERT_TRUE(gc::parse_work_answer(
+      R"({"id":1,"jobs":[{"handle_b64":"SDr/","function":"fn","steps":[{"ok":false,"error":"E"}]}],)"
+      R"("result":{"ok":false,"error_class":"timeout"}})",
+      1, a, problem))
+      << problem;
+  ASSERT_EQ(a.jobs.size(), 1u);
+  EXPECT_EQ(a.jobs[0].handle, "H:\xff");
+  EXPECT_FALSE(a.jobs[0].steps[0].ok);
+  EXPECT_EQ(a.error_class, "timeout");
+  EXPECT_FALSE(gc::parse_work_answer(R"({"id":1,"jobs":[],"result":{"ok":false}})", 1, a, problem));
+  EXPECT_NE(problem.find("error_class"), std::string::npos) << problem;
+  EXPECT_FALSE(gc::parse_work_answer(R"({"id":2,"jobs":[],"result":{"ok":true}})", 1, a, problem));
+  const auto line = gc::make_work_request(3, "127.0.0.1:1", gc::parse_case_file(worker_case, "w.yaml")[0].work.value());
+  EXPECT_NE(line.find(R"("op":"work")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("name_b64":"Zv8=")"), std::string::npos) << line;
+}
+
+}  // namespace
