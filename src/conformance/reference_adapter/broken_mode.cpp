@@ -6,7 +6,8 @@ const std::vector<std::string>& broken_mode_names() {
   static const std::vector<std::string> names{
       "none",        "trailing-nul",   "success-on-error", "never-answer",     "crash",          "drop-unique",
       "no-handle",   "hide-handles",   "blind-retry",      "truncate-reject",  "always-error",   "strip-whitespace",
-      "coerce-numeric", "falsy-unique", "reencode-utf8", "protocol-1"};
+      "coerce-numeric", "falsy-unique", "reencode-utf8", "protocol-1",
+      "status-ignore-flags", "status-atoi"};
   return names;
 }
 
