@@ -82,11 +82,11 @@ struct status_spec {
 /// One request sent to the adapter: a `submit` of jobs, or a `status` poll.
 struct request_spec {
   std::vector<job_spec> jobs;
-  std::optional<status_spec> status;  ///< set: a `status` request (jobs empty)
   int timeout_ms = 1000;  ///< passed to the library (feature `timeout`)
   /// The caller sets no timeout (`timeout_ms: none`): the library's default
   /// applies, and no `timeout_ms` is sent to the adapter.
   bool library_default_timeout = false;
+  std::optional<status_spec> status;  ///< set: a `status` request (jobs empty)
 };
 
 /// Where the adapter is pointed.
