@@ -7,7 +7,7 @@ const std::vector<std::string>& broken_mode_names() {
       "none",        "trailing-nul",   "success-on-error", "never-answer",     "crash",          "drop-unique",
       "no-handle",   "hide-handles",   "blind-retry",      "truncate-reject",  "always-error",   "strip-whitespace",
       "coerce-numeric", "falsy-unique", "reencode-utf8", "protocol-1",
-      "status-ignore-flags", "status-atoi"};
+      "status-ignore-flags", "status-atoi", "status-trailing-nul", "status-success-on-error"};
   return names;
 }
 

@@ -11,8 +11,8 @@ namespace gearspec::reference_adapter {
 
 enum class broken_mode {
   none,
-  trailing_nul,      ///< a NUL appended to every workload and status handle/unique before encoding
-  success_on_error,  ///< every failed job or status reported as success (a handle no server sent, zeros)
+  trailing_nul,      ///< a NUL appended to every workload before encoding (body one byte longer)
+  success_on_error,  ///< every failed job reported as success (with a handle no server sent)
   never_answer,      ///< requests of several jobs, one of them at low priority, are never answered
   crash,             ///< SIGSEGV on a request containing an empty workload
   drop_unique,       ///< the caller's unique is dropped (the client generates one instead)
@@ -24,10 +24,12 @@ enum class broken_mode {
   strip_whitespace,  ///< leading and trailing whitespace stripped from the caller's unique
   coerce_numeric,    ///< a function, unique or workload that reads as a number re-written as that number ("007" -> "7")
   falsy_unique,      ///< a unique a dynamic language treats as false ("0") is dropped
-  reencode_utf8,     ///< function, unique, handle (and status key) bytes that are not UTF-8 replaced by U+FFFD
+  reencode_utf8,     ///< function, unique and handle bytes that are not UTF-8 replaced by U+FFFD
   protocol_1,        ///< speaks adapter protocol 1 (no "protocol" in hello, text fields only)
   status_ignore_flags,  ///< a status reported known and running whatever the server's flags say
   status_atoi,          ///< a malformed STATUS_RES read as atoi would: success, unreadable fields 0
+  status_trailing_nul,  ///< a NUL appended to the handle or unique of a status request
+  status_success_on_error,  ///< every failed status request reported as success (known, zeros)
 };
 
 /// "trailing-nul" -> broken_mode::trailing_nul; nullopt for an unknown name.

@@ -232,12 +232,11 @@ json status(const json& request, broken_mode mode) {
   c.set_timeout(request.value("timeout_ms", -1));
   const bool by_unique = request.contains("unique_b64") || request.contains("unique");
   auto key = gearspec::conformance::get_bytes_field(request, by_unique ? "unique" : "handle").value_or("");
-  if (mode == broken_mode::trailing_nul) key.push_back('\0');
-  if (mode == broken_mode::reencode_utf8) key = utf8_replaced(key);
+  if (mode == broken_mode::status_trailing_nul) key.push_back('\0');
   client::job_status st;
   const return_code rc = by_unique ? c.get_unique_status(key, st) : c.get_job_status(key, st);
   if (rc != return_code::success) {
-    const bool made_up = mode == broken_mode::success_on_error ||
+    const bool made_up = mode == broken_mode::status_success_on_error ||
                          (mode == broken_mode::status_atoi && rc == return_code::invalid_packet);
     if (!made_up) return error_result(error_class_of(rc, ""), rc, c.error());
     // What atoi makes of fields it cannot read: zeros, and the call succeeds.
