@@ -32,7 +32,9 @@ gc::case_spec one_request(std::vector<gc::job_spec> jobs, gc::requirement level 
   gc::case_spec c;
   c.id = "t/1";
   c.level = level;
-  c.requests.push_back({std::move(jobs), 1000});
+  gc::request_spec r;
+  r.jobs = std::move(jobs);
+  c.requests.push_back(std::move(r));
   return c;
 }
 

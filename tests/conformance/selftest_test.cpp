@@ -67,6 +67,13 @@ bool any_job(const gc::case_spec& c, const std::function<bool(const gc::job_spec
   return false;
 }
 
+/// Needs protocol 2 for its bytes (a function, unique or handle that is not
+/// UTF-8), not only for the `status` op.
+bool needs_bytes(const gc::case_spec& c) {
+  return gc::required_protocol(c) >= 2 &&
+         std::none_of(c.requests.begin(), c.requests.end(), [](const gc::request_spec& r) { return r.status; });
+}
+
 bool has_finding(const gc::case_result& r, const std::string& text) {
   return std::any_of(r.findings.begin(), r.findings.end(), [&](const gc::finding& f) {
     return f.expected.find(text) != std::string::npos || f.observed.find(text) != std::string::npos;
@@ -275,11 +282,11 @@ TEST(BrokenAdapter, ReencodingBytesFailsEveryCaseWithAFieldThatIsNotUtf8) {
   // bytes that are not UTF-8 by U+FFFD: every case that needs protocol 2.
   const auto& s = run("reencode-utf8");
   expect_grades(s, [](const gc::case_spec& c) -> std::optional<gc::grade> {
-    if (gc::required_protocol(c) >= 2) return gc::grade::failed;
+    if (needs_bytes(c)) return gc::grade::failed;
     return std::nullopt;
   });
   for (std::size_t i = 0; i < s.results.size(); ++i)
-    if (gc::required_protocol(suite()[i]) >= 2) {
+    if (needs_bytes(suite()[i])) {
       EXPECT_TRUE(has_finding(s.results[i], "\\xef\\xbf\\xbd")) << s.results[i].case_id << ": " << s.results[i].summary();
     }
 }
@@ -304,7 +311,7 @@ TEST(Suite, BytesCasesCoverFunctionUniqueAndHandle) {
   // UTF-8 (hand-written and in the value matrix) and a handle (declared).
   std::vector<std::string> ids;
   for (const auto& c : suite())
-    if (gc::required_protocol(c) >= 2) ids.push_back(c.id);
+    if (needs_bytes(c)) ids.push_back(c.id);
   for (const char* id : {"submit-bg/19", "unique/23", "handle/8", "value/function/non-utf8/batch",
                          "value/unique/non-utf8/low", "worker/function-binary", "worker/unique-binary",
                          "worker/assign-binary"})

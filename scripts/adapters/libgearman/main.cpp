@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "status.hpp"
 #include "submit.hpp"
 
 namespace {
@@ -33,6 +34,11 @@ json answer_for(const json& request) {
             {"features", gearspec::adapter::libgearman::hello_features()}};
   if (op == "submit")
     return {{"id", request["id"]}, {"results", gearspec::adapter::libgearman::submit(request)}};
+  if (op == "status") {
+    json answer = gearspec::adapter::libgearman::status(request);
+    answer["id"] = request["id"];
+    return answer;
+  }
   throw std::invalid_argument("unknown op \"" + op + "\"");
 }
 

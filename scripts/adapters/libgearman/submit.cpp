@@ -1,5 +1,7 @@
 #include "submit.hpp"
 
+#include "errors.hpp"
+
 #include <libgearman-1.0/gearman.h>
 
 #include <memory>
@@ -54,6 +56,8 @@ job_request parse_job(const json& job, std::size_t index) {
   return out;
 }
 
+}  // namespace
+
 // "host:port" or "[v6]:port"; port 1..65535.
 std::pair<std::string, in_port_t> parse_server(const std::string& server) {
   const auto parts = gearspec::util::split_host_port(server);
@@ -102,6 +106,8 @@ json failure(const char* error_class, gearman_return_t rc, const std::string& me
   return {{"ok", false}, {"error_class", error_class}, {"error", gearman_strerror(rc)}, {"message", message}};
 }
 
+namespace {
+
 // The outcome of a task after run_tasks returned run_rc with the client's
 // error text `client_message`.
 json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::string& client_message) {
@@ -149,7 +155,8 @@ gearman_task_st* add_background_task(gearman_client_st* client, const job_reques
 }  // namespace
 
 json hello_features() {
-  return {"background", "high", "low", "batch", "unique_readback", "handle_readback", "timeout"};
+  return {"background",      "high",    "low",    "batch",        "unique_readback",
+          "handle_readback", "timeout", "status", "status_unique"};
 }
 
 json submit(const json& request) {

@@ -8,7 +8,8 @@ const std::vector<std::string>& broken_mode_names() {
       "no-handle",   "hide-handles",   "blind-retry",      "truncate-reject",  "always-error",   "strip-whitespace",
       "coerce-numeric", "falsy-unique", "reencode-utf8", "protocol-1",
       "worker-busy-poll", "worker-swap-status", "worker-complete-all",
-      "worker-ignore-errors"};
+      "worker-ignore-errors",
+      "status-ignore-flags", "status-atoi", "status-trailing-nul", "status-success-on-error"};
   return names;
 }
 

@@ -30,6 +30,10 @@ enum class broken_mode {
   worker_swap_status,   ///< work: WORK_STATUS with numerator and denominator swapped
   worker_complete_all,  ///< work: WORK_COMPLETE (no data) where the function fails or raises an exception
   worker_ignore_errors, ///< work: success reported whatever the worker returned
+  status_ignore_flags,  ///< a status reported known and running whatever the server's flags say
+  status_atoi,          ///< a malformed STATUS_RES read as atoi would: success, unreadable fields 0
+  status_trailing_nul,  ///< a NUL appended to the handle or unique of a status request
+  status_success_on_error,  ///< every failed status request reported as success (known, zeros)
 };
 
 /// "trailing-nul" -> broken_mode::trailing_nul; nullopt for an unknown name.

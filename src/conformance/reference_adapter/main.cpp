@@ -33,8 +33,8 @@ using gearspec::reference_adapter::broken_mode;
 using gearspec::reference_adapter::utf8_replaced;
 
 /// ADAPTER.md error classes from the reference client's return codes.
-std::string error_class_of(return_code rc, const client::task& t) {
-  if (!t.server_code().empty()) return "server_error";
+std::string error_class_of(return_code rc, const std::string& server_code) {
+  if (!server_code.empty()) return "server_error";
   return gearspec::reference_adapter::error_class_of_code(rc);
 }
 
@@ -169,9 +169,9 @@ json submit(const json& request, broken_mode mode) {
     } else if (mode == broken_mode::success_on_error) {
       r = {{"ok", true}, {"handle", "H:never-created"}};
     } else if (s->add_rc != return_code::success) {
-      r = error_result(error_class_of(rc, s->task), rc, c.error());
+      r = error_result(error_class_of(rc, s->task.server_code()), rc, c.error());
     } else {
-      r = error_result(error_class_of(rc, s->task), rc,
+      r = error_result(error_class_of(rc, s->task.server_code()), rc,
                        s->task.error_text().empty() ? c.error() : s->task.error_text());
       if (!s->task.server_code().empty()) r["server_code"] = s->task.server_code();
     }
@@ -181,6 +181,36 @@ json submit(const json& request, broken_mode mode) {
     c.remove_task(s->retry);
   }
   return results;
+}
+
+/// GET_STATUS (`handle`) or GET_STATUS_UNIQUE (`unique`) with the reference
+/// client's one-shot calls: the answer of the `status` op.
+json status(const json& request, broken_mode mode) {
+  client::client c;
+  if (c.add_servers(request.at("server").get<std::string>()) != return_code::success)
+    return error_result("invalid_argument", return_code::invalid_argument, "bad server address");
+  c.set_timeout(request.value("timeout_ms", -1));
+  const bool by_unique = request.contains("unique_b64") || request.contains("unique");
+  auto key = gearspec::conformance::get_bytes_field(request, by_unique ? "unique" : "handle").value_or("");
+  if (mode == broken_mode::status_trailing_nul) key.push_back('\0');
+  client::job_status st;
+  const return_code rc = by_unique ? c.get_unique_status(key, st) : c.get_job_status(key, st);
+  if (rc != return_code::success) {
+    const bool made_up = mode == broken_mode::status_success_on_error ||
+                         (mode == broken_mode::status_atoi && rc == return_code::invalid_packet);
+    if (!made_up) return error_result(error_class_of(rc, ""), rc, c.error());
+    // What atoi makes of fields it cannot read: zeros, and the call succeeds.
+    st = client::job_status{};
+    st.known = true;
+  }
+  if (mode == broken_mode::status_ignore_flags) st.known = st.running = true;
+  json r{{"ok", true},
+         {"known", st.known},
+         {"running", st.running},
+         {"numerator", st.numerator},
+         {"denominator", st.denominator}};
+  if (by_unique) r["client_count"] = st.client_count;
+  return r;
 }
 
 /// Runner-test mutations that act on the whole request.
@@ -229,6 +259,11 @@ int main(int argc, char** argv) {
         answer["features"] = {"background", "high", "low", "batch", "unique_readback", "timeout"};
         if (mode != broken_mode::hide_handles) answer["features"].push_back("handle_readback");
         answer["features"].push_back("work");
+        // The status op exists from protocol 2 on.
+        if (mode != broken_mode::protocol_1)
+          for (const char* f : {"status", "status_unique"}) answer["features"].push_back(f);
+      } else if (op == "status") {
+        answer.update(status(request, mode));
       } else if (op == "submit") {
         before_answering(request, mode);
         answer["results"] = submit(request, mode);

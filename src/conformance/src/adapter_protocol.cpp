@@ -68,6 +68,35 @@ const std::set<std::string>& error_classes() {
   return classes;
 }
 
+/// One result object of an answer (`ok`, handle, unique, error fields).
+bool parse_result(const json& r, const std::string& where, job_result& jr, std::string& problem) {
+  if (!r.is_object() || !r.contains("ok") || !r["ok"].is_boolean()) {
+    problem = where + "no boolean \"ok\"";
+    return false;
+  }
+  jr.ok = r["ok"].get<bool>();
+  std::optional<std::string> error_class, error, message;
+  if (!bytes_field(r, "handle", jr.handle, problem) || !bytes_field(r, "unique", jr.unique, problem) ||
+      !optional_string(r, "error_class", error_class, problem) || !optional_string(r, "error", error, problem) ||
+      !optional_string(r, "message", message, problem)) {
+    problem = where + problem;
+    return false;
+  }
+  if (r.contains("server_code") && !r["server_code"].is_null())
+    jr.server_code = r["server_code"].is_string() ? r["server_code"].get<std::string>() : r["server_code"].dump();
+  if (!jr.ok) {
+    if (!error_class || !error_classes().count(*error_class)) {
+      problem = where + "failed job without a valid \"error_class\" (got " +
+                (error_class ? "\"" + *error_class + "\"" : std::string("none")) + ")";
+      return false;
+    }
+    jr.error_class = *error_class;
+  }
+  jr.error = error.value_or("");
+  jr.message = message.value_or("");
+  return true;
+}
+
 }  // namespace
 
 std::string make_hello_request(int id) { return json{{"id", id}, {"op", "hello"}}.dump(); }
@@ -94,6 +123,14 @@ std::string make_submit_request(int id, const std::string& server, const request
   // No timeout_ms: the caller sets none and the library's default applies.
   if (!request.library_default_timeout) out["timeout_ms"] = request.timeout_ms;
   out["jobs"] = std::move(jobs);
+  return out.dump();
+}
+
+std::string make_status_request(int id, const std::string& server, const request_spec& request) {
+  const auto& st = *request.status;
+  json out{{"id", id}, {"op", "status"}, {"server", server}};
+  if (!request.library_default_timeout) out["timeout_ms"] = request.timeout_ms;
+  put_bytes_field(out, st.by_unique ? "unique" : "handle", st.key);
   return out.dump();
 }
 
@@ -164,35 +201,48 @@ bool parse_submit_answer(const std::string& line, int id, std::size_t job_count,
   }
   out.clear();
   for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    const auto where = "result " + std::to_string(i) + ": ";
-    if (!r.is_object() || !r.contains("ok") || !r["ok"].is_boolean()) {
-      problem = where + "no boolean \"ok\"";
-      return false;
-    }
     job_result jr;
-    jr.ok = r["ok"].get<bool>();
-    std::optional<std::string> error_class, error, message;
-    if (!bytes_field(r, "handle", jr.handle, problem) || !bytes_field(r, "unique", jr.unique, problem) ||
-        !optional_string(r, "error_class", error_class, problem) || !optional_string(r, "error", error, problem) ||
-        !optional_string(r, "message", message, problem)) {
-      problem = where + problem;
-      return false;
-    }
-    if (r.contains("server_code") && !r["server_code"].is_null())
-      jr.server_code = r["server_code"].is_string() ? r["server_code"].get<std::string>() : r["server_code"].dump();
-    if (!jr.ok) {
-      if (!error_class || !error_classes().count(*error_class)) {
-        problem = where + "failed job without a valid \"error_class\" (got " +
-                  (error_class ? "\"" + *error_class + "\"" : std::string("none")) + ")";
-        return false;
-      }
-      jr.error_class = *error_class;
-    }
-    jr.error = error.value_or("");
-    jr.message = message.value_or("");
+    if (!parse_result(results[i], "result " + std::to_string(i) + ": ", jr, problem)) return false;
     out.push_back(std::move(jr));
   }
+  return true;
+}
+
+bool parse_status_answer(const std::string& line, int id, std::vector<job_result>& out, std::string& problem) {
+  json o;
+  if (!parse_object(line, id, o, problem)) return false;
+  job_result jr;
+  if (!parse_result(o, "status answer: ", jr, problem)) return false;
+  if (jr.ok) {
+    status_values v;
+    const auto flag = [&](const char* key, bool& to) {
+      if (!o.contains(key) || !o[key].is_boolean()) {
+        problem = std::string("status answer: no boolean \"") + key + "\"";
+        return false;
+      }
+      to = o[key].get<bool>();
+      return true;
+    };
+    const auto number = [&](const char* key, std::uint32_t& to) {
+      if (!o.contains(key) || !o[key].is_number_integer() || o[key].get<long long>() < 0 ||
+          o[key].get<long long>() > 4294967295LL) {
+        problem = std::string("status answer: \"") + key + "\" is not an integer 0..4294967295";
+        return false;
+      }
+      to = static_cast<std::uint32_t>(o[key].get<long long>());
+      return true;
+    };
+    if (!flag("known", v.known) || !flag("running", v.running) || !number("numerator", v.numerator) ||
+        !number("denominator", v.denominator))
+      return false;
+    if (o.contains("client_count") && !o["client_count"].is_null()) {
+      std::uint32_t n = 0;
+      if (!number("client_count", n)) return false;
+      v.client_count = n;
+    }
+    jr.status = v;
+  }
+  out.assign(1, std::move(jr));
   return true;
 }
 

@@ -46,7 +46,7 @@ std::string_view to_string(server_kind k) noexcept {
 
 const std::vector<std::string>& known_features() {
   static const std::vector<std::string> features{"background", "high", "low", "batch", "unique_readback",
-                                                 "handle_readback", "timeout",   "work"};
+                                                 "handle_readback", "timeout",   "work", "status", "status_unique"};
   return features;
 }
 
@@ -61,6 +61,8 @@ std::vector<std::string> required_features(const case_spec& c) {
       if (j.prio == proto::priority::high) add("high");
       if (j.prio == proto::priority::low) add("low");
     }
+  for (const auto& r : c.requests)
+    if (r.status) add(r.status->by_unique ? "status_unique" : "status");
   for (const auto& f : c.needs) add(f);
   return out;
 }
@@ -74,10 +76,12 @@ int required_protocol(const case_spec& c) {
     for (const auto& j : c.work->queued)
       if (!text(j.function) || !text(j.unique)) p = std::max(p, 2);
   }
-  for (const auto& r : c.requests)
+  for (const auto& r : c.requests) {
+    if (r.status) p = std::max(p, 2);  // the `status` op exists from protocol 2 on
     for (const auto& j : r.jobs)
       if (!util::is_valid_utf8(j.function) || (j.unique && !util::is_valid_utf8(*j.unique)))
         p = std::max(p, 2);
+  }
   return p;
 }
 

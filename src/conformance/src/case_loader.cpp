@@ -189,11 +189,69 @@ void parse_timeout(const reader& rd, const YAML::Node& n, request_spec& r) {
   r.timeout_ms = rd.integer(n, "timeout_ms", 0, 600000);
 }
 
+bool parse_bool(const reader& rd, const YAML::Node& n, const char* what);
+
+std::uint32_t status_number(const reader& rd, const YAML::Node& n, const char* what) {
+  long long v = -1;
+  try {
+    if (n.IsScalar()) v = n.as<long long>();
+  } catch (const YAML::Exception&) {
+  }
+  if (v < 0 || v > 4294967295LL) rd.fail(n, std::string(what) + " must be an integer 0..4294967295");
+  return static_cast<std::uint32_t>(v);
+}
+
+/// `status: {handle|unique: BYTES, expect: error|either|{known, running, numerator,
+/// denominator, client_count}, wire, error_class}`.
+status_spec parse_status(const reader& rd, const YAML::Node& n) {
+  rd.require_map(n, "status");
+  rd.check_keys(n, {"handle", "unique", "expect", "wire", "error_class"}, "status");
+  status_spec st;
+  if (static_cast<bool>(n["handle"]) == static_cast<bool>(n["unique"]))
+    rd.fail(n, "status needs exactly one of handle, unique");
+  st.by_unique = static_cast<bool>(n["unique"]);
+  st.key = rd.bytes(st.by_unique ? n["unique"] : n["handle"], st.by_unique ? "unique" : "handle");
+  if (!n["expect"]) rd.fail(n, "status needs expect (error, either, or the status fields)");
+  const auto& e = n["expect"];
+  if (e.IsScalar()) {
+    const auto v = e.Scalar();
+    if (v != "error" && v != "either") rd.fail(e, "status expect must be error, either or a mapping");
+    st.error_or_ok = v == "either";
+  } else {
+    rd.require_map(e, "status expect");
+    rd.check_keys(e, {"known", "running", "numerator", "denominator", "client_count"}, "status expect");
+    for (const char* key : {"known", "running", "numerator", "denominator"})
+      if (!e[key]) rd.fail(e, std::string("status expect needs ") + key);
+    status_values v;
+    v.known = parse_bool(rd, e["known"], "known");
+    v.running = parse_bool(rd, e["running"], "running");
+    v.numerator = status_number(rd, e["numerator"], "numerator");
+    v.denominator = status_number(rd, e["denominator"], "denominator");
+    if (e["client_count"]) {
+      if (!st.by_unique)
+        rd.fail(e["client_count"], "client_count is only in STATUS_RES_UNIQUE (a status by unique)");
+      v.client_count = status_number(rd, e["client_count"], "client_count");
+    }
+    st.expect = v;
+  }
+  if (n["wire"]) st.wire = parse_wire(rd, n["wire"]);
+  if (n["error_class"]) {
+    st.error_classes = parse_string_list(rd, n["error_class"], "error_class");
+    for (const auto& c : st.error_classes)
+      if (!error_class_names.count(c)) rd.fail(n["error_class"], "unknown error_class '" + c + "'");
+  }
+  return st;
+}
+
 request_spec parse_request(const reader& rd, const YAML::Node& n, const request_spec& defaults) {
   request_spec r = defaults;
   if (n["timeout_ms"]) parse_timeout(rd, n["timeout_ms"], r);
-  if (!n["jobs"]) rd.fail(n, "a request needs jobs");
-  parse_jobs(rd, n["jobs"], r.jobs);
+  if (static_cast<bool>(n["jobs"]) == static_cast<bool>(n["status"]))
+    rd.fail(n, "a request needs either jobs or status");
+  if (n["status"])
+    r.status = parse_status(rd, n["status"]);
+  else
+    parse_jobs(rd, n["jobs"], r.jobs);
   return r;
 }
 
@@ -215,7 +273,7 @@ struct case_node {
 const std::set<std::string> case_keys{"id",         "title",       "section",   "requirement", "checks",
                                       "needs",      "server",      "scenario",  "timeout_ms",  "deadline_ms",
                                       "jobs",       "requests",    "processes", "for_offset",  "fresh_uniques_distinct",
-                                      "allow_retry", "budget_ms",  "on_deadline", "protocol",    "work"};
+                                      "allow_retry", "budget_ms",  "on_deadline", "protocol",    "work", "status"};
 
 bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
   const auto v = rd.text(n, what);
@@ -346,9 +404,15 @@ case_spec parse_case(const reader& rd, const case_node& n) {
     rd.fail(n.own, "server: scenario needs a 'scenario: |' block");
   request_spec request_defaults;
   if (n["timeout_ms"]) parse_timeout(rd, n["timeout_ms"], request_defaults);
-  if (n["jobs"] && n["requests"]) rd.fail(n["requests"], "give either jobs or requests, not both");
-  if (n["work"] && (n["jobs"] || n["requests"])) rd.fail(n["work"], "a worker case has work, not jobs or requests");
-  if (n["jobs"]) {
+  if ((n["jobs"] ? 1 : 0) + (n["requests"] ? 1 : 0) + (n["status"] ? 1 : 0) > 1)
+    rd.fail(n.own, "give one of jobs, status or requests");
+  if (n["work"] && (n["jobs"] || n["requests"] || n["status"]))
+    rd.fail(n["work"], "a worker case has work, not jobs, status or requests");
+  if (n["status"]) {
+    request_spec r = request_defaults;
+    r.status = parse_status(rd, n["status"]);
+    c.requests.push_back(std::move(r));
+  } else if (n["jobs"]) {
     request_spec r = request_defaults;
     parse_jobs(rd, n["jobs"], r.jobs);
     c.requests.push_back(std::move(r));
@@ -357,13 +421,13 @@ case_spec parse_case(const reader& rd, const case_node& n) {
       rd.fail(n["requests"], "requests must be a non-empty list");
     for (const auto& r : n["requests"]) {
       rd.require_map(r, "a request");
-      rd.check_keys(r, {"jobs", "timeout_ms"}, "a request");
+      rd.check_keys(r, {"jobs", "status", "timeout_ms"}, "a request");
       c.requests.push_back(parse_request(rd, r, request_defaults));
     }
   } else if (n["work"]) {
     c.work = parse_work(rd, n["work"]);
   } else {
-    rd.fail(n.own, "a case needs jobs (or requests, or work)");
+    rd.fail(n.own, "a case needs jobs, status, requests or work");
   }
   if (n["processes"]) c.processes = rd.integer(n["processes"], "processes", 1, 16);
   if (n["protocol"]) c.protocol = rd.integer(n["protocol"], "protocol", 1, 2);
@@ -456,7 +520,7 @@ std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::st
       const YAML::Node defaults = root["defaults"] ? root["defaults"] : YAML::Node();
       if (defaults.IsMap()) {
         rd.check_keys(defaults, case_keys, "defaults");
-        for (const char* per_case : {"id", "title", "jobs", "requests", "for_offset"})
+        for (const char* per_case : {"id", "title", "jobs", "requests", "status", "for_offset"})
           if (defaults[per_case]) rd.fail(defaults[per_case], std::string("'") + per_case + "' cannot be a default");
       }
       for (const auto& n : root["cases"]) {
@@ -578,6 +642,31 @@ std::string to_case_file(const case_spec& c) {
       e << "none";
     } else {
       e << r.timeout_ms;
+    }
+    if (r.status) {
+      const auto& st = *r.status;
+      e << YAML::Key << "status" << YAML::Value << YAML::BeginMap;
+      e << YAML::Key << (st.by_unique ? "unique" : "handle") << YAML::Value;
+      bytes_node(e, st.key);
+      e << YAML::Key << "expect" << YAML::Value;
+      if (st.expect) {
+        const auto& v = *st.expect;
+        e << YAML::BeginMap << YAML::Key << "known" << YAML::Value << (v.known ? "true" : "false");
+        e << YAML::Key << "running" << YAML::Value << (v.running ? "true" : "false");
+        e << YAML::Key << "numerator" << YAML::Value << v.numerator;
+        e << YAML::Key << "denominator" << YAML::Value << v.denominator;
+        if (v.client_count) e << YAML::Key << "client_count" << YAML::Value << *v.client_count;
+        e << YAML::EndMap;
+      } else {
+        e << (st.error_or_ok ? "either" : "error");
+      }
+      if (st.wire != expected_wire::sent)
+        e << YAML::Key << "wire" << YAML::Value
+          << (st.wire == expected_wire::unchecked ? "unchecked" : "sent-or-rejected");
+      if (!st.error_classes.empty())
+        e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << st.error_classes;
+      e << YAML::EndMap << YAML::EndMap;
+      continue;
     }
     e << YAML::Key << "jobs" << YAML::Value << YAML::BeginSeq;
     for (const auto& j : r.jobs) {

@@ -4,6 +4,8 @@
 #include <map>
 #include <regex>
 
+#include "gearspec/conformance/status_grading.hpp"
+
 namespace gearspec::conformance {
 namespace {
 
@@ -352,6 +354,9 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
     }
     first_connection = last_connection;
   }
+
+  // Status polls: their bytes and what was reported of the server's fields.
+  grade_status_requests(c, obs, analysis, r);
 
   // 4. Every submit belongs to one job.
   grade_leftover_submits(c, analysis, used, graded, r);

@@ -176,8 +176,10 @@ class process_driver {
     }
     for (std::size_t q = 0;
          outcome == process_outcome::healthy && !unimplemented_ && q < case_.requests.size(); ++q) {
+      const auto& spec = case_.requests[q];
       const int id = s.next_id();
-      const auto request = make_submit_request(id, server, case_.requests[q], hello.protocol);
+      const auto request = spec.status ? make_status_request(id, server, spec)
+                                       : make_submit_request(id, server, spec, hello.protocol);
       record.requests.push_back(shorten(request));
       const auto sent_at = clock::now();
       outcome = exchange(s, request, deadline_ms(), "request " + std::to_string(q + 1), line, record);
@@ -185,7 +187,8 @@ class process_driver {
       request_ms[q] = std::chrono::duration<double, std::milli>(clock::now() - sent_at).count();
       std::vector<job_result> results;
       std::string problem;
-      if (!parse_submit_answer(line, id, case_.requests[q].jobs.size(), results, problem)) {
+      if (!(spec.status ? parse_status_answer(line, id, results, problem)
+                        : parse_submit_answer(line, id, spec.jobs.size(), results, problem))) {
         add_finding(result_, grade::failed, "a valid answer to request " + std::to_string(q + 1),
                     problem + ": " + shorten(line));
         outcome = process_outcome::failed;

@@ -79,6 +79,8 @@ wire_analysis analyse(const observed_wire& wire) {
             waiting.push_back(out.submits.size());
             out.submits.push_back(sent_submit{conn.id, std::move(p), std::nullopt, {}});
           } else {
+            if (p.cmd == proto::command::get_status || p.cmd == proto::command::get_status_unique)
+              out.status_requests.push_back(sent_status{conn.id, p});
             waiting.push_back(not_submit);
           }
         });

@@ -28,6 +28,7 @@ struct job_result {
   std::string error;
   std::string message;
   std::optional<std::string> server_code;
+  std::optional<status_values> status;  ///< the answer of a `status` request that succeeded
 };
 
 std::string make_hello_request(int id);
@@ -35,6 +36,9 @@ std::string make_hello_request(int id);
 /// function and unique go as `*_b64`, plus the text when it is UTF-8.
 std::string make_submit_request(int id, const std::string& server, const request_spec& request,
                                 int protocol = 1);
+
+/// A `status` request (protocol 2): `handle_b64` or `unique_b64`.
+std::string make_status_request(int id, const std::string& server, const request_spec& request);
 
 /// The finding of a case the adapter's protocol cannot carry (UNIMPLEMENTED):
 /// what the case needs and why, and what the adapter speaks.
@@ -46,6 +50,8 @@ std::string protocol_spoken(const hello_answer& hello);
 bool parse_hello_answer(const std::string& line, int id, hello_answer& out, std::string& problem);
 bool parse_submit_answer(const std::string& line, int id, std::size_t job_count, std::vector<job_result>& out,
                          std::string& problem);
+/// The answer of a `status` request, as one result (`status` set when ok).
+bool parse_status_answer(const std::string& line, int id, std::vector<job_result>& out, std::string& problem);
 
 using util::is_valid_utf8;
 

@@ -59,13 +59,35 @@ struct job_spec {
   proto::command submit_command() const { return proto::submit_command(prio, background); }
 };
 
-/// One `submit` request sent to the adapter.
+/// Status fields as STATUS_RES / STATUS_RES_UNIQUE carry them.
+struct status_values {
+  bool known = false;
+  bool running = false;
+  std::uint32_t numerator = 0;
+  std::uint32_t denominator = 0;
+  std::optional<std::uint32_t> client_count;  ///< by unique: graded when the adapter reports it
+};
+
+/// One `status` request: GET_STATUS for a handle, or GET_STATUS_UNIQUE.
+struct status_spec {
+  bool by_unique = false;
+  std::string key;  ///< the handle or unique, bytes as given to the library
+  /// The values the adapter must report, as the server sent them; nullopt:
+  /// an error is expected (a malformed or missing STATUS_RES).
+  std::optional<status_values> expect;
+  bool error_or_ok = false;  ///< either outcome; only the wire is graded
+  expected_wire wire = expected_wire::sent;
+  std::vector<std::string> error_classes;  ///< acceptable classes when an error is reported (SHOULD)
+};
+
+/// One request sent to the adapter: a `submit` of jobs, or a `status` poll.
 struct request_spec {
   std::vector<job_spec> jobs;
   int timeout_ms = 1000;  ///< passed to the library (feature `timeout`)
   /// The caller sets no timeout (`timeout_ms: none`): the library's default
   /// applies, and no `timeout_ms` is sent to the adapter.
   bool library_default_timeout = false;
+  std::optional<status_spec> status;  ///< set: a `status` request (jobs empty)
 };
 
 /// Where the adapter is pointed.

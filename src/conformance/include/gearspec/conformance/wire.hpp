@@ -54,8 +54,15 @@ struct sent_submit {
   const std::string& unique() const { return packet.args.at(1); }
 };
 
+/// A GET_STATUS or GET_STATUS_UNIQUE packet the client sent.
+struct sent_status {
+  std::uint64_t connection = 0;
+  proto::packet packet;
+};
+
 struct wire_analysis {
-  std::vector<sent_submit> submits;  ///< in send order (connections in accept order)
+  std::vector<sent_submit> submits;          ///< in send order (connections in accept order)
+  std::vector<sent_status> status_requests;  ///< in send order
   /// Bytes from the client that are not well-formed request packets:
   /// "connection 1, byte 30: ...".
   std::vector<std::string> client_stream_problems;
