@@ -379,10 +379,10 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
     obs.request_ms.emplace_back(c.requests.size(), 0.0);
     records.emplace_back();
     process_driver driver(c, opts, hard_deadline, r);
+    driver.set_work_answer(&obs.work);
     hello_answer hello;
     const auto outcome =
         driver.run(address, obs.answers.back(), obs.request_ms.back(), p == 0, hello, records.back(), slot);
-    driver.set_work_answer(&obs.work);
     obs.last_connection.push_back(server ? highest_connection(server->journal()) : 0);
     if (p == 0) obs.features = hello.features, out.hello = hello;
     if (p == 0 && outcome == process_outcome::ended) {
