@@ -14,6 +14,7 @@
 
 #include "admin_query.hpp"
 #include "gearspec/conformance/adapter_process.hpp"
+#include "gearspec/conformance/case.hpp"
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/test/real_gearmand.hpp"
 
@@ -203,8 +204,8 @@ std::optional<gearspec::proto::admin::status_row> status_row(std::uint16_t port,
 }
 
 TEST_P(AdapterSelfTest, HelloNamesTheLibraryAndListsOnlyKnownFeatures) {
-  const std::set<std::string> known = {"background", "high", "low", "batch", "unique_readback", "handle_readback",
-                                       "timeout"};
+  const auto& list = gearspec::conformance::known_features();
+  const std::set<std::string> known(list.begin(), list.end());
   ASSERT_TRUE(hello_.contains("name") && hello_["name"].is_string()) << hello_.dump();
   EXPECT_FALSE(hello_["name"].get<std::string>().empty());
   ASSERT_TRUE(hello_.contains("version") && hello_["version"].is_string()) << hello_.dump();
