@@ -22,7 +22,7 @@ constexpr std::array<grade, 8> by_severity{grade::harness_error, grade::crashed,
 /// The page's budget for evidence and wire logs, shared by the cells that
 /// carry them (the cells that are not OK): each cell gets an equal share, at
 /// most the ceiling below. The JSON report and --wire-log keep everything.
-constexpr std::size_t evidence_budget = 250 * 1024, wire_log_budget = 350 * 1024, share_ceiling = 2048;
+constexpr std::size_t evidence_budget = 200 * 1024, wire_log_budget = 280 * 1024, share_ceiling = 2048;
 
 std::size_t share_of(std::size_t budget, std::size_t cells) {
   return cells == 0 ? share_ceiling : std::min(budget / cells, share_ceiling);
