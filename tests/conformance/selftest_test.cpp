@@ -433,20 +433,34 @@ TEST(PersistentAdapter, LinesWithAnEarlierCasesIdAreLateOutputNotAnswers) {
       << s.results[1].wire_log;
 }
 
-TEST(PersistentAdapter, AProcessThatEndsAfterAnAnswerIsChargedToThatCaseAndTheNextRunsFresh) {
-  // The process kills its own group right after its second submit answer:
-  // case 2's process did not end normally; case 3 gets a fresh process
-  // (whether the end is seen between the cases or during case 3's request).
+TEST(PersistentAdapter, AnEndAfterAnAnswerThatItsOwnProcessDoesNotRepeatIsNotPinnedOnTheCase) {
+  // The process kills its own group right after its second submit answer,
+  // which a process of one case (hello and one submit) never reaches. Case 2
+  // runs again in a process of its own and gets that run's grade, as
+  // --isolate does; case 3 gets a fresh process.
   const auto s = gc::run_suite(cases_named(three_cases),
                                wrapped_reference("| (n=0; while [ $n -lt 3 ] && IFS= read -r l; do "
                                                  "printf '%s\\n' \"$l\"; n=$((n+1)); done; "
                                                  "if [ $n -eq 3 ]; then kill -9 0; fi)",
                                                  false));
-  EXPECT_EQ(s.results[0].verdict, gc::grade::ok) << s.results[0].summary();
-  EXPECT_EQ(s.results[1].verdict, gc::grade::crashed) << s.results[1].summary();
-  EXPECT_NE(s.results[1].summary().find("SIGKILL"), std::string::npos) << s.results[1].summary();
-  EXPECT_EQ(s.results[2].verdict, gc::grade::ok) << s.results[2].summary() << "\n" << s.results[2].wire_log;
+  for (const auto& r : s.results) EXPECT_EQ(r.verdict, gc::grade::ok) << r.case_id << ": " << r.summary();
+  EXPECT_NE(s.results[1].wire_log.find("ran twice"), std::string::npos) << s.results[1].wire_log;
+  EXPECT_NE(s.results[1].wire_log.find("SIGKILL"), std::string::npos) << s.results[1].wire_log;
   EXPECT_NE(s.results[2].wire_log.find("case 1 of this process"), std::string::npos) << s.results[2].wire_log;
+}
+
+TEST(PersistentAdapter, AnEndAfterAnAnswerThatItsOwnProcessRepeatsIsGradedOnTheCase) {
+  // Every process kills its own group after its first submit answer, also
+  // when it serves one case only: each case is CRASHED in both modes.
+  const std::string tail =
+      "| (n=0; while [ $n -lt 2 ] && IFS= read -r l; do printf '%s\\n' \"$l\"; n=$((n+1)); done; "
+      "kill -9 0)";
+  const auto persistent = gc::run_suite(cases_named(three_cases), wrapped_reference(tail, false));
+  const auto isolated = gc::run_suite(cases_named(three_cases), wrapped_reference(tail, true));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(persistent.results[i].verdict, gc::grade::crashed) << persistent.results[i].summary();
+    EXPECT_EQ(isolated.results[i].verdict, gc::grade::crashed) << isolated.results[i].summary();
+  }
 }
 
 TEST(PersistentAdapter, ACrashRestartsTheProcessAndGradesOnlyItsCase) {

@@ -457,20 +457,16 @@ class persistent_worker {
       const exit_info first_exit = *run.reused_process_ended;
       const std::string first_log = run.process_log;
       run = run_case_until(c, opts_, hard_, &session_);
-      if (!run.process_ended && held_) {
-        grade_exit(first_exit,
-                   " (the process that served this case ended after its last answer, before it answered the "
-                   "next case, " +
-                       c.id + ", which then ran again in a fresh process)",
-                   held_->result);
-        held_->result.wire_log += "the next case's first attempt, in this case's process:\n" + first_log;
-      }
+      if (!run.process_ended)
+        held_case_ended_later(first_exit, "before it answered the next case, " + c.id +
+                                              " (which then ran again in a fresh process and answered)",
+                              "the next case's first attempt, in this case's process:\n" + first_log);
       run.result.wire_log +=
           "(ran twice: the first attempt's process, which had served earlier cases, ended "
           "without answering; this is the run in a fresh process)\n";
     }
     if (held_) publish(held_->index, std::move(held_->result), held_->hello);
-    held_ = held_case{i, std::move(run.result), std::move(run.hello)};
+    held_ = held_case{i, &c, std::move(run.result), std::move(run.hello)};
     if (opts_.isolate) finish(publish);
   }
 
@@ -485,6 +481,7 @@ class persistent_worker {
  private:
   struct held_case {
     std::size_t index;
+    const case_spec* spec;
     case_result result;
     hello_answer hello;
   };
@@ -520,14 +517,36 @@ class persistent_worker {
     for (const auto& l : lines) log += "late output after the last answer <- " + shorten(l) + "\n";
     append_stderr(err);
     if (!session_->process().running()) {
-      grade_exit(
-          session_->process().exit(),
-          " (pid " + std::to_string(session_->pid()) + " ended by itself after this case's last answer)",
-          held_->result);
+      const auto ended = session_->process().exit();
       log += "adapter process pid " + std::to_string(session_->pid()) +
-             " ended after the last answer: " + session_->process().exit().describe() + "\n";
+             " ended after the last answer: " + ended.describe() + "\n";
       session_.reset();
+      held_case_ended_later(ended, "after this case's last answer", "");
     }
+  }
+
+  /// The persistent process that served the held case ended by itself after
+  /// answering it. A clean exit grades nothing. A failed one may be the
+  /// aftermath of any case it served (a library's late error on a connection
+  /// it kept), so the held case runs again in a process of its own, as
+  /// --isolate runs it, and that run is its grade: the same grade in both
+  /// modes, and never a failure pinned on a case that did not cause it.
+  void held_case_ended_later(const exit_info& ended, const std::string& when, const std::string& extra_log) {
+    if (!held_ || (!ended.signaled && ended.code == 0)) return;
+    const std::string context = " (the process that served this case ended by itself " + when + ")";
+    if (clock::now() >= hard_) {  // no time left for a second run
+      grade_exit(ended, context, held_->result);
+      held_->result.wire_log += extra_log;
+      return;
+    }
+    auto rerun = run_case_until(*held_->spec, opts_, hard_, nullptr);
+    rerun.result.wire_log += "(ran twice: the persistent process that served this case's first run ended by itself " +
+                             when + ", " + ended.describe() +
+                             "; that may be the aftermath of any case it served, so this is the case's run in a "
+                             "process of its own, as --isolate runs it)\nthe first run:\n" +
+                             held_->result.wire_log + extra_log;
+    held_->result = std::move(rerun.result);
+    if (!rerun.hello.name.empty()) held_->hello = std::move(rerun.hello);
   }
 
   void append_stderr(const std::string& err) {
