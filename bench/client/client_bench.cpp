@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_args.hpp"
 #include "gearspec/client/client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
 #include "reference_batch.hpp"
@@ -232,13 +233,13 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto value = [&](std::size_t& out) {
-      if (i + 1 < argc) out = std::strtoull(argv[++i], nullptr, 10);
+      if (i + 1 < argc) out = gearspec::bench::flag_number(arg, argv[++i], 1, 100'000'000);
     };
     if (arg == "--jobs") value(s.jobs);
     else if (arg == "--single") value(s.single);
     else if (arg == "--lib-batch") value(s.lib_batch);
     else if (arg == "--chunk") value(s.chunk);
-    else if (arg == "--reps" && i + 1 < argc) s.reps = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--reps" && i + 1 < argc) s.reps = static_cast<int>(gearspec::bench::flag_number(arg, argv[++i], 1, 1000));
     else if (arg == "--no-gearmand") s.gearmand = false;
     else if (arg == "--no-mock") s.mock = false;
     else {

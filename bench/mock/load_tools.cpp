@@ -21,6 +21,7 @@
 
 #include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
+#include "gearspec/util/decimal.hpp"
 
 namespace gearspec::bench {
 
@@ -126,7 +127,9 @@ server_process::server_process(std::string label, std::vector<std::string> argv,
     const auto colon = line.rfind(':');
     if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos)
       throw std::runtime_error(label_ + ": unexpected first line '" + line + "'");
-    port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+    const auto port = gearspec::util::decimal(line.substr(colon + 1, line.size() - colon - 2), 65535);
+    if (!port) throw std::runtime_error(label_ + ": no port in its first line '" + line + "'");
+    port_ = static_cast<std::uint16_t>(*port);
   }
   ::close(fds[0]);
   for (int i = 0; i < 500; ++i) {
@@ -155,7 +158,12 @@ std::uint64_t server_process::memory(const char* field) const {
   std::ifstream f{"/proc/" + std::to_string(pid_) + "/status"};
   std::string line;
   while (std::getline(f, line))
-    if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field) + 1)) * 1024;
+    if (line.rfind(field, 0) == 0) {  // "VmRSS:\t  1234 kB"
+      std::istringstream in{line.substr(std::strlen(field) + 1)};
+      std::string kib;
+      in >> kib;
+      return gearspec::util::decimal(kib).value_or(0) * 1024;
+    }
   return 0;
 }
 
@@ -168,8 +176,8 @@ double server_process::cpu_seconds() const {
   std::string field;
   std::uint64_t utime = 0, stime = 0;
   for (int i = 3; in >> field && i <= 15; ++i) {  // fields 14 and 15: utime, stime (all threads)
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
+    if (i == 14) utime = gearspec::util::decimal(field).value_or(0);
+    if (i == 15) stime = gearspec::util::decimal(field).value_or(0);
   }
   return static_cast<double>(utime + stime) / ticks_per_second();
 }

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "../bench_args.hpp"
 #include "load_tools.hpp"
 #include "reference_batch.hpp"
 
@@ -159,7 +160,8 @@ std::string rate_text(double r) {
 std::vector<std::size_t> parse_list(const std::string& text) {
   std::vector<std::size_t> out;
   std::stringstream in{text};
-  for (std::string item; std::getline(in, item, ',');) out.push_back(std::stoull(item));
+  for (std::string item; std::getline(in, item, ',');)
+    out.push_back(gearspec::bench::flag_number("--levels", item.c_str(), 1, 100'000'000));
   return out;
 }
 
@@ -243,9 +245,9 @@ int main(int argc, char** argv) {
     } else if (a == "--levels" && has_value) {
       s.levels = parse_list(argv[++i]);
     } else if (a == "--reps" && has_value) {
-      s.reps = std::max(1, std::stoi(argv[++i]));
+      s.reps = static_cast<int>(gearspec::bench::flag_number("--reps", argv[++i], 1, 1000));
     } else if (a == "--conns" && has_value) {
-      s.conns = std::max(1, std::stoi(argv[++i]));
+      s.conns = static_cast<int>(gearspec::bench::flag_number("--conns", argv[++i], 1, 1000));
     } else if (a == "--gearmock" && has_value) {
       s.gearmock = argv[++i];
     } else if (a == "--baseline" && has_value) {

@@ -313,11 +313,7 @@ struct queue_engine::impl {
         store.ensure_extra(*j).numerator.assign(p.arg(1));
         store.extra(*j)->denominator.assign(p.arg(2));
         for (auto cl : clients) send_to(cl, command::work_status, {p.arg(0), p.arg(1), p.arg(2)});
-        return;
-      case command::work_data:
-      case command::work_warning:
-        for (auto cl : clients) send_to(cl, p.cmd, {p.arg(0)}, p.data);
-        return;
+        break;
       case command::work_exception:
         for (auto cl : clients) {
           auto it = conns.find(cl);
@@ -328,14 +324,11 @@ struct queue_engine::impl {
             send(cl, it->second, command::work_fail, {p.arg(0)});
         }
         break;
-      case command::work_complete:
-        for (auto cl : clients) send_to(cl, command::work_complete, {p.arg(0)}, p.data);
-        break;
-      default:  // work_fail
-        for (auto cl : clients) send_to(cl, command::work_fail, {p.arg(0)});
+      default:  // WORK_DATA, WORK_WARNING, WORK_COMPLETE and WORK_FAIL, as they came
+        for (auto cl : clients) send_to(cl, p.cmd, {p.arg(0)}, p.data);
         break;
     }
-    finish(*j);
+    if (proto::ends_job(p.cmd)) finish(*j);
   }
 
   /// The job is over: detach it from its worker and clients, free it.

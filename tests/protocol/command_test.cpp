@@ -372,3 +372,30 @@ TEST(CommandTable, ServerAcceptsWhatGearmandAccepts) {
   EXPECT_FALSE(gp::accepted_by_server(gp::command::max));
   EXPECT_FALSE(gp::accepted_by_server(cmd(99)));
 }
+
+namespace {
+
+TEST(CommandTable, GrabsAndTheAssignmentThatAnswersEach) {
+  std::set<gp::command> grabs;
+  for (const auto& row : gp::commands())
+    if (gp::is_grab(row.cmd)) grabs.insert(row.cmd);
+  EXPECT_EQ(grabs, (std::set<gp::command>{gp::command::grab_job, gp::command::grab_job_uniq,
+                                          gp::command::grab_job_all}));
+  EXPECT_EQ(gp::assignment_for(gp::command::grab_job), gp::command::job_assign);
+  EXPECT_EQ(gp::assignment_for(gp::command::grab_job_uniq), gp::command::job_assign_uniq);
+  EXPECT_EQ(gp::assignment_for(gp::command::grab_job_all), gp::command::job_assign_all);
+  EXPECT_EQ(gp::assignment_for(gp::command::submit_job_bg), gp::command::no_job);
+}
+
+TEST(CommandTable, OnlyCompleteFailAndExceptionEndAJob) {
+  std::set<gp::command> endings;
+  for (const auto& row : gp::commands()) {
+    if (!gp::ends_job(row.cmd)) continue;
+    endings.insert(row.cmd);
+    EXPECT_TRUE(gp::is_relayed(row.cmd)) << row.name;
+  }
+  EXPECT_EQ(endings, (std::set<gp::command>{gp::command::work_complete, gp::command::work_fail,
+                                            gp::command::work_exception}));
+}
+
+}  // namespace

@@ -394,7 +394,6 @@ void session::handle_work_packet(const proto::packet_view& p) {
     ++counters_.packets_ignored;  // WORK_* for a handle nobody here waits on
     return;
   }
-  bool done = false;
   for (auto it = range.first; it != range.second; ++it) {
     task& t = *it->second;
     switch (p.cmd) {
@@ -417,20 +416,17 @@ void session::handle_work_packet(const proto::packet_view& p) {
       case command::work_complete:
         t.data_.assign(p.data.data(), p.data.size());
         finish(t, return_code::success);
-        done = true;
         break;
       case command::work_exception:
         t.data_.assign(p.data.data(), p.data.size());
         fail_task(t, return_code::work_exception, p.data);
-        done = true;
         break;
       default:  // work_fail
         fail_task(t, return_code::work_fail, "worker reported WORK_FAIL");
-        done = true;
         break;
     }
   }
-  if (done) running_.erase(range.first, range.second);
+  if (proto::ends_job(p.cmd)) running_.erase(range.first, range.second);
 }
 
 // ---- outcomes ----------------------------------------------------------------------

@@ -20,14 +20,6 @@ struct assignment {
   std::vector<proto::packet> answers;  ///< the worker's WORK_* packets for this handle, in order
 };
 
-bool is_grab(command c) {
-  return c == command::grab_job || c == command::grab_job_uniq || c == command::grab_job_all;
-}
-
-bool is_work_packet(command c) {
-  return c == command::work_status || c == command::work_data || c == command::work_warning ||
-         c == command::work_complete || c == command::work_fail || c == command::work_exception;
-}
 
 assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
   assignment a;
@@ -100,7 +92,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
       if (p.cmd == command::can_do || p.cmd == command::can_do_timeout) announced.insert(p.args.at(0));
       if (p.cmd == command::reset_abilities) announced.clear();
       if (p.cmd == command::pre_sleep && after_no_job) slept = true;
-      if (is_grab(p.cmd)) {
+      if (proto::is_grab(p.cmd)) {
         ++grabs;
         for (const auto& f : w.functions)
           if (!announced.count(f.name) && !cando_reported) {
@@ -116,7 +108,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         }
         after_no_job = slept = woken = false;
       }
-      if (is_work_packet(p.cmd)) {
+      if (proto::is_relayed(p.cmd)) {
         if (current == static_cast<std::size_t>(-1) || p.args.at(0) != assigned[current].handle) {
           add_finding(r, level, "every WORK_* packet carries the handle of the job assigned on its connection",
                       where + describe_packet(p) +

@@ -160,6 +160,8 @@ inline constexpr command_set submits{c::submit_job,         c::submit_job_bg,   
 // Every request that waits for exactly one reply, which may be ERROR instead.
 inline constexpr command_set answered =
     submits | command_set{c::get_status, c::echo_req, c::option_req, c::get_status_unique};
+// The relayed results after which a job is over (the others report progress).
+inline constexpr command_set job_endings{c::work_complete, c::work_fail, c::work_exception};
 inline constexpr bool data = true, no_data = false;
 
 // clang-format off
@@ -283,6 +285,24 @@ constexpr bool is_relayed(command cmd) noexcept { return sent_by(cmd, peer::work
 constexpr bool answers(command reply, command request) noexcept {
   const auto n = static_cast<std::uint32_t>(reply);
   return n < command_count && detail::command_table[n].answers.has(request);
+}
+
+/// True when `cmd` ends the job it names (WORK_COMPLETE, WORK_FAIL,
+/// WORK_EXCEPTION); WORK_STATUS, WORK_DATA and WORK_WARNING leave it running.
+constexpr bool ends_job(command cmd) noexcept { return detail::job_endings.has(cmd); }
+
+/// True for a worker's grab (GRAB_JOB, GRAB_JOB_UNIQ, GRAB_JOB_ALL): the
+/// requests NO_JOB answers.
+constexpr bool is_grab(command cmd) noexcept { return answers(command::no_job, cmd); }
+
+/// The fullest assignment (a reply with the job's data) that answers `grab`:
+/// JOB_ASSIGN for GRAB_JOB, JOB_ASSIGN_UNIQ for GRAB_JOB_UNIQ, JOB_ASSIGN_ALL for
+/// GRAB_JOB_ALL (which JOB_ASSIGN_UNIQ may answer too); NO_JOB for anything else.
+constexpr command assignment_for(command grab) noexcept {
+  const command_info* best = nullptr;
+  for (const auto& row : detail::command_table)
+    if (row.has_data && row.answers.has(grab) && (!best || row.argc > best->argc)) best = &row;
+  return best ? best->cmd : command::no_job;
 }
 
 /// True when some reply answers `request`: its sender waits for one.
