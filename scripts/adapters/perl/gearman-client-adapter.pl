@@ -260,8 +260,9 @@ sub work {
         # select() before stop_if is asked. An alarm bounds the request; it
         # fires again every 50 ms until work() has unwound, because the
         # worker runs each function inside an eval of its own.
-        my $timed_out = 0;
+        my ($timed_out, $armed) = (0, 1);
         local $SIG{ALRM} = sub {
+            return unless $armed;    # work() is over: nothing left to stop
             $timed_out = 1;
             Time::HiRes::alarm(0.05);
             die $deadline_text;
@@ -270,14 +271,18 @@ sub work {
         $timed_out = 1 if $request->{timeout_ms} == 0;
         eval {
             $worker->work(stop_if => sub { $timed_out || @jobs >= $max_jobs }) unless $timed_out;
+            # Inside the eval: an alarm that fires after work() returned is
+            # caught here too, never by the request loop.
+            $armed = 0;
+            Time::HiRes::alarm(0);
             1;
         } or do {
             my $error = $@;
+            $armed = 0;
             Time::HiRes::alarm(0);
             $result = failure_from($error, $timed_out, $request->{timeout_ms}, scalar(@jobs), $max_jobs)
                 unless $timed_out && @jobs >= $max_jobs;
         };
-        Time::HiRes::alarm(0);
         $result = failure_from($deadline_text, 1, $request->{timeout_ms}, scalar(@jobs), $max_jobs)
             if $timed_out && @jobs < $max_jobs && $result->{ok};
     }
