@@ -87,12 +87,17 @@ sub classify_failure {
     return {error_class => 'other', error => 'Gearman::Client failure'};
 }
 
-sub failure {
+# A library's error text as a message: NULs shown as \0, no trailing newline.
+sub message_of {
     my ($text) = @_;
-    my $result = classify_failure($text);
     $text =~ s/\0/\\0/g;
     $text =~ s/\s+$//;
-    return {ok => JSON::PP::false, %$result, message => as_text($text)};
+    return as_text($text);
+}
+
+sub failure {
+    my ($text) = @_;
+    return {ok => JSON::PP::false, %{ classify_failure($text) }, message => message_of($text)};
 }
 
 sub submit_one {
@@ -183,7 +188,7 @@ sub run_action {
         # (_job_request takes one value), so WORK_STATUS would lack the
         # denominator.
         $sent = eval { $job->set_status($action->{numerator}, $action->{denominator}) };
-        return {ok => JSON::PP::false, error => as_text("set_status: $@" =~ s/\s+$//r)} unless $sent;
+        return {ok => JSON::PP::false, error => message_of("set_status: $@")} unless $sent;
     } elsif ($what eq 'sleep') {
         Time::HiRes::sleep($action->{ms} / 1000);
         $sent = 1;
@@ -296,10 +301,7 @@ sub failure_from {
         return {ok => JSON::PP::false, error_class => 'timeout', error => 'timeout',
                 message => "$done of $max_jobs job(s) within $timeout_ms ms (Gearman::Worker has no timeout of its own)"};
     }
-    my $text = $error;
-    $text =~ s/\0/\\0/g;
-    $text =~ s/\s+$//;
-    return {ok => JSON::PP::false, %{ classify_worker_failure($error) }, message => as_text($text)};
+    return {ok => JSON::PP::false, %{ classify_worker_failure($error) }, message => message_of($error)};
 }
 
 # ---- op status (Gearman::Client::get_status) ---------------------------------
@@ -328,15 +330,13 @@ sub status {
     my $error = $@;
     close_connections($client);
     if ($error) {
-        my $text = $error;
-        $text =~ s/\0/\\0/g;
-        $text =~ s/\s+$//;
+        my $text = message_of($error);
         if ($error =~ /^Error packet from server after get_status: ([^\0]*)/) {
             return {ok => JSON::PP::false, error_class => 'server_error', error => 'Error packet from server',
-                    server_code => as_text($1), message => as_text($text)};
+                    server_code => as_text($1), message => $text};
         }
         return {ok => JSON::PP::false, error_class => 'other', error => 'Gearman::Client failure',
-                message => as_text($text)};
+                message => $text};
     }
     unless (defined $status) {
         return {ok => JSON::PP::false, error_class => 'other', error => 'get_status returned undef',
