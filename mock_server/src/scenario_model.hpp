@@ -15,6 +15,12 @@
 
 namespace gearspec::mock::detail {
 
+/// GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL: what an `expect: GRAB` matches.
+inline bool is_grab(proto::command c) {
+  return c == proto::command::grab_job || c == proto::command::grab_job_uniq ||
+         c == proto::command::grab_job_all;
+}
+
 /// A predicate on one byte string (argument, data or text line).
 struct bytes_predicate {
   enum class kind : std::uint8_t { any, exact, regex, length, uuid, prefix };
@@ -49,6 +55,10 @@ struct send_item {
   value_template data;
   std::optional<std::uint32_t> size_override;  ///< header size field (oversize faults)
   value_template raw;                          ///< kind::raw / kind::text bytes
+  /// `assign`: the JOB_ASSIGN* that answers the connection's last grab, from
+  /// args = handle, function, unique, reducer and data = workload (JOB_ASSIGN
+  /// drops unique and reducer, JOB_ASSIGN_UNIQ the reducer).
+  bool assign = false;
 };
 
 struct step;
@@ -75,20 +85,22 @@ struct step {
   int line = 0;  ///< source line, for journal notes and mismatches
 
   // expect
-  bool expect_text = false;                 ///< an admin text line rather than a packet
-  std::optional<proto::command> command;    ///< nullopt = any command
-  std::vector<bytes_predicate> args;        ///< empty = arguments unchecked
-  std::optional<bytes_predicate> data;      ///< DATA part or text line
-  bool pass_to_queue = false;               ///< matched packet is answered by queue mode
+  bool expect_text = false;               ///< an admin text line rather than a packet
+  std::optional<proto::command> command;  ///< nullopt = any command
+  bool expect_grab = false;               ///< GRAB: any of GRAB_JOB, GRAB_JOB_UNIQ, GRAB_JOB_ALL
+  std::vector<bytes_predicate> args;      ///< empty = arguments unchecked
+  std::optional<bytes_predicate> data;    ///< DATA part or text line
+  bool pass_to_queue = false;             ///< matched packet is answered by queue mode
 
   // send
   std::vector<send_item> items;
-  bool coalesce = false;                    ///< all items in one write
-  std::optional<std::size_t> split_at;      ///< each write split in two at this offset
-  bool drip = false;                        ///< one byte per write
-  std::optional<std::size_t> close_after;   ///< send only this many bytes, then close
-  bool reset_after = false;                 ///< close_after ends with RST instead of FIN
-  std::chrono::milliseconds write_gap{0};   ///< pause between the writes of this step
+  bool coalesce = false;                   ///< all items in one write
+  std::optional<std::size_t> split_at;     ///< each write split in two at this offset
+  bool drip = false;                       ///< one byte per write
+  std::optional<std::size_t> close_after;  ///< send only this many bytes, then close
+  bool reset_after = false;                ///< close_after ends with RST instead of FIN
+  bool close_within = false;               ///< close_after bounded to the step's length - 1
+  std::chrono::milliseconds write_gap{0};  ///< pause between the writes of this step
 
   std::chrono::milliseconds duration{0};  // delay
   std::size_t times = 1;                  // repeat

@@ -206,13 +206,31 @@ class parser {
     return *c;
   }
 
+  /// The command of an expect: `any` (left unset), `GRAB` (any of the three
+  /// grabs) or a command name.
+  void expect_command(const YAML::Node& n, step& s) const {
+    if (n.IsScalar() && n.Scalar() == "any") return;
+    if (n.IsScalar() && n.Scalar() == "GRAB")
+      s.expect_grab = true;
+    else
+      s.command = command_name(n);
+  }
+
   void parse_expect(const YAML::Node& v, step& s) const {
     s.what = step::kind::expect;
     if (v.IsScalar()) {
-      if (v.Scalar() != "any") s.command = command_name(v);
-      return;
+      expect_command(v, s);
+    } else {
+      parse_expect_map(v, s);
     }
-    if (!v.IsMap()) fail(v, "a command name or a mapping with command/args/data or text", describe(v));
+    // What a later `assign` may answer: a grab, or any packet that could be one.
+    grab_expected_ =
+        grab_expected_ || s.expect_grab || (!s.expect_text && (!s.command || detail::is_grab(*s.command)));
+  }
+
+  void parse_expect_map(const YAML::Node& v, step& s) const {
+    if (!v.IsMap())
+      fail(v, "a command name, GRAB, any, or a mapping with command/args/data or text", describe(v));
     check_keys(v, {"command", "args", "data", "text", "pass"});
     if (v["pass"]) s.pass_to_queue = boolean(v["pass"], "pass: true|false");
     if (v["text"]) {
@@ -221,18 +239,22 @@ class parser {
       s.data = predicate(v["text"]);
       return;
     }
-    if (v["command"] && !(v["command"].IsScalar() && v["command"].Scalar() == "any")) s.command = command_name(v["command"]);
+    if (v["command"]) expect_command(v["command"], s);
+    // GRAB stands for three commands without arguments or data.
+    const auto checked = s.expect_grab ? std::optional<proto::command>{proto::command::grab_job} : s.command;
+    const std::string checked_name = s.expect_grab ? "GRAB"
+                                     : checked     ? std::string{proto::name(*checked)}
+                                                   : "";
     if (const auto& a = v["args"]) {
       if (!a.IsSequence()) fail(a, "a list of argument predicates", describe(a));
       for (const auto& e : a) s.args.push_back(predicate(e));
-      if (s.command && s.args.size() != proto::info(*s.command).argc)
-        fail(a, std::to_string(proto::info(*s.command).argc) + " argument predicates for " +
-                    std::string{proto::name(*s.command)},
+      if (checked && s.args.size() != proto::info(*checked).argc)
+        fail(a, std::to_string(proto::info(*checked).argc) + " argument predicates for " + checked_name,
              std::to_string(s.args.size()));
     }
     if (v["data"]) {
-      if (s.command && !proto::info(*s.command).has_data)
-        fail(v["data"], "no data predicate: " + std::string{proto::name(*s.command)} + " has no data part");
+      if (checked && !proto::info(*checked).has_data)
+        fail(v["data"], "no data predicate: " + checked_name + " has no data part");
       s.data = predicate(v["data"]);
     }
   }
@@ -248,16 +270,19 @@ class parser {
       it.command_number = static_cast<std::uint32_t>(c);
       return it;
     }
-    if (!n.IsMap()) fail(n, "a packet: a command name or {command, args, data, magic}", describe(n));
-    check_keys(n, {"command", "number", "args", "data", "magic", "size"});
+    if (!n.IsMap())
+      fail(n, "a packet: a command name, {command, args, data, magic} or {assign, data}", describe(n));
+    check_keys(n, {"command", "number", "args", "data", "magic", "size", "assign"});
     std::optional<proto::command> c;
-    if (n["command"]) {
+    if (n["assign"]) {
+      assign_fields(n, it);
+    } else if (n["command"]) {
       c = command_name(n["command"]);
       it.command_number = static_cast<std::uint32_t>(*c);
     } else if (n["number"]) {
       it.command_number = static_cast<std::uint32_t>(number(n["number"], "a command number", UINT32_MAX));
     } else {
-      fail(n, "a 'command' (name) or 'number' key");
+      fail(n, "a 'command' (name), 'number' or 'assign' key");
     }
     if (const auto& a = n["args"]) {
       if (!a.IsSequence()) fail(a, "a list of arguments", describe(a));
@@ -280,6 +305,24 @@ class parser {
     }
     if (n["size"]) it.size_override = static_cast<std::uint32_t>(number(n["size"], "a size field value", UINT32_MAX));
     return it;
+  }
+
+  /// `assign: [handle, function, unique, reducer]`: the JOB_ASSIGN* of the
+  /// grab the worker sent last, so one script serves GRAB_JOB, GRAB_JOB_UNIQ
+  /// and GRAB_JOB_ALL workers alike.
+  void assign_fields(const YAML::Node& n, send_item& it) const {
+    if (n["command"] || n["number"] || n["args"])
+      fail(n, "either 'assign' or 'command'/'number'/'args' (assign names its own fields)");
+    if (!grab_expected_)
+      fail(n["assign"],
+           "an expect that can match a grab (GRAB, GRAB_JOB*, any) before an assign in the same script",
+           "an assign with no grab expected before it");
+    const auto& a = n["assign"];
+    if (!a.IsSequence() || a.size() != 4)
+      fail(a, "4 fields for assign: [handle, function, unique, reducer]",
+           a.IsSequence() ? std::to_string(a.size()) : describe(a));
+    it.assign = true;
+    for (const auto& e : a) it.args.push_back(templated(e, "an assign field"));
   }
 
   void add_packets(const YAML::Node& v, step& s, bool allow_bad) const {
@@ -375,6 +418,12 @@ class parser {
       s.close_after = number(m["reset_after"], "a byte count");
       s.reset_after = true;
     }
+    if (m["close_within"]) {
+      if (m["close_after"] || m["reset_after"])
+        fail(m["close_within"], "one of close_after, reset_after or close_within on a step");
+      s.close_after = number(m["close_within"], "a byte count");
+      s.close_within = true;
+    }
     if (m["gap_ms"]) s.write_gap = std::chrono::milliseconds(number(m["gap_ms"], "milliseconds", 3'600'000));
   }
 
@@ -393,8 +442,10 @@ class parser {
       else fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
       return s;
     }
-    if (!n.IsMap() || n.size() == 0) fail(n, "a step (a mapping such as {expect: SUBMIT_JOB_BG})", describe(n));
-    static const char* const modifiers[] = {"coalesce", "split_at", "drip", "close_after", "reset_after", "gap_ms"};
+    if (!n.IsMap() || n.size() == 0)
+      fail(n, "a step (a mapping such as {expect: SUBMIT_JOB_BG})", describe(n));
+    static const char* const modifiers[] = {"coalesce",    "split_at",     "drip",  "close_after",
+                                            "reset_after", "close_within", "gap_ms"};
     auto is_modifier = [](const std::string& k) {
       for (const char* m : modifiers)
         if (k == m) return true;
@@ -489,6 +540,7 @@ class parser {
   }
 
   detail::connection_script script(const YAML::Node& n) const {
+    grab_expected_ = false;
     detail::connection_script c;
     c.line = line_of(n);
     c.steps = steps(n);
@@ -542,6 +594,9 @@ class parser {
  private:
   std::string source_;
   int first_line_;
+  /// In the script being parsed, an expect that can match a grab came
+  /// before (steps are parsed in the order they are written).
+  mutable bool grab_expected_ = false;
 };
 }  // namespace
 

@@ -9,6 +9,18 @@ namespace {
 constexpr std::size_t max_steps_without_input = 100'000;
 constexpr std::size_t max_shown_bytes = 256;
 
+/// The assignment that answers a grab (WIRE 2: JOB_ASSIGN answers GRAB_JOB, and so on).
+proto::command assignment_for(proto::command grab) {
+  switch (grab) {
+    case proto::command::grab_job:
+      return proto::command::job_assign;
+    case proto::command::grab_job_uniq:
+      return proto::command::job_assign_uniq;
+    default:
+      return proto::command::job_assign_all;
+  }
+}
+
 std::string shown(std::string_view bytes) {
   if (bytes.size() <= max_shown_bytes) return proto::escape_bytes(bytes);
   return proto::escape_bytes(bytes.substr(0, max_shown_bytes)) + "... (" + std::to_string(bytes.size()) + " bytes)";
@@ -159,6 +171,7 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   }
   decoder_.reset();
   pending_.erase(0, used);
+  if (msg_kind_ == proto::message_kind::packet && is_grab(msg_.cmd)) last_grab_ = msg_.cmd;
 
   std::string why;
   const bool matched = matches(s, why);
@@ -205,6 +218,7 @@ bool scenario_player::matches(const step& s, std::string& why) const {
     return false;
   }
   if (s.command && msg_.cmd != *s.command) return false;
+  if (s.expect_grab && !is_grab(msg_.cmd)) return false;
   for (std::size_t i = 0; i < s.args.size(); ++i) {
     if (i >= msg_.args.size() || !s.args[i].matches(msg_.args[i])) {
       why = "argument " + std::to_string(i) + " is not " + s.args[i].describe();
@@ -220,7 +234,9 @@ bool scenario_player::matches(const step& s, std::string& why) const {
 
 std::string scenario_player::describe_expectation(const step& s) const {
   if (s.expect_text) return "admin text line " + (s.data ? s.data->describe() : std::string{"(any)"});
-  std::string d = s.command ? std::string{proto::name(*s.command)} : std::string{"any packet"};
+  std::string d = s.expect_grab ? std::string{"GRAB (GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL)"}
+                  : s.command   ? std::string{proto::name(*s.command)}
+                                : std::string{"any packet"};
   if (!s.args.empty()) {
     d += " [";
     for (std::size_t i = 0; i < s.args.size(); ++i) d += (i ? ", " : "") + s.args[i].describe();
@@ -297,33 +313,68 @@ std::string scenario_player::expand(const value_template& t) {
   return out;
 }
 
-std::string scenario_player::render(const send_item& item) {
-  if (item.what != send_item::kind::packet) return expand(item.raw);
+bool scenario_player::render(const send_item& item, int line, std::string& bytes,
+                             std::vector<player_action>& out) {
+  if (item.what != send_item::kind::packet) {
+    bytes = expand(item.raw);
+    return true;
+  }
+  auto number = item.command_number;
+  std::size_t argc = item.args.size();
+  if (item.assign) {
+    if (!last_grab_) {
+      out.push_back({player_action::kind::mismatch,
+                     {},
+                     "line " + std::to_string(line) +
+                         ": assign answers a grab, but no GRAB_JOB* came on this connection; "
+                         "nothing sent",
+                     {}});
+      return false;
+    }
+    const auto c = assignment_for(*last_grab_);
+    number = static_cast<std::uint32_t>(c);
+    argc = proto::info(c).argc;  // the first 2, 3 or 4 of handle, function, unique, reducer
+  }
   std::string body;
-  const bool known = proto::is_wire_command(item.command_number);
-  const bool has_data = known ? proto::info(static_cast<proto::command>(item.command_number)).has_data : true;
-  for (std::size_t i = 0; i < item.args.size(); ++i) {
+  const bool known = proto::is_wire_command(number);
+  const bool has_data = known ? proto::info(static_cast<proto::command>(number)).has_data : true;
+  for (std::size_t i = 0; i < argc; ++i) {
     body += expand(item.args[i]);
     // The last argument of a no-data command is not NUL-terminated (WIRE.md 1.2).
-    if (has_data || i + 1 < item.args.size()) body += '\0';
+    if (has_data || i + 1 < argc) body += '\0';
   }
   if (has_data) body += expand(item.data);
-  std::string out;
-  proto::append_raw_header(out, item.magic4, item.command_number,
-                           item.size_override ? *item.size_override : static_cast<std::uint32_t>(body.size()));
-  return out + body;
+  bytes.clear();
+  proto::append_raw_header(
+      bytes, item.magic4, number,
+      item.size_override ? *item.size_override : static_cast<std::uint32_t>(body.size()));
+  bytes += body;
+  return true;
 }
 
 void scenario_player::execute_send(const step& s, std::vector<player_action>& out) {
   std::vector<std::string> buffers;
+  std::size_t total = 0;
   for (const auto& item : s.items) {
-    auto bytes = render(item);
+    std::string bytes;
+    if (!render(item, s.line, bytes, out)) continue;
+    total += bytes.size();
     if (s.coalesce && !buffers.empty())
       buffers.back() += bytes;
     else
       buffers.push_back(std::move(bytes));
   }
   std::size_t budget = s.close_after ? *s.close_after : SIZE_MAX;
+  if (s.close_within && budget >= total) {
+    // The close must fall inside the step's bytes, however long the
+    // assignment the worker asked for turned out to be.
+    budget = total == 0 ? 0 : total - 1;
+    out.push_back({player_action::kind::note,
+                   {},
+                   "close_within " + std::to_string(*s.close_after) + " bounded to " +
+                       std::to_string(budget) + " (the step is " + std::to_string(total) + " bytes)",
+                   {}});
+  }
   bool first_write = true;
   auto write = [&](std::string bytes) {
     if (!first_write && s.write_gap.count() > 0) out.push_back({player_action::kind::pause, {}, {}, s.write_gap});

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +73,9 @@ class scenario_player {
   bool handle_message(std::vector<player_action>& out);
   void execute_send(const step& s, std::vector<player_action>& out);
   std::string expand(const value_template& t);
-  std::string render(const send_item& item);
+  /// The bytes of one item; false (and a mismatch in `out`) when it cannot be
+  /// built: an assign with no grab received yet.
+  bool render(const send_item& item, int line, std::string& bytes, std::vector<player_action>& out);
   bool matches(const step& s, std::string& why) const;
   /// An OPTION_REQ / SET_CLIENT_ID the script does not expect, answered by queue mode.
   bool answers_preamble() const;
@@ -94,6 +97,7 @@ class scenario_player {
   std::string last_handle_;
   std::vector<std::string> last_args_;
   std::string last_data_;
+  std::optional<proto::command> last_grab_;  ///< the last GRAB_JOB* read on this connection
   std::uint64_t counter_ = 0;
   // the message under examination
   proto::message_kind msg_kind_ = proto::message_kind::none;

@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "gearspec/conformance/case_loader.hpp"
+#include "gearspec/conformance/grading.hpp"
 #include "gearspec/conformance/worker_case.hpp"
+#include "gearspec/protocol/encoder.hpp"
 
 namespace gc = gearspec::conformance;
+namespace proto = gearspec::proto;
 
 namespace {
 
@@ -80,6 +83,75 @@ TEST(WorkerCase, AnswerRoundTripAndRejections) {
   const auto line = gc::make_work_request(3, "127.0.0.1:1", gc::parse_case_file(worker_case, "w.yaml")[0].work.value());
   EXPECT_NE(line.find(R"("op":"work")"), std::string::npos) << line;
   EXPECT_NE(line.find(R"("name_b64":"Zv8=")"), std::string::npos) << line;
+}
+
+/// One worker connection: the grab, the server's assignment, WORK_COMPLETE;
+/// and the adapter's report of the job with `reported_unique`.
+gc::case_result grade_assignment(proto::command grab, const std::string& assignment,
+                                 std::string reported_unique) {
+  gc::case_spec c;
+  c.id = "w/assign";
+  gc::work_spec w;
+  w.functions.push_back({"fn", {{gc::work_action::kind::complete, "done", 0, 0, 0}}});
+  c.work = w;
+  gc::case_observation o;
+  gc::wire_connection conn;
+  conn.id = 1;
+  const auto req = proto::magic::request;
+  conn.events.push_back({gc::wire_event::kind::from_client,
+                         0,
+                         proto::encode(req, proto::command::can_do, {"fn"}) + proto::encode(req, grab, {}),
+                         {}});
+  conn.events.push_back({gc::wire_event::kind::to_client, 0, assignment, {}});
+  conn.events.push_back({gc::wire_event::kind::from_client,
+                         0,
+                         proto::encode(req, proto::command::work_complete, {"H:1"}, "done"),
+                         {}});
+  o.wire.connections.push_back(std::move(conn));
+  gc::work_answer a;
+  a.jobs.push_back({"H:1", "fn", std::move(reported_unique), "w", {{true, ""}}});
+  o.work = a;
+  gc::case_result r;
+  gc::grade_case(c, o, r);
+  return r;
+}
+
+TEST(WorkerGrading, EachAssignmentKindIsMatchedByteExact) {
+  const auto res = proto::magic::response;
+  const auto assign = proto::encode(res, proto::command::job_assign, {"H:1", "fn"}, "w");
+  const auto uniq = proto::encode(res, proto::command::job_assign_uniq, {"H:1", "fn", "u-1"}, "w");
+  const auto all = proto::encode(res, proto::command::job_assign_all, {"H:1", "fn", "u-1", ""}, "w");
+  auto r = grade_assignment(proto::command::grab_job, assign, "");
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  r = grade_assignment(proto::command::grab_job_uniq, uniq, "u-1");
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  r = grade_assignment(proto::command::grab_job_all, all, "u-1");
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+}
+
+TEST(WorkerGrading, AJobAssignCarriesNoUniqueSoAReportedOneIsAFinding) {
+  const auto assign = proto::encode(proto::magic::response, proto::command::job_assign, {"H:1", "fn"}, "w");
+  const auto r = grade_assignment(proto::command::grab_job, assign, "u-1");
+  EXPECT_EQ(r.verdict, gc::grade::failed);
+  EXPECT_NE(r.summary().find("unique"), std::string::npos) << r.summary();
+  const auto uniq =
+      proto::encode(proto::magic::response, proto::command::job_assign_uniq, {"H:1", "fn", "u-1"}, "w");
+  EXPECT_EQ(grade_assignment(proto::command::grab_job_uniq, uniq, "").verdict, gc::grade::failed)
+      << "JOB_ASSIGN_UNIQ's unique must be reported";
+}
+
+TEST(WorkerGrading, AnAssignmentTheGrabDidNotAskForMakesTheCaseSayNothing) {
+  // A fixed script answering GRAB_JOB with JOB_ASSIGN_UNIQ: not the worker's
+  // fault, and no other finding (the job was reported wrong here) counts.
+  const auto uniq =
+      proto::encode(proto::magic::response, proto::command::job_assign_uniq, {"H:1", "fn", "u-1"}, "w");
+  const auto r = grade_assignment(proto::command::grab_job, uniq, "wrong");
+  EXPECT_EQ(r.verdict, gc::grade::unimplemented) << r.summary();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].observed,
+            "connection 1: GRAB_JOB, answered with JOB_ASSIGN_UNIQ, which does not answer it");
+  EXPECT_EQ(grade_assignment(proto::command::grab_job_all, uniq, "u-1").verdict, gc::grade::ok)
+      << "JOB_ASSIGN_UNIQ does answer GRAB_JOB_ALL (a job without a reducer)";
 }
 
 }  // namespace

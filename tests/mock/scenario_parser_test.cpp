@@ -48,6 +48,20 @@ TEST(ScenarioParser, ErrorsPointAtTheLineAndSayWhatWasExpected) {
       {"on_mismatch: explode\nsteps: []\n", 1, "continue, skip, close, reset or queue"},
       {"name: x\n", 1, "a 'steps' or 'connections' key"},
       {"steps: [\n", 2, "well-formed YAML"},
+      {"steps:\n  - expect: {command: GRAB, args: [x]}\n", 2, "0 argument predicates for GRAB"},
+      {"steps:\n  - expect: {command: GRAB, data: x}\n", 2, "no data predicate: GRAB has no data part"},
+      {"steps:\n  - expect: GRAB\n  - reply: {assign: [h, fn, u], data: w}\n", 3,
+       "4 fields for assign: [handle, function, unique, reducer], got 3"},
+      {"steps:\n  - expect: GRAB\n  - reply: {assign: [h, fn, u, r], command: JOB_ASSIGN}\n", 3,
+       "either 'assign' or 'command'"},
+      {"steps:\n  - expect: CAN_DO\n  - reply: {assign: [h, fn, u, r]}\n", 3,
+       "an expect that can match a grab (GRAB, GRAB_JOB*, any) before an assign in the same script, got an "
+       "assign "
+       "with no grab expected before it"},
+      {"connections:\n  - [{expect: GRAB}]\n  - [{reply: {assign: [h, fn, u, r]}}]\n", 3,
+       "before an assign in the same script"},
+      {"steps:\n  - expect: GRAB\n  - reply: NOOP\n    close_within: 1\n    close_after: 1\n", 4,
+       "one of close_after, reset_after or close_within"},
   };
   for (const auto& c : cases) {
     try {
@@ -60,6 +74,21 @@ TEST(ScenarioParser, ErrorsPointAtTheLineAndSayWhatWasExpected) {
       EXPECT_EQ(std::string{e.what()}.rfind("case.yaml:" + std::to_string(c.line) + ":", 0), 0u) << e.what();
     }
   }
+}
+
+TEST(ScenarioParser, AnAssignErrorNamesTheColumnOfTheFieldList) {
+  try {
+    parse_scenario("steps:\n  - expect: GRAB_JOB\n  - reply: {assign: [h, fn], data: w}\n", "w.yaml");
+    FAIL() << "no error";
+  } catch (const scenario_error& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 21);
+    EXPECT_EQ(e.got(), "2");
+  }
+  EXPECT_NO_THROW(parse_scenario(
+      "steps:\n  - expect: {command: GRAB, args: []}\n  - reply: {assign: [h, f, u, r]}\n", "w.yaml"));
+  EXPECT_NO_THROW(parse_scenario(
+      "steps:\n  - expect: GRAB_JOB_UNIQ\n  - wrong_magic: {assign: [h, f, u, r]}\n", "w.yaml"));
 }
 
 TEST(ScenarioParser, FirstLineOffsetsErrorsIntoTheEmbeddingFile) {

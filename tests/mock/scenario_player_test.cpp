@@ -220,5 +220,117 @@ TEST_F(Player, EachConnectionPlaysItsOwnScriptAndHandlesCountAcrossThem) {
   EXPECT_EQ(feed(submit), (actions{"write " + created("H:mock:2"), "close"})) << "one counter per server";
 }
 
+const char* const any_grab_script =
+    "then: silent\n"
+    "steps:\n"
+    "  - expect: {command: CAN_DO, args: [fn]}\n"
+    "  - expect: GRAB\n"
+    "  - reply: {assign: [\"H:w:1\", fn, u-1, r], data: payload}\n";
+
+const std::string can_do = proto::encode(proto::magic::request, command::can_do, {"fn"});
+
+std::string grab(command c) { return proto::encode(proto::magic::request, c, {}); }
+
+TEST_F(Player, GrabMatchesEachGrabAndAssignAnswersWithTheAssignmentItAskedFor) {
+  struct row {
+    command grab;
+    std::string reply;
+  };
+  const row rows[] = {
+      {command::grab_job,
+       proto::encode(proto::magic::response, command::job_assign, {"H:w:1", "fn"}, "payload")},
+      {command::grab_job_uniq,
+       proto::encode(proto::magic::response, command::job_assign_uniq, {"H:w:1", "fn", "u-1"}, "payload")},
+      {command::grab_job_all, proto::encode(proto::magic::response, command::job_assign_all,
+                                            {"H:w:1", "fn", "u-1", "r"}, "payload")},
+  };
+  for (const auto& r : rows) {
+    play(any_grab_script);
+    EXPECT_EQ(feed(can_do), actions{});
+    EXPECT_EQ(feed(grab(r.grab)), (actions{"write " + r.reply})) << proto::name(r.grab);
+  }
+  EXPECT_EQ(rows[0].reply.size(), 28u);
+  EXPECT_EQ(rows[1].reply.size(), 32u);
+  EXPECT_EQ(rows[2].reply.size(), 34u);
+}
+
+TEST_F(Player, GrabDoesNotMatchAnotherCommand) {
+  play("on_mismatch: close\nsteps:\n  - expect: GRAB\n");
+  const auto out = feed(proto::encode(proto::magic::request, command::pre_sleep, {}));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].rfind("mismatch line 3: expected GRAB (GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL), got ", 0),
+            0u)
+      << out[0];
+  EXPECT_EQ(out[1], "close");
+}
+
+TEST_F(Player, AssignAnswersTheLastGrabEvenAfterAMismatchOrAnyExpect) {
+  // `expect: any` matched the GRAB_JOB_UNIQ; a later `expect: GRAB` sees a
+  // PRE_SLEEP (mismatch, continue): the assignment still answers the grab.
+  play(
+      "then: silent\n"
+      "steps:\n"
+      "  - expect: any\n"
+      "  - expect: GRAB\n"
+      "  - reply: {assign: [H:x, fn, u, \"\"], data: w}\n");
+  EXPECT_EQ(feed(grab(command::grab_job_uniq)), actions{});
+  const auto out = feed(proto::encode(proto::magic::request, command::pre_sleep, {}));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].rfind("mismatch line 4: expected GRAB", 0), 0u) << out[0];
+  EXPECT_EQ(out[1], "write " + proto::encode(proto::magic::response, command::job_assign_uniq,
+                                             {"H:x", "fn", "u"}, "w"));
+}
+
+TEST_F(Player, AssignWithNoGrabOnTheConnectionSendsNothingAndSaysWhy) {
+  play(
+      "then: silent\n"
+      "steps:\n"
+      "  - expect: any\n"
+      "  - reply: {assign: [H:x, fn, u, \"\"], data: w}\n");
+  const auto out = feed(can_do);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0],
+            "mismatch line 4: assign answers a grab, but no GRAB_JOB* came on this connection; nothing sent");
+}
+
+TEST_F(Player, AssignKeepsMagicAndSizeOverridesAndFitsEveryOtherSendKey) {
+  play(
+      "then: silent\n"
+      "steps:\n"
+      "  - expect: GRAB\n"
+      "  - packet: {assign: [H:w:1, fn, u, \"\"], size: 100}\n"
+      "  - wrong_magic: {assign: [H:w:1, fn, u, \"\"]}\n");
+  std::string truncated = proto::encode(proto::magic::response, command::job_assign, {"H:w:1", "fn"}, "");
+  truncated[11] = 100;  // the size field's low byte
+  std::string bad_magic = proto::encode(proto::magic::response, command::job_assign, {"H:w:1", "fn"}, "");
+  bad_magic.replace(0, 4, "XRES");
+  EXPECT_EQ(feed(grab(command::grab_job)), (actions{"write " + truncated, "write " + bad_magic}));
+}
+
+TEST_F(Player, CloseWithinStopsInsideTheAssignmentTheWorkerAskedFor) {
+  const char* yaml =
+      "steps:\n"
+      "  - expect: GRAB\n"
+      "  - reply: {assign: [\"H:w:1\", fn, u-1, \"\"], data: payload}\n"
+      "    close_within: 32\n";
+  const auto all =
+      proto::encode(proto::magic::response, command::job_assign_all, {"H:w:1", "fn", "u-1", ""}, "payload");
+  ASSERT_EQ(all.size(), 33u);
+  play(yaml);
+  EXPECT_EQ(feed(grab(command::grab_job_all)), (actions{"write " + all.substr(0, 32), "close"}))
+      << "32 of 33 bytes: not bounded";
+  const auto assign = proto::encode(proto::magic::response, command::job_assign, {"H:w:1", "fn"}, "payload");
+  play(yaml);
+  EXPECT_EQ(feed(grab(command::grab_job)),
+            (actions{"note close_within 32 bounded to 27 (the step is 28 bytes)",
+                     "write " + assign.substr(0, 27), "close"}));
+  play(
+      "steps:\n"
+      "  - expect: GRAB\n"
+      "  - reply: {assign: [\"H:w:1\", fn, u-1, \"\"], data: payload}\n"
+      "    close_within: 0\n");
+  EXPECT_EQ(feed(grab(command::grab_job_uniq)), (actions{"close"})) << "0 bytes: close at once";
+}
+
 }  // namespace
 }  // namespace gearspec::mock::detail

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # gearspec adapter (protocol v2, docs/conformance.md) for the Perl client
-# Gearman::Client (Debian libgearman-client-perl 2.004.015).
-# stdout carries protocol answers only; diagnostics go to stderr.
+# Gearman::Client and worker Gearman::Worker (Debian libgearman-client-perl
+# 2.004.015). stdout carries protocol answers only; diagnostics go to stderr.
 #
 # Gearman::Client sends one submit and waits for its reply before the next
 # (Taskset::add_task), so feature "batch" is not listed and the jobs of one
@@ -10,12 +10,17 @@ use strict;
 use warnings;
 
 use Gearman::Client;
+use Gearman::Worker;
 use JSON::PP ();
 use MIME::Base64 ();
+use Time::HiRes ();
 
 binmode(STDIN);
 binmode(STDOUT);
 $| = 1;
+# A write to a connection the server closed is the library's failure to
+# report, not a reason for the adapter to die.
+$SIG{PIPE} = 'IGNORE';
 
 # Requests are UTF-8 JSON: decoded into character strings, which are encoded
 # back to UTF-8 bytes before they reach the library.
@@ -82,12 +87,17 @@ sub classify_failure {
     return {error_class => 'other', error => 'Gearman::Client failure'};
 }
 
-sub failure {
+# A library's error text as a message: NULs shown as \0, no trailing newline.
+sub message_of {
     my ($text) = @_;
-    my $result = classify_failure($text);
     $text =~ s/\0/\\0/g;
     $text =~ s/\s+$//;
-    return {ok => JSON::PP::false, %$result, message => as_text($text)};
+    return as_text($text);
+}
+
+sub failure {
+    my ($text) = @_;
+    return {ok => JSON::PP::false, %{ classify_failure($text) }, message => message_of($text)};
 }
 
 sub submit_one {
@@ -131,6 +141,218 @@ sub submit {
     return [map { submit_one($client, $_) } @{ $request->{jobs} }];
 }
 
+# Close every connection a Gearman::Client or Gearman::Worker keeps
+# (Gearman::Objects' sock_cache), so nothing of a request outlives its answer.
+sub close_connections {
+    my ($object) = @_;
+    for my $sock (values %{ $object->{sock_cache} || {} }) {
+        close($sock) if defined $sock;
+    }
+    %{ $object->{sock_cache} } = () if $object->{sock_cache};
+}
+
+sub require_string {
+    my ($request, $field) = @_;
+    die "$request->{op} needs a string \"$field\"\n" unless defined $request->{$field} && !ref $request->{$field};
+}
+
+sub require_count {
+    my ($value, $what) = @_;
+    die "$what must be a whole number\n" unless defined $value && !ref $value && $value =~ /^[0-9]+$/;
+}
+
+# ---- op work (Gearman::Worker) ------------------------------------------------
+
+# One action of a function, as Gearman::Worker lets a function do it. Returns
+# the step: {ok: true} or {ok: false, error: ...}.
+sub run_action {
+    my ($worker, $job, $action) = @_;
+    my $what = $action->{do} // '';
+    my $data = field_bytes($action, 'data') // '';
+    my $sent;
+    # The send_work_* methods return Gearman::Util::send_req's result: false
+    # when the write failed.
+    if ($what eq 'complete') {
+        $sent = $worker->send_work_complete($job, $data);
+    } elsif ($what eq 'fail') {
+        $sent = $worker->send_work_fail($job);
+    } elsif ($what eq 'exception') {
+        $sent = $worker->send_work_exception($job, $data);
+    } elsif ($what eq 'data') {
+        $sent = $worker->send_work_data($job, $data);
+    } elsif ($what eq 'warning') {
+        $sent = $worker->send_work_warning($job, $data);
+    } elsif ($what eq 'status') {
+        # Gearman::Job::set_status (croaks when the write fails). Worker's
+        # send_work_status is not used: it passes only the numerator on
+        # (_job_request takes one value), so WORK_STATUS would lack the
+        # denominator.
+        $sent = eval { $job->set_status($action->{numerator}, $action->{denominator}) };
+        return {ok => JSON::PP::false, error => message_of("set_status: $@")} unless $sent;
+    } elsif ($what eq 'sleep') {
+        Time::HiRes::sleep($action->{ms} / 1000);
+        $sent = 1;
+    }
+    return {ok => JSON::PP::true} if $sent;
+    return {ok => JSON::PP::false, error => "send_work_$what failed" . ($! ? ": $!" : '')};
+}
+
+sub check_work_request {
+    my ($request) = @_;
+    require_string($request, 'server');
+    require_count($request->{timeout_ms}, 'work timeout_ms');
+    require_count($request->{max_jobs}, 'work max_jobs');
+    die "work needs a \"functions\" array\n" unless ref $request->{functions} eq 'ARRAY';
+    for my $i (0 .. $#{ $request->{functions} }) {
+        my $f = $request->{functions}[$i];
+        die "functions[$i] is not an object\n" unless ref $f eq 'HASH';
+        die "functions[$i] has no name\n" unless defined field_bytes($f, 'name');
+        die "functions[$i].actions is not an array\n" unless ref $f->{actions} eq 'ARRAY';
+        for my $j (0 .. $#{ $f->{actions} }) {
+            my $a = $f->{actions}[$j];
+            my $what = ref $a eq 'HASH' ? $a->{do} // '' : '';
+            die "functions[$i].actions[$j]: unknown action \"$what\"\n"
+                unless $what =~ /^(complete|fail|exception|status|data|warning|sleep)$/;
+            require_count($a->{ms}, "functions[$i].actions[$j].ms") if $what eq 'sleep';
+            if ($what eq 'status') {
+                require_count($a->{$_}, "functions[$i].actions[$j].$_") for qw(numerator denominator);
+            }
+        }
+    }
+}
+
+# Gearman::Worker dies with these texts (Worker.pm work()); a lost connection
+# is never reported: the worker reconnects and waits on, so a close ends as a
+# timeout.
+sub classify_worker_failure {
+    my ($text) = @_;
+    if ($text =~ /^unexpected packet type: error \[([^\0\]]*?)(?: -- |\0)/) {
+        return {error_class => 'server_error', error => 'unexpected packet type: error', server_code => as_text($1)};
+    }
+    return {error_class => 'protocol_error', error => 'unexpected packet type'}
+        if $text =~ /^unexpected packet type/;
+    return {error_class => 'protocol_error', error => 'regexp on job_assign failed'}
+        if $text =~ /^regexp on job_assign failed/;
+    return {error_class => 'other', error => 'Gearman::Worker failure'};
+}
+
+my $deadline_text = "gearspec adapter: timeout_ms elapsed\n";
+
+sub work {
+    my ($request) = @_;
+    check_work_request($request);
+    my $max_jobs = $request->{max_jobs};
+    my @jobs;
+    my $worker = Gearman::Worker->new(job_servers => [$request->{server}]);
+    for my $f (@{ $request->{functions} }) {
+        my $actions = $f->{actions};
+        $worker->register_function(field_bytes($f, 'name') => sub {
+            my ($job) = @_;
+            # Gearman::Job has no unique: Gearman::Worker grabs with GRAB_JOB,
+            # whose JOB_ASSIGN carries none.
+            my $record = {steps => []};
+            put_bytes($record, 'handle', $job->handle);
+            put_bytes($record, 'function', $job->{func});
+            put_bytes($record, 'workload', $job->arg);
+            push @jobs, $record;
+            push @{ $record->{steps} }, run_action($worker, $job, $_) for @$actions;
+            return undef;    # the job was answered by its actions
+        });
+    }
+    my $result = {ok => JSON::PP::true};
+    if ($max_jobs > 0) {
+        # Gearman::Worker has no timeout: after NO_JOB it waits 10 to 12 s in
+        # select() before stop_if is asked. An alarm bounds the request; it
+        # fires again every 50 ms until work() has unwound, because the
+        # worker runs each function inside an eval of its own.
+        my ($timed_out, $armed) = (0, 1);
+        local $SIG{ALRM} = sub {
+            return unless $armed;    # work() is over: nothing left to stop
+            $timed_out = 1;
+            Time::HiRes::alarm(0.05);
+            die $deadline_text;
+        };
+        Time::HiRes::alarm($request->{timeout_ms} / 1000) if $request->{timeout_ms} > 0;
+        $timed_out = 1 if $request->{timeout_ms} == 0;
+        eval {
+            $worker->work(stop_if => sub { $timed_out || @jobs >= $max_jobs }) unless $timed_out;
+            # Inside the eval: an alarm that fires after work() returned is
+            # caught here too, never by the request loop.
+            $armed = 0;
+            Time::HiRes::alarm(0);
+            1;
+        } or do {
+            my $error = $@;
+            $armed = 0;
+            Time::HiRes::alarm(0);
+            $result = failure_from($error, $timed_out, $request->{timeout_ms}, scalar(@jobs), $max_jobs)
+                unless $timed_out && @jobs >= $max_jobs;
+        };
+        $result = failure_from($deadline_text, 1, $request->{timeout_ms}, scalar(@jobs), $max_jobs)
+            if $timed_out && @jobs < $max_jobs && $result->{ok};
+    }
+    close_connections($worker);
+    return {jobs => \@jobs, result => $result};
+}
+
+sub failure_from {
+    my ($error, $timed_out, $timeout_ms, $done, $max_jobs) = @_;
+    if ($timed_out || $error eq $deadline_text) {
+        return {ok => JSON::PP::false, error_class => 'timeout', error => 'timeout',
+                message => "$done of $max_jobs job(s) within $timeout_ms ms (Gearman::Worker has no timeout of its own)"};
+    }
+    return {ok => JSON::PP::false, %{ classify_worker_failure($error) }, message => message_of($error)};
+}
+
+# ---- op status (Gearman::Client::get_status) ---------------------------------
+
+# A JobStatus field as the number a Perl caller computes with (JobStatus
+# keeps the server's text; progress() and percent() use it as a number).
+sub as_number {
+    my ($text) = @_;
+    no warnings 'numeric';
+    return 0 + ($text // 0);
+}
+
+sub status {
+    my ($request) = @_;
+    require_string($request, 'server');
+    my $handle = field_bytes($request, 'handle');
+    die "status needs \"handle_b64\" (Gearman::Client has no status by unique)\n" unless defined $handle;
+    my %client_options = (job_servers => [$request->{server}]);
+    # get_status reads its reply without a limit (read_res_packet gets no
+    # timeout); command_timeout is set as a caller would, and bounds nothing.
+    $client_options{command_timeout} = $request->{timeout_ms} / 1000 if defined $request->{timeout_ms};
+    my $client = Gearman::Client->new(%client_options);
+    # get_status takes the handle in the form dispatch_background returns:
+    # "host:port//H:...".
+    my $status = eval { $client->get_status("$request->{server}//$handle") };
+    my $error = $@;
+    close_connections($client);
+    if ($error) {
+        my $text = message_of($error);
+        if ($error =~ /^Error packet from server after get_status: ([^\0]*)/) {
+            return {ok => JSON::PP::false, error_class => 'server_error', error => 'Error packet from server',
+                    server_code => as_text($1), message => $text};
+        }
+        return {ok => JSON::PP::false, error_class => 'other', error => 'Gearman::Client failure',
+                message => $text};
+    }
+    unless (defined $status) {
+        return {ok => JSON::PP::false, error_class => 'other', error => 'get_status returned undef',
+                message => 'Gearman::Client::get_status returned undef: no connection, no reply, a reply cut '
+                    . 'short, a reply other than STATUS_RES, or a STATUS_RES whose handle is empty or "0" '
+                    . '(the library does not say which)'};
+    }
+    # progress() is undef when the numerator is empty.
+    my ($numerator, $denominator) = @{ $status->progress // ['', ''] };
+    return {ok => JSON::PP::true,
+            known => $status->known ? JSON::PP::true : JSON::PP::false,
+            running => $status->running ? JSON::PP::true : JSON::PP::false,
+            numerator => as_number($numerator),
+            denominator => as_number($denominator)};
+}
+
 my $line_number = 0;
 while (my $line = <STDIN>) {
     ++$line_number;
@@ -142,9 +364,11 @@ while (my $line = <STDIN>) {
         if ($request->{op} eq 'hello') {
             return {id => $request->{id}, name => 'Gearman::Client', version => "$Gearman::Client::VERSION",
                     protocol => 2,
-                    features => ['background', 'high', 'low', 'handle_readback', 'timeout']};
+                    features => ['background', 'high', 'low', 'handle_readback', 'timeout', 'work', 'status']};
         }
         return {id => $request->{id}, results => submit($request)} if $request->{op} eq 'submit';
+        return {id => $request->{id}, %{ work($request) }} if $request->{op} eq 'work';
+        return {id => $request->{id}, %{ status($request) }} if $request->{op} eq 'status';
         die "unknown op \"$request->{op}\"\n";
     };
     unless ($answer) {

@@ -4,6 +4,7 @@
 // bytes reported exactly, every WORK_* on the assigned handle with the bytes
 // the function gave, and the outcome the case expects.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "gearspec/conformance/grading.hpp"
@@ -75,6 +76,9 @@ const work_function* function_named(const work_spec& w, const std::string& name)
 void grade_worker_case(const case_spec& c, const case_observation& obs, case_result& r) {
   const grade level = severity_of(c.level);
   const auto& w = *c.work;
+  const auto findings_before = r.findings.size();
+  const auto verdict_before = r.verdict;
+  std::string unasked_kind;  // a scripted JOB_ASSIGN* that does not answer the worker's grab
   std::vector<assignment> assigned;
   int grabs = 0;
   for (const auto& conn : obs.wire.connections) {
@@ -86,6 +90,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     std::set<std::string> announced;
     bool after_no_job = false, slept = false, woken = false, busy_reported = false, cando_reported = false;
     std::size_t current = static_cast<std::size_t>(-1);  // index into `assigned` of the job held here
+    std::optional<command> last_grab;
     auto on_client = [&](const proto::packet& p) {
       if (p.mag != proto::magic::request)
         add_finding(r, level, "requests with the \\0REQ magic", where + describe_packet(p) + " with another magic");
@@ -94,6 +99,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
       if (p.cmd == command::pre_sleep && after_no_job) slept = true;
       if (proto::is_grab(p.cmd)) {
         ++grabs;
+        last_grab = p.cmd;
         for (const auto& f : w.functions)
           if (!announced.count(f.name) && !cando_reported) {
             add_finding(r, level, "CAN_DO for every function before the first grab on a connection",
@@ -123,7 +129,11 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     auto on_server = [&](const proto::packet& p) {
       if (p.cmd == command::no_job) after_no_job = true, slept = woken = false;
       if (p.cmd == command::noop && slept) woken = true;
-      if (p.cmd == command::job_assign || p.cmd == command::job_assign_uniq || p.cmd == command::job_assign_all) {
+      if (p.cmd == command::job_assign || p.cmd == command::job_assign_uniq ||
+          p.cmd == command::job_assign_all) {
+        if (last_grab && !proto::info(p.cmd).answers.has(*last_grab) && unasked_kind.empty())
+          unasked_kind = where + std::string(proto::name(*last_grab)) + ", answered with " +
+                         std::string(proto::name(p.cmd)) + ", which does not answer it";
         current = assigned.size();
         assigned.push_back(assignment_of(conn.id, p));
       }
@@ -156,6 +166,15 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     }
     if (!client_problem.empty())
       add_finding(r, level, "the worker's bytes are well-formed request packets", where + client_problem);
+  }
+  if (!unasked_kind.empty()) {
+    // A script with fixed commands (a case about one assignment packet) met
+    // a worker that grabs differently: the case says nothing about it.
+    r.findings.resize(findings_before);
+    r.verdict = verdict_before;
+    add_finding(r, grade::unimplemented, "a worker whose grab the case's scripted assignment answers",
+                unasked_kind);
+    return;
   }
   if (w.max_grabs && grabs > *w.max_grabs)
     add_finding(r, level,
