@@ -177,6 +177,56 @@ TEST(CaseLoader, CaseFileRoundTrip) {
   }
 }
 
+TEST(CaseLoader, EveryShippedWorkerCaseRoundTripsThroughACaseFile) {
+  int worker_cases = 0;
+  for (const auto& c : gc::load_cases({GEARSPEC_TEST_CASES_DIR})) {
+    if (!c.work) continue;
+    ++worker_cases;
+    const auto text = gc::to_case_file(c);
+    const auto again = gc::parse_case_file(text, "again.yaml");
+    ASSERT_EQ(again.size(), 1u) << text;
+    ASSERT_TRUE(again[0].work) << text;
+    const auto &x = *again[0].work, &y = *c.work;
+    EXPECT_EQ(again[0].scenario_yaml, c.scenario_yaml) << c.id;
+    EXPECT_TRUE(again[0].requests.empty()) << c.id;
+    ASSERT_EQ(x.functions.size(), y.functions.size()) << c.id;
+    for (std::size_t f = 0; f < x.functions.size(); ++f) {
+      EXPECT_EQ(x.functions[f].name, y.functions[f].name) << c.id;
+      ASSERT_EQ(x.functions[f].actions.size(), y.functions[f].actions.size()) << c.id;
+      for (std::size_t a = 0; a < x.functions[f].actions.size(); ++a) {
+        const auto &p = x.functions[f].actions[a], &q = y.functions[f].actions[a];
+        EXPECT_EQ(p.what, q.what) << c.id;
+        EXPECT_EQ(p.bytes, q.bytes) << c.id;
+        EXPECT_EQ(p.numerator, q.numerator) << c.id;
+        EXPECT_EQ(p.denominator, q.denominator) << c.id;
+        EXPECT_EQ(p.ms, q.ms) << c.id;
+      }
+    }
+    EXPECT_EQ(x.max_jobs, y.max_jobs) << c.id;
+    EXPECT_EQ(x.timeout_ms, y.timeout_ms) << c.id;
+    ASSERT_EQ(x.queued.size(), y.queued.size()) << c.id;
+    for (std::size_t q = 0; q < x.queued.size(); ++q) {
+      EXPECT_EQ(x.queued[q].function, y.queued[q].function) << c.id;
+      EXPECT_EQ(x.queued[q].unique, y.queued[q].unique) << c.id;
+      EXPECT_EQ(x.queued[q].workload, y.queued[q].workload) << c.id;
+    }
+    EXPECT_EQ(x.expect_ok, y.expect_ok) << c.id;
+    EXPECT_EQ(x.expect_either, y.expect_either) << c.id;
+    EXPECT_EQ(x.error_classes, y.error_classes) << c.id;
+    EXPECT_EQ(x.expect_jobs, y.expect_jobs) << c.id;
+    EXPECT_EQ(x.max_grabs, y.max_grabs) << c.id;
+  }
+  EXPECT_GE(worker_cases, 60);
+  // `expect: either` (a fuzz trial's) reads back too.
+  const auto either = gc::parse_case_file(
+      "id: w/1\ntitle: t\nsection: S\nrequirement: MUST\nchecks: c\nserver: queue\n"
+      "work: {functions: [{name: fn, actions: [fail, {status: [1, 2]}, {sleep: 5}]}], expect: either}\n",
+      "either.yaml");
+  ASSERT_TRUE(either.at(0).work);
+  EXPECT_TRUE(either[0].work->expect_either);
+  EXPECT_TRUE(gc::parse_case_file(gc::to_case_file(either[0]), "again.yaml").at(0).work->expect_either);
+}
+
 TEST(CaseLoader, BareScenarioBecomesOneReplayCase) {
   const auto path = std::filesystem::temp_directory_path() / ("finding-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(path) << "steps:\n  - expect: SUBMIT_JOB_BG\n  - close\n";

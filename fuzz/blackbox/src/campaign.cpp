@@ -59,18 +59,32 @@ bool sends_unreportable_handle(const std::string& reply) {
 constexpr std::string_view success_rule = "success only for a job the server created";
 constexpr std::string_view handle_rule = "the handle the server sent";
 
-bool misbehaved(const gc::case_result& r, const std::string& reply) {
+/// For a worker (worker_grading.cpp): the jobs it reports, and the WORK_*
+/// packets it sends for a job it took (its handle, what the function did,
+/// nothing after the end), which no assignment stream excuses.
+constexpr std::string_view worker_rules[] = {"only jobs the server assigned are reported",
+                                             "reaches the worker byte-exact",
+                                             "every WORK_* packet carries the handle",
+                                             "the worker sends ",
+                                             "nothing more for the job after it ended"};
+
+bool misbehaved(const gc::case_result& r, const trial& t) {
   for (const auto& f : r.findings) {
     if (f.severity != gc::grade::failed) continue;
+    if (t.spec.work) {
+      for (const auto rule : worker_rules)
+        if (f.expected.find(rule) != std::string::npos) return true;
+      continue;
+    }
     if (f.expected.find(success_rule) != std::string::npos) return true;
-    if (f.expected.find(handle_rule) != std::string::npos && !sends_unreportable_handle(reply)) return true;
+    if (f.expected.find(handle_rule) != std::string::npos && !sends_unreportable_handle(t.reply)) return true;
   }
   return false;
 }
 
-std::optional<finding_kind> classify(const gc::case_result& r, const std::string& reply) {
+std::optional<finding_kind> classify(const gc::case_result& r, const trial& t) {
   if (r.verdict == gc::grade::failed)
-    return misbehaved(r, reply) ? std::optional(finding_kind::misbehaved) : std::nullopt;
+    return misbehaved(r, t) ? std::optional(finding_kind::misbehaved) : std::nullopt;
   switch (r.verdict) {
     case gc::grade::crashed:
       return finding_kind::crashed;
@@ -177,11 +191,12 @@ campaign_result run_campaign(const campaign_options& opts,
     result.runs += batch;
     for (std::size_t i = 0; i < suite.results.size(); ++i) {
       const auto& r = suite.results[i];
-      if (r.verdict == gc::grade::harness_error) {
+      // A worker trial the adapter cannot run (no feature `work`) cannot be played either.
+      if (r.verdict == gc::grade::harness_error || (trials[i].spec.work && r.verdict == gc::grade::unimplemented)) {
         if (result.harness_errors++ == 0) result.first_harness_error = r.summary();
         continue;
       }
-      const auto kind = classify(r, trials[i].reply);
+      const auto kind = classify(r, trials[i]);
       if (!kind) continue;
       ++result.trials_by_kind[*kind];
       const std::string signature =
@@ -195,7 +210,7 @@ campaign_result run_campaign(const campaign_options& opts,
       // Keep only what reproduces when played again alone: a trial slowed
       // down by its neighbours can time out before it even sends its submit.
       const auto again = gc::run_case(trials[i].spec, run);
-      if (classify(again, trials[i].reply) != kind) {
+      if (classify(again, trials[i]) != kind) {
         ++result.unconfirmed;
         continue;
       }

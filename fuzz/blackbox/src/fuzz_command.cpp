@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <regex>
 
 #include "gearspec/blackbox/campaign.hpp"
@@ -59,6 +60,12 @@ int fuzz_command(int argc, char** argv) {
   app.add_option("--job-timeout", opts.trials.job_timeout_ms, "ms: the timeout_ms given to the library")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
+  app.add_option("--role", opts.trials.side,
+                 "client: mutated replies to background submits (op submit); worker: mutated assignment and NOOP "
+                 "streams to a worker's grab (op work)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, role>{{"client", role::client},
+                                                                      {"worker", role::worker}}))
+      ->capture_default_str();
   app.add_option("--grace", opts.trials.answer_grace_ms, "ms beyond the job timeout before an answer is HUNG")
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
@@ -86,7 +93,8 @@ int fuzz_command(int argc, char** argv) {
   try {
     opts.adapter_argv = conformance::resolve_client(client);
     opts.client_label = client;
-    std::cout << "gearspec fuzz: client '" << client << "', seed " << opts.seed << ", " << opts.parallel
+    std::cout << "gearspec fuzz: client '" << client << "' ("
+              << (opts.trials.side == role::worker ? "worker" : "client") << " role), seed " << opts.seed << ", " << opts.parallel
               << " adapter(s) at once, job timeout " << opts.trials.job_timeout_ms << " ms, findings in "
               << opts.out_dir << "/" << std::endl;
     const auto result = run_campaign(opts, print_finding);

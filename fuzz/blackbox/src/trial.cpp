@@ -54,7 +54,69 @@ std::string reply_scenario(const std::vector<gc::job_spec>& jobs, const std::str
   return yaml;
 }
 
+std::string assignment_reply(proto::command assignment, const std::string& workload) {
+  std::vector<std::string> args{"H:fz:1", "fz", "u-1", ""};
+  args.resize(proto::info(assignment).argc);
+  return proto::encode(proto::magic::response, assignment, args, workload);
+}
+
+namespace {
+
+/// 1-4 structural mutations of `base` (or, one time in four, of a seed).
+std::string mutated(std::string base, const trial_settings& settings, fuzz::packet_mutator& mutator) {
+  auto& rng = mutator.rng();
+  if (!settings.seeds.empty() && draw(rng, 4) == 0) base = settings.seeds[draw(rng, settings.seeds.size())];
+  auto frames = fuzz::split_stream(base);
+  const std::size_t operations = 1 + draw(rng, 4);
+  for (std::size_t i = 0; i < operations; ++i) mutator.mutate_frames(frames, settings.max_reply_bytes);
+  return fuzz::join_frames(frames);
+}
+
+/// A worker registers "fz" and grabs (any grab); the server answers with a
+/// mutated assignment stream: an assignment of any kind, after a NOOP or a
+/// NO_JOB and NOOP at times. Whatever comes, the worker must not crash or
+/// hang, and report no job it was not assigned, byte for byte.
+trial make_worker_trial(const std::string& id, const trial_settings& settings, fuzz::packet_mutator& mutator) {
+  auto& rng = mutator.rng();
+  static constexpr proto::command kinds[] = {proto::command::job_assign, proto::command::job_assign_uniq,
+                                             proto::command::job_assign_all};
+  const std::string workload = draw(rng, 8) == 0 ? std::string() : "w1";
+  std::string base = assignment_reply(kinds[draw(rng, 3)], workload);
+  const auto noop = proto::encode(proto::magic::response, proto::command::noop, {});
+  switch (draw(rng, 3)) {
+    case 1: base = noop + base; break;
+    case 2: base = proto::encode(proto::magic::response, proto::command::no_job, {}) + noop + base; break;
+    default: break;
+  }
+  trial t;
+  t.reply = mutated(std::move(base), settings, mutator);
+  auto& c = t.spec;
+  c.id = id;
+  c.title = "Black-box fuzz trial: mutated assignment stream to a worker's grab";
+  c.section = "WORKER 5";
+  c.level = gc::requirement::must;
+  c.requirement_text =
+      "report no job the server did not assign, each assigned job byte-exact, never crash, never hang past the "
+      "timeout";
+  c.server = gc::server_kind::scenario;
+  c.scenario_yaml = std::string(draw(rng, 2) == 0 ? "then: close\n" : "then: silent\n") +
+                    "steps:\n  - expect: {command: CAN_DO, args: [fz]}\n  - expect: GRAB\n"
+                    "  - raw: {hex: \"" + gearspec::util::to_hex(t.reply) + "\"}\n";
+  gc::work_spec w;
+  gc::work_action complete;
+  complete.bytes = "done";
+  w.functions.push_back({"fz", {complete}});
+  w.timeout_ms = settings.job_timeout_ms;
+  w.expect_either = true;
+  c.work = std::move(w);
+  c.deadline_ms = settings.job_timeout_ms + settings.answer_grace_ms;
+  return t;
+}
+
+}  // namespace
+
 trial make_trial(const std::string& id, const trial_settings& settings, fuzz::packet_mutator& mutator) {
+  if (settings.side == role::worker) return make_worker_trial(id, settings, mutator);
   auto& rng = mutator.rng();
   trial t;
   gc::request_spec request;
@@ -63,12 +125,7 @@ trial make_trial(const std::string& id, const trial_settings& settings, fuzz::pa
   for (std::size_t i = 0; i < job_count; ++i) request.jobs.push_back(draw_job(i, rng));
 
   // Start from the valid answer (or a seed), then apply 1-4 structural mutations.
-  std::string base = job_created_replies(job_count);
-  if (!settings.seeds.empty() && draw(rng, 4) == 0) base = settings.seeds[draw(rng, settings.seeds.size())];
-  auto frames = fuzz::split_stream(base);
-  const std::size_t operations = 1 + draw(rng, 4);
-  for (std::size_t i = 0; i < operations; ++i) mutator.mutate_frames(frames, settings.max_reply_bytes);
-  t.reply = fuzz::join_frames(frames);
+  t.reply = mutated(job_created_replies(job_count), settings, mutator);
 
   auto& c = t.spec;
   c.id = id;

@@ -348,8 +348,10 @@ work_spec parse_work(const reader& rd, const YAML::Node& n) {
   }
   if (n["expect"]) {
     const auto v = rd.text(n["expect"], "expect");
-    if (v != "ok" && v != "error") rd.fail(n["expect"], "work expect must be ok or error");
+    if (v != "ok" && v != "error" && v != "either")
+      rd.fail(n["expect"], "work expect must be ok, error or either");
     w.expect_ok = v == "ok";
+    w.expect_either = v == "either";
   }
   if (n["error_class"]) w.error_classes = parse_string_list(rd, n["error_class"], "error_class");
   for (const auto& ec : w.error_classes)
@@ -635,6 +637,55 @@ std::string to_case_file(const case_spec& c) {
   if (c.budget_ms) e << YAML::Key << "budget_ms" << YAML::Value << *c.budget_ms;
   if (c.allow_retry) e << YAML::Key << "allow_retry" << YAML::Value << "true";
   if (c.protocol != 1) e << YAML::Key << "protocol" << YAML::Value << c.protocol;
+  if (c.work) {
+    const auto& w = *c.work;
+    e << YAML::Key << "work" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "functions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& f : w.functions) {
+      e << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      bytes_node(e, f.name);
+      e << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
+      for (const auto& a : f.actions) {
+        using k = work_action::kind;
+        const std::string name(to_string(a.what));
+        if (a.what == k::fail) {
+          e << name;
+          continue;
+        }
+        e << YAML::BeginMap << YAML::Key << name << YAML::Value;
+        if (a.what == k::status)
+          e << YAML::Flow << YAML::BeginSeq << a.numerator << a.denominator << YAML::EndSeq;
+        else if (a.what == k::sleep)
+          e << a.ms;
+        else
+          bytes_node(e, a.bytes);
+        e << YAML::EndMap;
+      }
+      e << YAML::EndSeq << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+    e << YAML::Key << "max_jobs" << YAML::Value << w.max_jobs;
+    e << YAML::Key << "timeout_ms" << YAML::Value << w.timeout_ms;
+    if (!w.queued.empty()) {
+      e << YAML::Key << "queue" << YAML::Value << YAML::BeginSeq;
+      for (const auto& q : w.queued) {
+        e << YAML::BeginMap;
+        for (const auto& [key, bytes] : {std::pair{"function", &q.function}, std::pair{"unique", &q.unique},
+                                         std::pair{"workload", &q.workload}}) {
+          e << YAML::Key << key << YAML::Value;
+          bytes_node(e, *bytes);
+        }
+        e << YAML::EndMap;
+      }
+      e << YAML::EndSeq;
+    }
+    e << YAML::Key << "expect" << YAML::Value << (w.expect_either ? "either" : w.expect_ok ? "ok" : "error");
+    if (!w.error_classes.empty()) e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << w.error_classes;
+    if (w.expect_jobs) e << YAML::Key << "jobs" << YAML::Value << *w.expect_jobs;
+    if (w.max_grabs) e << YAML::Key << "max_grabs" << YAML::Value << *w.max_grabs;
+    e << YAML::EndMap << YAML::EndMap;
+    return std::string(e.c_str()) + "\n";
+  }
   e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : c.requests) {
     e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value;

@@ -181,6 +181,9 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
                 "at most " + std::to_string(*w.max_grabs) + " GRAB_JOB* in the case (the worker sleeps, not polls)",
                 std::to_string(grabs) + " grabs");
 
+  // What the case expects of the outcome (nothing for `expect: either`).
+  const bool ok_expected = w.expect_ok && !w.expect_either;
+  const bool error_expected = !w.expect_ok && !w.expect_either;
   // The worker's answers for each job it was given.
   for (const auto& a : assigned) {
     const auto* f = function_named(w, a.function);
@@ -190,7 +193,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     const auto job = "job " + describe_bytes(a.handle) + ": ";
     for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
       if (i >= got.size()) {
-        if (w.expect_ok)
+        if (ok_expected)
           add_finding(r, level, "the worker sends " + describe_packet(want[i]), job + "not sent");
         break;
       }
@@ -226,21 +229,21 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         add_finding(r, level, std::string("the job's ") + name + " reaches the worker byte-exact: " +
                                   describe_bytes(*pair.first),
                     which + describe_bytes(*pair.second));
-    if (w.expect_ok)
+    if (ok_expected)
       for (std::size_t s = 0; s < j.steps.size(); ++s)
         if (!j.steps[s].ok)
           add_finding(r, level, "every action of the function succeeds",
                       which + "action " + std::to_string(s + 1) + " failed: " + j.steps[s].error);
   }
-  const auto want_jobs = w.expect_jobs ? w.expect_jobs : w.expect_ok ? std::optional<int>(w.max_jobs) : std::nullopt;
+  const auto want_jobs = w.expect_jobs ? w.expect_jobs : ok_expected ? std::optional<int>(w.max_jobs) : std::nullopt;
   if (want_jobs && static_cast<int>(ans.jobs.size()) != *want_jobs)
     add_finding(r, level, std::to_string(*want_jobs) + " job(s) reported", std::to_string(ans.jobs.size()));
-  if (w.expect_ok && !ans.ok)
+  if (ok_expected && !ans.ok)
     add_finding(r, level, "the worker takes " + std::to_string(w.max_jobs) + " job(s) without an error",
                 "error " + ans.error_class + " (" + ans.error + ": " + ans.message + ")");
-  if (!w.expect_ok && ans.ok)
+  if (error_expected && ans.ok)
     add_finding(r, level, "the library reports an error", "it reported success");
-  if (!w.expect_ok && !ans.ok && !w.error_classes.empty() &&
+  if (error_expected && !ans.ok && !w.error_classes.empty() &&
       std::find(w.error_classes.begin(), w.error_classes.end(), ans.error_class) == w.error_classes.end()) {
     std::string list;
     for (const auto& e : w.error_classes) list += (list.empty() ? "" : " or ") + e;

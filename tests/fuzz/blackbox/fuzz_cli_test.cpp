@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <vector>
@@ -107,6 +108,38 @@ TEST_F(BlackboxFuzz, SameSeedSavesTheSameFindings) {
   for (const auto& f : files) EXPECT_TRUE(fs::exists(f)) << f << " not found again";
 }
 
+TEST_F(BlackboxFuzz, ReferenceWorkerHasNoFindings) {
+  const auto r = fuzz("reference", "--role worker --runs 120 --seed 1 --jobs 4");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("(worker role)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("findings: 0 unique,"), std::string::npos) << r.output;
+}
+
+TEST_F(BlackboxFuzz, AWorkerThatAltersItsResultIsFoundAsMisbehavedAndReplaysAsFailed) {
+  // trailing-nul: the worker's WORK_COMPLETE carries one byte more than its
+  // function gave; the saved case is a worker case that replays to FAILED.
+  expect_found(broken("trailing-nul"), "--role worker --runs 16 --seed 3", "MISBEHAVED", "FAILED");
+  const auto cases = saved("misbehaved-", ".yaml");
+  ASSERT_FALSE(cases.empty());
+  const auto text = run("cat " + quoted(cases.front().string())).output;
+  EXPECT_NE(text.find("work:"), std::string::npos) << text;
+  EXPECT_NE(text.find("expect: GRAB"), std::string::npos) << text;
+}
+
+TEST_F(BlackboxFuzz, AWorkerCampaignAgainstAnAdapterWithoutWorkIsAHarnessError) {
+  fs::create_directories(out_);
+  const auto adapter = out_ / "no-work-adapter.sh";
+  // Answers every request with a hello that lists no feature.
+  std::ofstream(adapter) << "#!/bin/sh\n"
+                            "while read -r l; do id=${l#*\"id\":}; id=${id%%,*}; "
+                            "printf '{\"id\":%s,\"name\":\"x\",\"version\":\"1\",\"protocol\":2,\"features\":[]}\\n' "
+                            "\"$id\"; done\n";
+  fs::permissions(adapter, fs::perms::owner_all);
+  const auto r = fuzz(adapter.string(), "--role worker --runs 4 --seed 1");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("adapter feature(s) work"), std::string::npos) << r.output;
+}
+
 TEST_F(BlackboxFuzz, BadFlagsExitWithStatus2AndSayWhy) {
   auto r = fuzz("reference", "");
   EXPECT_EQ(r.status, 2);
@@ -116,6 +149,9 @@ TEST_F(BlackboxFuzz, BadFlagsExitWithStatus2AndSayWhy) {
   EXPECT_NE(r.output.find("'5x' is not a positive duration"), std::string::npos) << r.output;
   r = fuzz("reference", "--runs 0");
   EXPECT_EQ(r.status, 2) << r.output;
+  r = fuzz("reference", "--runs 1 --role manager");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--role"), std::string::npos) << r.output;
   r = fuzz("/nonexistent/adapter", "--runs 1");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("/nonexistent/adapter"), std::string::npos) << r.output;

@@ -39,6 +39,9 @@ struct work_spec {
   std::vector<queued_job> queued;
   /// What the adapter must report: `ok` (max_jobs jobs done) or an error.
   bool expect_ok = true;
+  /// `expect: either`: the outcome and the job count are not graded, only the
+  /// rules that hold whatever the server sent (a black-box fuzz trial).
+  bool expect_either = false;
   std::vector<std::string> error_classes;  ///< acceptable classes when an error is expected (empty: any)
   /// The number of jobs the worker must have been given (nullopt: max_jobs when ok).
   std::optional<int> expect_jobs;
