@@ -156,7 +156,7 @@ gearman_task_st* add_background_task(gearman_client_st* client, const job_reques
 
 json hello_features() {
   return {"background",      "high",    "low",    "batch",        "unique_readback",
-          "handle_readback", "timeout", "status", "status_unique"};
+          "handle_readback", "timeout", "status", "status_unique", "work"};
 }
 
 json submit(const json& request) {
