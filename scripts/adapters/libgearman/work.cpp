@@ -117,17 +117,6 @@ gearman_return_t run_job(gearman_job_st* job, void* context) noexcept {
   return GEARMAN_SUCCESS;
 }
 
-json worker_failure(gearman_worker_st* worker, gearman_return_t rc) {
-  const char* text = gearman_worker_error(worker);
-  const std::string message = text ? text : "";
-  if (const auto code = server_code_from_message(message)) {
-    json error = failure("server_error", rc, message);
-    error["server_code"] = *code;
-    return error;
-  }
-  return failure(error_class_of(rc), rc, message);
-}
-
 }  // namespace
 
 json work(const json& request) {
@@ -157,13 +146,14 @@ json work(const json& request) {
     if (!f.contains("actions") || !f["actions"].is_array())
       throw std::invalid_argument(where + " needs an \"actions\" array");
     for (std::size_t k = 0; k < f["actions"].size(); ++k)
-      contexts[i].actions.push_back(parse_action(f["actions"][k], where + ".actions[" + std::to_string(k) + "]"));
+      contexts[i].actions.push_back(
+          parse_action(f["actions"][k], where + ".actions[" + std::to_string(k) + "]"));
     contexts[i].jobs = &jobs;
     names.push_back(*name);
   }
 
   std::unique_ptr<gearman_worker_st, decltype(&gearman_worker_free)> worker(gearman_worker_create(nullptr),
-                                                                           &gearman_worker_free);
+                                                                            &gearman_worker_free);
   if (!worker) throw std::runtime_error("gearman_worker_create failed");
   json result = {{"ok", true}};
   gearman_return_t rc = gearman_worker_add_server(worker.get(), host.c_str(), port);
@@ -182,7 +172,10 @@ json work(const json& request) {
     }
     rc = gearman_worker_work(worker.get());
   }
-  if (!gearman_success(rc)) result = worker_failure(worker.get(), rc);
+  if (!gearman_success(rc)) {
+    const char* text = gearman_worker_error(worker.get());
+    result = classified_failure(rc, text ? text : "");
+  }
   return {{"jobs", std::move(jobs)}, {"result", std::move(result)}};
 }
 

@@ -111,24 +111,35 @@ function add_task(GearmanClient $client, array $job, int $index) {
     return $client->$method($function, $workload, $index);
 }
 
-function submit(array $request): array {
-    check_request($request);
+// "host:port" of a request, split; InvalidArgumentException otherwise.
+function host_port(array $request, string $op): array {
+    if (!isset($request['server']) || !is_string($request['server'])) throw new InvalidArgumentException("$op needs a string \"server\"");
     $colon = strrpos($request['server'], ':');
     if ($colon === false) throw new InvalidArgumentException("server \"{$request['server']}\" is not host:port");
+    return [substr($request['server'], 0, $colon), (int)substr($request['server'], $colon + 1)];
+}
+
+// $object->addServer(...$args) on a GearmanClient or GearmanWorker: null when
+// it worked, else the failure. With the "exceptions" option (the default of
+// both classes) the extension sends OPTION_REQ right away and throws when that
+// fails, leaving returnCode() at SUCCESS and the code only in error().
+function add_server($object, array $args): ?array {
+    try {
+        if ($object->addServer(...$args)) return null;
+        return failure($object->returnCode(), (string)$object->error());
+    } catch (GearmanException $e) {
+        $message = get_class($e) . ': ' . $e->getMessage() . ' (' . $object->error() . ')';
+        return failure(code_in_message((string)$object->error()), $message);
+    }
+}
+
+function submit(array $request): array {
+    check_request($request);
+    [$host, $port] = host_port($request, 'submit');
     $client = new GearmanClient();
     if (isset($request['timeout_ms'])) $client->setTimeout((int)$request['timeout_ms']);
-    try {
-        // addServer with its defaults: the extension sends OPTION_REQ
-        // "exceptions" right away and throws when that fails.
-        $added = $client->addServer(substr($request['server'], 0, $colon), (int)substr($request['server'], $colon + 1));
-    } catch (GearmanException $e) {
-        $message = get_class($e) . ': ' . $e->getMessage() . ' (' . $client->error() . ')';
-        $failure = failure(code_in_message((string)$client->error()), $message);
-        return array_fill(0, count($request['jobs']), $failure);
-    }
-    if (!$added) {
-        return array_fill(0, count($request['jobs']), failure($client->returnCode(), (string)$client->error()));
-    }
+    $failure = add_server($client, [$host, $port]);
+    if ($failure !== null) return array_fill(0, count($request['jobs']), $failure);
     // The extension frees each task once it is done, so its handle and unique
     // are read in the JOB_CREATED callback; the context is the job's index.
     $created = [];
@@ -160,14 +171,6 @@ function submit(array $request): array {
     return $results;
 }
 
-// "host:port" of a request, split; InvalidArgumentException otherwise.
-function host_port(array $request, string $op): array {
-    if (!isset($request['server']) || !is_string($request['server'])) throw new InvalidArgumentException("$op needs a string \"server\"");
-    $colon = strrpos($request['server'], ':');
-    if ($colon === false) throw new InvalidArgumentException("server \"{$request['server']}\" is not host:port");
-    return [substr($request['server'], 0, $colon), (int)substr($request['server'], $colon + 1)];
-}
-
 // A byte field that must be present and valid: <name>_b64 or the text.
 function required_bytes(array $object, string $name, string $where): string {
     foreach ([$name, $name . '_b64'] as $field)
@@ -176,6 +179,18 @@ function required_bytes(array $object, string $name, string $where): string {
     if ($bytes === false) throw new InvalidArgumentException("$where.{$name}_b64 is not base64");
     if ($bytes === null) throw new InvalidArgumentException("$where has no $name");
     return $bytes;
+}
+
+// Calls $call and returns [its result, the text of the last E_WARNING it
+// raised or null]: the extension reports many failures only as a warning.
+function catching_warning(callable $call): array {
+    $warning = null;
+    set_error_handler(function (int $level, string $text) use (&$warning) { $warning = $text; return true; }, E_WARNING);
+    try {
+        return [$call(), $warning];
+    } finally {
+        restore_error_handler();
+    }
 }
 
 // One status request: GearmanClient::jobStatus (GET_STATUS) or
@@ -188,17 +203,12 @@ function status(array $request): array {
     $key = required_bytes($request, $by_unique ? 'unique' : 'handle', 'status');
     $client = new GearmanClient();
     if (isset($request['timeout_ms'])) $client->setTimeout((int)$request['timeout_ms']);
-    if (!$client->addServer($host, $port, false)) return failure($client->returnCode(), (string)$client->error());
+    $failure = add_server($client, [$host, $port, false]);
+    if ($failure !== null) return $failure;
     // The extension reports a failed poll only as an E_WARNING holding
     // libgearman's text (and, by handle, in returnCode()); it still returns
     // an array of four zeros/falses, so the warning is what tells them apart.
-    $warning = null;
-    set_error_handler(function (int $level, string $text) use (&$warning) { $warning = $text; return true; }, E_WARNING);
-    try {
-        $fields = $by_unique ? $client->jobStatusByUniqueKey($key) : $client->jobStatus($key);
-    } finally {
-        restore_error_handler();
-    }
+    [$fields, $warning] = catching_warning(fn() => $by_unique ? $client->jobStatusByUniqueKey($key) : $client->jobStatus($key));
     if ($warning !== null || !is_array($fields) || count($fields) !== 4) {
         $message = (string)$client->error();
         if ($message === '') $message = (string)$warning;
@@ -246,21 +256,18 @@ function work_functions(array $request): array {
 // One action with the GearmanJob call it names; the step is what the call
 // returned (false: returnCode() and the warning the extension emitted).
 function run_action(GearmanJob $job, array $a): array {
-    $warning = null;
-    set_error_handler(function (int $level, string $text) use (&$warning) { $warning = $text; return true; }, E_WARNING);
-    try {
+    [$ok, $warning] = catching_warning(function () use ($job, $a) {
         switch ($a['do']) {
-            case 'complete': $ok = $job->sendComplete($a['bytes']); break;
-            case 'fail': $ok = $job->sendFail(); break;
-            case 'exception': $ok = $job->sendException($a['bytes']); break;
-            case 'status': $ok = $job->sendStatus($a['numerator'], $a['denominator']); break;
-            case 'data': $ok = $job->sendData($a['bytes']); break;
-            case 'warning': $ok = $job->sendWarning($a['bytes']); break;
-            default: usleep($a['ms'] * 1000); $ok = true;  // sleep
+            case 'complete': return $job->sendComplete($a['bytes']);
+            case 'fail': return $job->sendFail();
+            case 'exception': return $job->sendException($a['bytes']);
+            case 'status': return $job->sendStatus($a['numerator'], $a['denominator']);
+            case 'data': return $job->sendData($a['bytes']);
+            case 'warning': return $job->sendWarning($a['bytes']);
         }
-    } finally {
-        restore_error_handler();
-    }
+        usleep($a['ms'] * 1000);  // sleep
+        return true;
+    });
     if ($ok === true) return ['ok' => true];
     $step = ['ok' => false, 'error' => return_name($job->returnCode())];
     if ($warning !== null) $step['message'] = $warning;
@@ -280,15 +287,8 @@ function work(array $request): array {
     $timeout_ms = isset($request['timeout_ms']) ? (int)$request['timeout_ms'] : null;
     $jobs = [];
     $worker = new GearmanWorker();
-    $result = ['ok' => true];
-    try {
-        // addServer takes no option here, yet the extension sets the
-        // "exceptions" server option on the worker too, and throws when that fails.
-        if (!$worker->addServer($host, $port)) $result = failure($worker->returnCode(), (string)$worker->error());
-    } catch (GearmanException $e) {
-        $message = get_class($e) . ': ' . $e->getMessage() . ' (' . $worker->error() . ')';
-        $result = failure(code_in_message((string)$worker->error()), $message);
-    }
+    // GearmanWorker::addServer takes no option, yet sets "exceptions" too.
+    $result = add_server($worker, [$host, $port]) ?? ['ok' => true];
     foreach ($functions as $f) {
         if (!$result['ok']) break;
         $actions = $f['actions'];
@@ -307,13 +307,7 @@ function work(array $request): array {
     $deadline = $timeout_ms === null ? null : hrtime(true) + $timeout_ms * 1000000;
     for ($done = 0; $result['ok'] && $done < $max_jobs; ++$done) {
         if ($deadline !== null) $worker->setTimeout(max(1, intdiv($deadline - hrtime(true), 1000000)));
-        $warning = null;
-        set_error_handler(function (int $level, string $text) use (&$warning) { $warning = $text; return true; }, E_WARNING);
-        try {
-            $worked = $worker->work();
-        } finally {
-            restore_error_handler();
-        }
+        [$worked, $warning] = catching_warning(fn() => $worker->work());
         if (!$worked) {
             $message = (string)$worker->error();
             $result = failure($worker->returnCode(), $message !== '' ? $message : (string)$warning);
