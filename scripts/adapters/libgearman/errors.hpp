@@ -24,4 +24,9 @@ const char* error_class_of(gearman_return_t rc);
 /// A failed result: {"ok": false, "error_class", "error", "message"}.
 nlohmann::json failure(const char* error_class, gearman_return_t rc, const std::string& message);
 
+/// The failed result for libgearman's code and error text: server_error with
+/// its server_code when the text is that of a server ERROR packet, else the
+/// class of the code.
+nlohmann::json classified_failure(gearman_return_t rc, const std::string& message);
+
 }  // namespace gearspec::adapter::libgearman

@@ -9,6 +9,7 @@
 
 #include "status.hpp"
 #include "submit.hpp"
+#include "work.hpp"
 
 namespace {
 
@@ -36,6 +37,11 @@ json answer_for(const json& request) {
     return {{"id", request["id"]}, {"results", gearspec::adapter::libgearman::submit(request)}};
   if (op == "status") {
     json answer = gearspec::adapter::libgearman::status(request);
+    answer["id"] = request["id"];
+    return answer;
+  }
+  if (op == "work") {
+    json answer = gearspec::adapter::libgearman::work(request);
     answer["id"] = request["id"];
     return answer;
   }

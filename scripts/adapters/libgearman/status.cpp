@@ -40,13 +40,7 @@ nlohmann::json status(const nlohmann::json& request) {
   }
   if (!gearman_success(rc)) {
     const char* text = gearman_client_error(client.get());
-    const std::string message = text ? text : "";
-    if (const auto code = server_code_from_message(message)) {
-      auto error = failure("server_error", rc, message);
-      error["server_code"] = *code;
-      return error;
-    }
-    return failure(error_class_of(rc), rc, message);
+    return classified_failure(rc, text ? text : "");
   }
   return {{"ok", true}, {"known", known}, {"running", running}, {"numerator", numerator},
           {"denominator", denominator}};

@@ -106,6 +106,15 @@ json failure(const char* error_class, gearman_return_t rc, const std::string& me
   return {{"ok", false}, {"error_class", error_class}, {"error", gearman_strerror(rc)}, {"message", message}};
 }
 
+json classified_failure(gearman_return_t rc, const std::string& message) {
+  if (const auto code = server_code_from_message(message)) {
+    json error = failure("server_error", rc, message);
+    error["server_code"] = *code;
+    return error;
+  }
+  return failure(error_class_of(rc), rc, message);
+}
+
 namespace {
 
 // The outcome of a task after run_tasks returned run_rc with the client's
@@ -125,13 +134,7 @@ json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::stri
   // The client's text is the detailed one ("Connection to 127.0.0.1:1 failed");
   // the task's is often just the code name.
   const char* task_message = gearman_task_error(task);
-  const std::string message = !client_message.empty() ? client_message : task_message ? task_message : "";
-  if (const auto code = server_code_from_message(message)) {
-    json error = failure("server_error", rc, message);
-    error["server_code"] = *code;
-    return error;
-  }
-  return failure(error_class_of(rc), rc, message);
+  return classified_failure(rc, !client_message.empty() ? client_message : task_message ? task_message : "");
 }
 
 using client_ptr = std::unique_ptr<gearman_client_st, decltype(&gearman_client_free)>;
@@ -155,8 +158,8 @@ gearman_task_st* add_background_task(gearman_client_st* client, const job_reques
 }  // namespace
 
 json hello_features() {
-  return {"background",      "high",    "low",    "batch",        "unique_readback",
-          "handle_readback", "timeout", "status", "status_unique"};
+  return {"background",      "high",    "low",    "batch",         "unique_readback",
+          "handle_readback", "timeout", "status", "status_unique", "work"};
 }
 
 json submit(const json& request) {

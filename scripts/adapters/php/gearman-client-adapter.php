@@ -111,24 +111,35 @@ function add_task(GearmanClient $client, array $job, int $index) {
     return $client->$method($function, $workload, $index);
 }
 
-function submit(array $request): array {
-    check_request($request);
+// "host:port" of a request, split; InvalidArgumentException otherwise.
+function host_port(array $request, string $op): array {
+    if (!isset($request['server']) || !is_string($request['server'])) throw new InvalidArgumentException("$op needs a string \"server\"");
     $colon = strrpos($request['server'], ':');
     if ($colon === false) throw new InvalidArgumentException("server \"{$request['server']}\" is not host:port");
+    return [substr($request['server'], 0, $colon), (int)substr($request['server'], $colon + 1)];
+}
+
+// $object->addServer(...$args) on a GearmanClient or GearmanWorker: null when
+// it worked, else the failure. With the "exceptions" option (the default of
+// both classes) the extension sends OPTION_REQ right away and throws when that
+// fails, leaving returnCode() at SUCCESS and the code only in error().
+function add_server($object, array $args): ?array {
+    try {
+        if ($object->addServer(...$args)) return null;
+        return failure($object->returnCode(), (string)$object->error());
+    } catch (GearmanException $e) {
+        $message = get_class($e) . ': ' . $e->getMessage() . ' (' . $object->error() . ')';
+        return failure(code_in_message((string)$object->error()), $message);
+    }
+}
+
+function submit(array $request): array {
+    check_request($request);
+    [$host, $port] = host_port($request, 'submit');
     $client = new GearmanClient();
     if (isset($request['timeout_ms'])) $client->setTimeout((int)$request['timeout_ms']);
-    try {
-        // addServer with its defaults: the extension sends OPTION_REQ
-        // "exceptions" right away and throws when that fails.
-        $added = $client->addServer(substr($request['server'], 0, $colon), (int)substr($request['server'], $colon + 1));
-    } catch (GearmanException $e) {
-        $message = get_class($e) . ': ' . $e->getMessage() . ' (' . $client->error() . ')';
-        $failure = failure(code_in_message((string)$client->error()), $message);
-        return array_fill(0, count($request['jobs']), $failure);
-    }
-    if (!$added) {
-        return array_fill(0, count($request['jobs']), failure($client->returnCode(), (string)$client->error()));
-    }
+    $failure = add_server($client, [$host, $port]);
+    if ($failure !== null) return array_fill(0, count($request['jobs']), $failure);
     // The extension frees each task once it is done, so its handle and unique
     // are read in the JOB_CREATED callback; the context is the job's index.
     $created = [];
@@ -160,13 +171,162 @@ function submit(array $request): array {
     return $results;
 }
 
+// A byte field that must be present and valid: <name>_b64 or the text.
+function required_bytes(array $object, string $name, string $where): string {
+    foreach ([$name, $name . '_b64'] as $field)
+        if (isset($object[$field]) && !is_string($object[$field])) throw new InvalidArgumentException("$where.$field must be a string");
+    $bytes = field_bytes($object, $name);
+    if ($bytes === false) throw new InvalidArgumentException("$where.{$name}_b64 is not base64");
+    if ($bytes === null) throw new InvalidArgumentException("$where has no $name");
+    return $bytes;
+}
+
+// Calls $call and returns [its result, the text of the last E_WARNING it
+// raised or null]: the extension reports many failures only as a warning.
+function catching_warning(callable $call): array {
+    $warning = null;
+    set_error_handler(function (int $level, string $text) use (&$warning) { $warning = $text; return true; }, E_WARNING);
+    try {
+        return [$call(), $warning];
+    } finally {
+        restore_error_handler();
+    }
+}
+
+// One status request: GearmanClient::jobStatus (GET_STATUS) or
+// jobStatusByUniqueKey (GET_STATUS_UNIQUE) on a fresh client. addServer is
+// told not to set up the exceptions option: polling a status needs no
+// OPTION_REQ, and the request is the only packet the library then sends.
+function status(array $request): array {
+    [$host, $port] = host_port($request, 'status');
+    $by_unique = isset($request['unique_b64']) || isset($request['unique']);
+    $key = required_bytes($request, $by_unique ? 'unique' : 'handle', 'status');
+    $client = new GearmanClient();
+    if (isset($request['timeout_ms'])) $client->setTimeout((int)$request['timeout_ms']);
+    $failure = add_server($client, [$host, $port, false]);
+    if ($failure !== null) return $failure;
+    // The extension reports a failed poll only as an E_WARNING holding
+    // libgearman's text (and, by handle, in returnCode()); it still returns
+    // an array of four zeros/falses, so the warning is what tells them apart.
+    [$fields, $warning] = catching_warning(fn() => $by_unique ? $client->jobStatusByUniqueKey($key) : $client->jobStatus($key));
+    if ($warning !== null || !is_array($fields) || count($fields) !== 4) {
+        $message = (string)$client->error();
+        if ($message === '') $message = (string)$warning;
+        $rc = $client->returnCode();
+        if ($rc === GEARMAN_SUCCESS) $rc = code_in_message($message);
+        return failure($rc, $message);
+    }
+    [$known, $running, $numerator, $denominator] = $fields;
+    return ['ok' => true, 'known' => (bool)$known, 'running' => (bool)$running,
+            'numerator' => (int)$numerator, 'denominator' => (int)$denominator];
+}
+
+// A work request's functions: name bytes and the checked list of actions.
+function work_functions(array $request): array {
+    if (!isset($request['functions']) || !is_array($request['functions']) || count($request['functions']) === 0)
+        throw new InvalidArgumentException('work needs a non-empty "functions" array');
+    $functions = [];
+    foreach ($request['functions'] as $i => $f) {
+        $where = "functions[$i]";
+        if (!is_array($f)) throw new InvalidArgumentException("$where is not an object");
+        $name = required_bytes($f, 'name', $where);
+        if (!isset($f['actions']) || !is_array($f['actions'])) throw new InvalidArgumentException("$where needs an \"actions\" array");
+        $actions = [];
+        foreach ($f['actions'] as $k => $a) {
+            $at = "$where.actions[$k]";
+            if (!is_array($a) || !isset($a['do']) || !is_string($a['do'])) throw new InvalidArgumentException("$at must be an object with a string \"do\"");
+            if (in_array($a['do'], ['complete', 'exception', 'data', 'warning'], true)) {
+                $a['bytes'] = required_bytes($a + ['data' => ''], 'data', $at);
+            } elseif ($a['do'] === 'status') {
+                foreach (['numerator', 'denominator'] as $n)
+                    if (!isset($a[$n]) || !is_int($a[$n]) || $a[$n] < 0 || $a[$n] > 4294967295)
+                        throw new InvalidArgumentException("$at.$n must be a number 0..4294967295");
+            } elseif ($a['do'] === 'sleep') {
+                if (!isset($a['ms']) || !is_int($a['ms']) || $a['ms'] < 0) throw new InvalidArgumentException("$at.ms must be a number of milliseconds");
+            } elseif ($a['do'] !== 'fail') {
+                throw new InvalidArgumentException("$at.do \"{$a['do']}\" is not an action");
+            }
+            $actions[] = $a;
+        }
+        $functions[] = ['name' => $name, 'actions' => $actions];
+    }
+    return $functions;
+}
+
+// One action with the GearmanJob call it names; the step is what the call
+// returned (false: returnCode() and the warning the extension emitted).
+function run_action(GearmanJob $job, array $a): array {
+    [$ok, $warning] = catching_warning(function () use ($job, $a) {
+        switch ($a['do']) {
+            case 'complete': return $job->sendComplete($a['bytes']);
+            case 'fail': return $job->sendFail();
+            case 'exception': return $job->sendException($a['bytes']);
+            case 'status': return $job->sendStatus($a['numerator'], $a['denominator']);
+            case 'data': return $job->sendData($a['bytes']);
+            case 'warning': return $job->sendWarning($a['bytes']);
+        }
+        usleep($a['ms'] * 1000);  // sleep
+        return true;
+    });
+    if ($ok === true) return ['ok' => true];
+    $step = ['ok' => false, 'error' => return_name($job->returnCode())];
+    if ($warning !== null) $step['message'] = $warning;
+    return $step;
+}
+
+// One work request: a fresh GearmanWorker registers the functions and takes
+// jobs with work() until max_jobs are done or the library gives up;
+// timeout_ms bounds the whole request (setTimeout bounds one wait, so each
+// work() gets what is left). The callback returns nothing: the actions'
+// own calls answer the job, as a PHP worker that sends its result does.
+function work(array $request): array {
+    [$host, $port] = host_port($request, 'work');
+    $functions = work_functions($request);
+    $max_jobs = $request['max_jobs'] ?? 1;
+    if (!is_int($max_jobs) || $max_jobs < 0) throw new InvalidArgumentException('work: max_jobs must be a number >= 0');
+    $timeout_ms = isset($request['timeout_ms']) ? (int)$request['timeout_ms'] : null;
+    $jobs = [];
+    $worker = new GearmanWorker();
+    // GearmanWorker::addServer takes no option, yet sets "exceptions" too.
+    $result = add_server($worker, [$host, $port]) ?? ['ok' => true];
+    foreach ($functions as $f) {
+        if (!$result['ok']) break;
+        $actions = $f['actions'];
+        $registered = $worker->addFunction($f['name'], function (GearmanJob $job) use ($actions, &$jobs) {
+            $record = [];
+            put_bytes($record, 'handle', (string)$job->handle());
+            put_bytes($record, 'function', (string)$job->functionName());
+            put_bytes($record, 'unique', (string)$job->unique());
+            put_bytes($record, 'workload', (string)$job->workload());
+            $record['steps'] = [];
+            foreach ($actions as $a) $record['steps'][] = run_action($job, $a);
+            $jobs[] = $record;
+        });
+        if (!$registered) $result = failure($worker->returnCode(), (string)$worker->error());
+    }
+    $deadline = $timeout_ms === null ? null : hrtime(true) + $timeout_ms * 1000000;
+    for ($done = 0; $result['ok'] && $done < $max_jobs; ++$done) {
+        if ($deadline !== null) $worker->setTimeout(max(1, intdiv($deadline - hrtime(true), 1000000)));
+        [$worked, $warning] = catching_warning(fn() => $worker->work());
+        if (!$worked) {
+            $message = (string)$worker->error();
+            $result = failure($worker->returnCode(), $message !== '' ? $message : (string)$warning);
+        }
+    }
+    unset($worker);  // closes its connections before the answer is written
+    return ['jobs' => $jobs, 'result' => $result];
+}
+
 function answer(array $request) {
     if (!array_key_exists('id', $request) || !isset($request['op'])) throw new InvalidArgumentException('request must be an object with "id" and "op"');
     if ($request['op'] === 'hello') {
         return ['id' => $request['id'], 'name' => 'php-gearman', 'version' => phpversion('gearman'), 'protocol' => 2,
-                'features' => ['background', 'high', 'low', 'batch', 'unique_readback', 'handle_readback', 'timeout']];
+                'features' => ['background', 'high', 'low', 'batch', 'unique_readback', 'handle_readback', 'timeout',
+                              'status', 'status_unique', 'work']];
     }
     if ($request['op'] === 'submit') return ['id' => $request['id'], 'results' => submit($request)];
+    if ($request['op'] === 'status') return ['id' => $request['id']] + status($request);
+    if ($request['op'] === 'work') return ['id' => $request['id']] + work($request);
     throw new InvalidArgumentException("unknown op \"{$request['op']}\"");
 }
 
