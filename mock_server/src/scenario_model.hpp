@@ -15,12 +15,6 @@
 
 namespace gearspec::mock::detail {
 
-/// GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL: what an `expect: GRAB` matches.
-inline bool is_grab(proto::command c) {
-  return c == proto::command::grab_job || c == proto::command::grab_job_uniq ||
-         c == proto::command::grab_job_all;
-}
-
 /// A predicate on one byte string (argument, data or text line).
 struct bytes_predicate {
   enum class kind : std::uint8_t { any, exact, regex, length, uuid, prefix };

@@ -225,7 +225,7 @@ class parser {
     }
     // What a later `assign` may answer: a grab, or any packet that could be one.
     grab_expected_ =
-        grab_expected_ || s.expect_grab || (!s.expect_text && (!s.command || detail::is_grab(*s.command)));
+        grab_expected_ || s.expect_grab || (!s.expect_text && (!s.command || proto::is_grab(*s.command)));
   }
 
   void parse_expect_map(const YAML::Node& v, step& s) const {

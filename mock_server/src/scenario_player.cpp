@@ -9,18 +9,6 @@ namespace {
 constexpr std::size_t max_steps_without_input = 100'000;
 constexpr std::size_t max_shown_bytes = 256;
 
-/// The assignment that answers a grab (WIRE 2: JOB_ASSIGN answers GRAB_JOB, and so on).
-proto::command assignment_for(proto::command grab) {
-  switch (grab) {
-    case proto::command::grab_job:
-      return proto::command::job_assign;
-    case proto::command::grab_job_uniq:
-      return proto::command::job_assign_uniq;
-    default:
-      return proto::command::job_assign_all;
-  }
-}
-
 std::string shown(std::string_view bytes) {
   if (bytes.size() <= max_shown_bytes) return proto::escape_bytes(bytes);
   return proto::escape_bytes(bytes.substr(0, max_shown_bytes)) + "... (" + std::to_string(bytes.size()) + " bytes)";
@@ -171,7 +159,7 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   }
   decoder_.reset();
   pending_.erase(0, used);
-  if (msg_kind_ == proto::message_kind::packet && is_grab(msg_.cmd)) last_grab_ = msg_.cmd;
+  if (msg_kind_ == proto::message_kind::packet && proto::is_grab(msg_.cmd)) last_grab_ = msg_.cmd;
 
   std::string why;
   const bool matched = matches(s, why);
@@ -218,7 +206,7 @@ bool scenario_player::matches(const step& s, std::string& why) const {
     return false;
   }
   if (s.command && msg_.cmd != *s.command) return false;
-  if (s.expect_grab && !is_grab(msg_.cmd)) return false;
+  if (s.expect_grab && !proto::is_grab(msg_.cmd)) return false;
   for (std::size_t i = 0; i < s.args.size(); ++i) {
     if (i >= msg_.args.size() || !s.args[i].matches(msg_.args[i])) {
       why = "argument " + std::to_string(i) + " is not " + s.args[i].describe();
@@ -331,7 +319,7 @@ bool scenario_player::render(const send_item& item, int line, std::string& bytes
                      {}});
       return false;
     }
-    const auto c = assignment_for(*last_grab_);
+    const auto c = proto::assignment_for(*last_grab_);
     number = static_cast<std::uint32_t>(c);
     argc = proto::info(c).argc;  // the first 2, 3 or 4 of handle, function, unique, reducer
   }

@@ -166,7 +166,9 @@ campaign_result run_campaign(const campaign_options& opts,
   run.adapter_argv = opts.adapter_argv;
   run.client_label = opts.client_label;
   run.jobs = opts.parallel;
-  run.exit_timeout_ms = 1000;
+  // An adapter built with sanitizers checks for leaks as it exits, which on a
+  // busy machine takes more than a second; five is still a hang.
+  run.exit_timeout_ms = 5000;
 
   fuzz::packet_mutator mutator(static_cast<unsigned>(opts.seed), nullptr);
   campaign_result result;

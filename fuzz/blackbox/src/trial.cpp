@@ -57,7 +57,7 @@ std::string reply_scenario(const std::vector<gc::job_spec>& jobs, const std::str
 std::string assignment_reply(proto::command assignment, const std::string& workload) {
   std::vector<std::string> args{"H:fz:1", "fz", "u-1", ""};
   args.resize(proto::info(assignment).argc);
-  return proto::encode(proto::magic::response, assignment, args, workload);
+  return proto::encode(proto::packet(proto::magic::response, assignment, std::move(args), workload));
 }
 
 namespace {
@@ -72,24 +72,28 @@ std::string mutated(std::string base, const trial_settings& settings, fuzz::pack
   return fuzz::join_frames(frames);
 }
 
-/// A worker registers "fz" and grabs (any grab); the server answers with a
-/// mutated assignment stream: an assignment of any kind, after a NOOP or a
-/// NO_JOB and NOOP at times. Whatever comes, the worker must not crash or
-/// hang, and report no job it was not assigned, byte for byte.
+/// A worker registers "fz" and grabs (any grab); the server answers with an
+/// assignment of any kind, after a NOOP or a NO_JOB and NOOP at times. Either
+/// that stream is mutated, or it stays whole and a mutated one follows while
+/// the worker works on its job. Whatever comes, the worker must not crash or
+/// hang, report no job it was not assigned, byte for byte, and send for its
+/// job exactly what its function did.
 trial make_worker_trial(const std::string& id, const trial_settings& settings, fuzz::packet_mutator& mutator) {
   auto& rng = mutator.rng();
   static constexpr proto::command kinds[] = {proto::command::job_assign, proto::command::job_assign_uniq,
                                              proto::command::job_assign_all};
   const std::string workload = draw(rng, 8) == 0 ? std::string() : "w1";
-  std::string base = assignment_reply(kinds[draw(rng, 3)], workload);
+  const std::string assignment = assignment_reply(kinds[draw(rng, 3)], workload);
   const auto noop = proto::encode(proto::magic::response, proto::command::noop, {});
+  std::string prefix;
   switch (draw(rng, 3)) {
-    case 1: base = noop + base; break;
-    case 2: base = proto::encode(proto::magic::response, proto::command::no_job, {}) + noop + base; break;
+    case 1: prefix = noop; break;
+    case 2: prefix = proto::encode(proto::magic::response, proto::command::no_job, {}) + noop; break;
     default: break;
   }
   trial t;
-  t.reply = mutated(std::move(base), settings, mutator);
+  t.reply = draw(rng, 2) == 0 ? mutated(prefix + assignment, settings, mutator)
+                              : prefix + assignment + mutated(noop + assignment, settings, mutator);
   auto& c = t.spec;
   c.id = id;
   c.title = "Black-box fuzz trial: mutated assignment stream to a worker's grab";
