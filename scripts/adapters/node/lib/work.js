@@ -150,13 +150,17 @@ exports.run = function run(libraryName, spec, binding, putBytes) {
 
 // Resolves once a net.Socket has handed every byte written so far to the
 // kernel (or is gone), so that stopping right after a job's last packet does
-// not drop it.
+// not drop it; after 1 s at most (a server that reads nothing must not keep
+// the request from ending).
 exports.flushed = function flushed(socket) {
   return new Promise((resolve) => {
+    const limit = setTimeout(resolve, 1000);
     const check = () => {
-      if (!socket || socket.destroyed || socket.writableLength === 0) return resolve();
+      if (!socket || socket.destroyed || socket.writableLength === 0) {
+        clearTimeout(limit);
+        return resolve();
+      }
       socket.once('drain', check);
-      socket.once('close', check);
     };
     setImmediate(check);
   });
