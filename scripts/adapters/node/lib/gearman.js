@@ -24,13 +24,6 @@ function connectTo(server, timeoutMs) {
                  timeoutMs === undefined ? {} : { timeout: timeoutMs });
 }
 
-// The connection's 'error' event: a refused connection or a lost one.
-function socketFailure(err) {
-  const refused = err && err.code === 'ECONNREFUSED';
-  return failure(refused ? 'could_not_connect' : 'lost_connection', (err && err.code) || 'Error',
-                 (err && err.message) || String(err));
-}
-
 exports.submit = function submit(server, jobs, timeoutMs) {
   const client = connectTo(server, timeoutMs);
   return new Promise((resolve) => {
@@ -59,7 +52,7 @@ exports.submit = function submit(server, jobs, timeoutMs) {
     });
     client.on('error', (err) => {
       process.stderr.write(`gearman error event: ${err && err.message}\n`);
-      settleAll(socketFailure(err));
+      settleAll(failure.ofSocketError(err));
     });
     client.on('close', () => settleAll(failure('lost_connection', 'close', 'connection closed before a reply')));
     client.on('timeout', () => settleAll(failure('timeout', 'timeout', `socket idle for ${timeoutMs} ms`)));
@@ -95,11 +88,8 @@ exports.submit = function submit(server, jobs, timeoutMs) {
 exports.work = function work(spec, session) {
   const client = connectTo(spec.server);
   const byName = new Map(spec.functions.map((fn) => [fn.name, fn]));
-  const giveUp = (result) => {
-    process.stderr.write(`gearman worker: ${result.error}: ${result.message}\n`);
-    session.giveUp(result);
-  };
-  client.on('error', (err) => giveUp(socketFailure(err)));
+  const giveUp = session.giveUp;
+  client.on('error', (err) => giveUp(failure.ofSocketError(err)));
   client.on('close', () => giveUp(failure('lost_connection', 'close', 'the connection closed')));
   client.on('ERROR', (code, text) => giveUp(failure('server_error', 'ERROR', `${code}: ${text}`, code)));
   client.on('NOOP', () => {
@@ -178,7 +168,7 @@ exports.status = function status(server, key, byUnique, timeoutMs) {
                denominator: asNumber(r.percent_done_den) });
     });
     client.on('ERROR', (code, text) => settle(failure('server_error', 'ERROR', `${code}: ${text}`, code)));
-    client.on('error', (err) => settle(socketFailure(err)));
+    client.on('error', (err) => settle(failure.ofSocketError(err)));
     client.on('close', () => settle(failure('lost_connection', 'close', 'connection closed before a status reply')));
     client.on('timeout', () => settle(failure('timeout', 'timeout', `socket idle for ${timeoutMs} ms`)));
     client.connect(() => {

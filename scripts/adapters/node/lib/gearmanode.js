@@ -97,15 +97,8 @@ exports.work = function work(spec, session) {
     withUnique: true,
   });
   if (worker instanceof Error) throw worker;
-  const giveUp = (result) => {
-    process.stderr.write(`gearmanode worker: ${result.error}: ${result.message}\n`);
-    session.giveUp(result);
-  };
-  worker.on('socketError', (uid, err) => {
-    const refused = err && err.code === 'ECONNREFUSED';
-    giveUp(failure(refused ? 'could_not_connect' : 'lost_connection', (err && err.code) || 'socketError',
-                   (err && err.message) || String(err)));
-  });
+  const giveUp = session.giveUp;
+  worker.on('socketError', (uid, err) => giveUp(failure.ofSocketError(err)));
   worker.on('socketDisconnect', (uid, err) =>
     giveUp(failure('lost_connection', 'socketDisconnect', `connection to ${uid} ended${err ? `: ${err}` : ''}`)));
   worker.on('jobServerError', (uid, code, text) =>

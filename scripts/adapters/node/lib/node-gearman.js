@@ -86,10 +86,7 @@ const NO_CALL = (what) => `node-gearman's Worker has no call that sends ${what}`
 exports.work = function work(spec, session) {
   const colon = spec.server.lastIndexOf(':');
   const client = new Gearman(spec.server.slice(0, colon), Number(spec.server.slice(colon + 1)));
-  const giveUp = (result) => {
-    process.stderr.write(`node-gearman worker: ${result.error}: ${result.message}\n`);
-    session.giveUp(result);
-  };
+  const giveUp = session.giveUp;
   client.on('error', (err) => giveUp(connectionFailure(err)));
   client.on('close', () => giveUp(failure('lost_connection', 'close', 'connection closed')));
   for (const fn of spec.functions) {

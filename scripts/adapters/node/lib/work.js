@@ -111,7 +111,10 @@ exports.run = function run(libraryName, spec, binding, putBytes) {
     const session = {
       notes: [],
       over: () => over,
-      giveUp: (result) => finish(result),
+      giveUp: (result) => {
+        if (!over) process.stderr.write(`${libraryName} worker gave up: ${result.error}: ${result.message}\n`);
+        finish(result);
+      },
       job: async (fn, seen, ops) => {
         if (over || taken >= spec.maxJobs) return false;
         ++taken;
