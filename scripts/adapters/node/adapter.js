@@ -16,6 +16,7 @@ function die(message) {
 
 const libraryName = process.argv[2];
 if (!LIBRARIES.includes(libraryName)) die(`usage: node adapter.js <${LIBRARIES.join('|')}>`);
+const work = require(path.join(__dirname, 'lib', 'work'));
 let library;
 try {
   library = require(path.join(__dirname, 'lib', libraryName));
@@ -49,8 +50,10 @@ function fieldBytes(job, name, where) {
   return Buffer.from(text, 'utf8');
 }
 
-// What the library is given for a function or unique: the text, as before,
-// when the bytes are UTF-8; otherwise the Buffer when the library takes one
+// What the library is given for a field (a submit's function or unique, a
+// worker's function name "worker_function", a status request's handle or
+// unique "status_key"): the text, as before, when the bytes are UTF-8;
+// otherwise the Buffer when the library takes one there
 // (library.bufferFields), else the only thing a string API can take, the
 // bytes decoded as UTF-8 with U+FFFD for each bad byte (scripts/adapters/README.md).
 function libraryValue(bytes, field) {
@@ -98,11 +101,36 @@ function parseJobs(request) {
   });
 }
 
+// Checks a status request: the handle or the unique to ask about, as the
+// library is given it.
+function parseStatus(request) {
+  if (typeof request.server !== 'string' || !/^.+:\d+$/.test(request.server))
+    throw new Error('status needs "server" as "host:port"');
+  const handle = fieldBytes(request, 'handle', 'status');
+  const unique = fieldBytes(request, 'unique', 'status');
+  if ((handle === undefined) === (unique === undefined)) throw new Error('status needs one of "handle_b64", "unique_b64"');
+  const byUnique = unique !== undefined;
+  const feature = byUnique ? 'status_unique' : 'status';
+  if (!library.features.includes(feature)) throw new Error(`${libraryName} has no "${feature}"`);
+  return { key: libraryValue(byUnique ? unique : handle, 'status_key'), byUnique };
+}
+
 async function answer(request) {
   if (request === null || typeof request !== 'object' || !('id' in request) || typeof request.op !== 'string')
     throw new Error('request must be an object with "id" and a string "op"');
   if (request.op === 'hello')
     return { id: request.id, name: libraryName, version: library.version, protocol: 2, features: library.features };
+  if (request.op === 'work') {
+    if (typeof library.work !== 'function') throw new Error(`${libraryName} has no worker (no "work" in hello)`);
+    const spec = work.parse(request, fieldBytes, libraryValue);
+    return Object.assign({ id: request.id }, await work.run(libraryName, spec, library.work, putBytes));
+  }
+  if (request.op === 'status') {
+    const { key, byUnique } = parseStatus(request);
+    const timeoutMs = Number.isInteger(request.timeout_ms) ? request.timeout_ms : undefined;
+    const result = await library.status(request.server, key, byUnique, timeoutMs);
+    return Object.assign({ id: request.id }, result);
+  }
   if (request.op === 'submit') {
     const jobs = parseJobs(request);
     const timeoutMs = Number.isInteger(request.timeout_ms) ? request.timeout_ms : undefined;

@@ -4,11 +4,15 @@
 const net = require('net');
 const Gearman = require('abraxas');
 const failure = require('./failure');
+const { flushed } = require('./work');
 
 // abraxas writes each submitJobBg at once and matches JOB_CREATED replies in
 // order, so jobs submitted in one tick are pipelined (feature "batch").
 exports.version = require('abraxas/package.json').version;
-exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'timeout'];
+// Its getStatus reports only known/running counts and complete = NUMERATOR /
+// DENOMINATOR as one fraction (each field read with |0), so the numbers the
+// server sent cannot be told to the caller: no "status".
+exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'timeout', 'work'];
 // Its packet encoder (gearman-packet) copies a Buffer argument as is; the
 // handle of JOB_CREATED comes back as a string decoded as UTF-8.
 exports.bufferFields = ['function', 'unique'];
@@ -63,6 +67,7 @@ function connector(server) {
     finished = true;
     for (const socket of sockets) if (socket.connecting) socket.destroy();
   };
+  connect.flushed = () => Promise.all([...sockets].map(flushed));
   return connect;
 }
 
@@ -91,6 +96,59 @@ exports.submit = function submit(server, jobs, timeoutMs) {
     });
   }));
   return Promise.all(submitted).finally(() => {
+    client.disconnect();
+    client.removeAllListeners('connect');
+    connect.finish();
+  });
+};
+
+// The worker: registerWorker(name, handler) per function, jobs one at a time
+// (maxJobs 1, abraxas's default). abraxas grabs with GRAB_JOB_UNIQ once the
+// server's NOOP answers its PRE_SLEEP, and hands the function a task with
+// jobid, uniqueid and the workload (a Buffer: no encoding is set); not the
+// function's name, so the job reports the name registered. Its calls:
+// task.end(data) buffers the result and sends WORK_COMPLETE once the task's
+// stream ends; task.write(data) has no WORK_DATA unless the server accepts
+// OPTION streaming (which abraxas asks for only when told to), otherwise the
+// chunks join the WORK_COMPLETE data; task.warn(data) sends WORK_WARNING;
+// task.status(fraction) sends WORK_STATUS fraction*100 / 100; task.error(x)
+// is its only way to fail a job: WORK_EXCEPTION x (WORK_WARNING when the
+// server refused OPTION exceptions) and then WORK_FAIL. abraxas reconnects and
+// registers again whenever a connection ends, so it never gives up by itself:
+// the caller's timer ends the request, and the message lists the connection
+// events abraxas reported.
+exports.work = function work(spec, session) {
+  const connect = connector(spec.server);
+  const client = Gearman.Client.connect({ servers: [connect] });
+  const note = (what) => {
+    session.notes.push(what);
+    process.stderr.write(`abraxas worker ${what}\n`);
+  };
+  client.on('connection-error', (err) => note(`connection-error: ${err && err.message}`));
+  client.on('disconnect', () => note('disconnect'));
+  for (const fn of spec.functions) {
+    client.registerWorker(fn.name, (task) => {
+      const ended = new Promise((resolve) => task.writer.once('end', resolve));
+      const ops = {
+        complete: (data) => {
+          task.end(data);
+          return ended;
+        },
+        fail: () => task.error(new Error()),
+        exception: (data) => task.error(data),
+        status: (numerator, denominator) => task.status(numerator / denominator),
+        data: (data) => {
+          task.write(data);
+        },
+        warning: (data) => task.warn(data),
+      };
+      const seen = { handle: task.jobid, function: fn.name, unique: task.uniqueid, workload: task.payload };
+      // The promise settles with undefined, which abraxas takes as "the
+      // function answers the job itself".
+      return session.job(fn, seen, ops).then(() => undefined);
+    });
+  }
+  return () => connect.flushed().then(() => {
     client.disconnect();
     client.removeAllListeners('connect');
     connect.finish();

@@ -4,6 +4,7 @@
 
 const winston = require('winston');
 const failure = require('./failure');
+const { flushed } = require('./work');
 
 // gearmanode logs through winston; send warnings and errors to stderr (stdout
 // is protocol only) before its loggers are created at require time.
@@ -20,10 +21,15 @@ const gearmanode = require('gearmanode');
 // request are all passed to submitJob at once and written without waiting
 // for replies (pipelined, feature "batch"), JOB_CREATED matched in order.
 exports.version = require('gearmanode/package.json').version;
-exports.features = ['background', 'high', 'low', 'batch', 'handle_readback'];
+// Its only status call is Job#getStatus, on a job this client submitted
+// itself (the reply is routed to that Job object): there is no status by a
+// handle or unique the caller names, so no "status" / "status_unique".
+exports.features = ['background', 'high', 'low', 'batch', 'handle_readback', 'work'];
 // protocol.encodePacket copies Buffer arguments as is; the handle of
 // JOB_CREATED is decoded as a UTF-8 string.
-exports.bufferFields = ['function', 'unique'];
+// Worker#addFunction sends its name through encodePacket too (a Buffer as
+// is); the functions table is keyed by its string form.
+exports.bufferFields = ['function', 'unique', 'worker_function'];
 
 exports.submit = function submit(server, jobs) {
   const colon = server.lastIndexOf(':');
@@ -68,4 +74,52 @@ exports.submit = function submit(server, jobs) {
     submittedJob.on('close', () => resolve(failure('lost_connection', 'close', 'job closed before JOB_CREATED')));
   }));
   return Promise.all(submitted).finally(() => client.close());
+};
+
+// The worker: gearmanode.worker({servers, withUnique: true}) and
+// addFunction(name, fn) per function. With withUnique it grabs with
+// GRAB_JOB_UNIQ (else GRAB_JOB), only on a NOOP: addFunction sends CAN_DO and
+// PRE_SLEEP, and so does every job's end. The function gets a Job with handle,
+// name and unique (decoded as 'ascii', i.e. each byte's low 7 bits) and the
+// payload (a Buffer); JOB_ASSIGN_ALL is an unknown packet to it. Its calls:
+// workComplete(data) (sends data.toString(), i.e. decoded as UTF-8),
+// reportError (WORK_FAIL), reportException(data), reportStatus(n, d),
+// sendWorkData(data), reportWarning(data). It gives up as its caller hears:
+// 'socketError' (a refused or broken connection), 'socketDisconnect' (the
+// connection ended), 'jobServerError' (an ERROR packet) and 'error' (its own
+// "out of sync with server"). Worker#close destroys the sockets right after
+// end(), which drops bytes not yet written, so the adapter first waits until
+// they are.
+exports.work = function work(spec, session) {
+  const colon = spec.server.lastIndexOf(':');
+  const worker = gearmanode.worker({
+    servers: [{ host: spec.server.slice(0, colon), port: Number(spec.server.slice(colon + 1)) }],
+    withUnique: true,
+  });
+  if (worker instanceof Error) throw worker;
+  const giveUp = session.giveUp;
+  worker.on('socketError', (uid, err) => giveUp(failure.ofSocketError(err)));
+  worker.on('socketDisconnect', (uid, err) =>
+    giveUp(failure('lost_connection', 'socketDisconnect', `connection to ${uid} ended${err ? `: ${err}` : ''}`)));
+  worker.on('jobServerError', (uid, code, text) =>
+    giveUp(failure('server_error', 'jobServerError', `${code}: ${text}`, code)));
+  worker.on('error', (err) => {
+    const message = (err && err.message) || String(err);
+    giveUp(failure(/out of sync/.test(message) ? 'protocol_error' : 'other', (err && err.name) || 'Error', message));
+  });
+  for (const fn of spec.functions) {
+    const refused = worker.addFunction(fn.name, (job) => {
+      const ops = {
+        complete: (data) => job.workComplete(data),
+        fail: () => job.reportError(),
+        exception: (data) => job.reportException(data),
+        status: (numerator, denominator) => job.reportStatus(numerator, denominator),
+        data: (data) => job.sendWorkData(data),
+        warning: (data) => job.reportWarning(data),
+      };
+      session.job(fn, { handle: job.handle, function: job.name, unique: job.unique, workload: job.payload }, ops);
+    });
+    if (refused instanceof Error) throw refused;
+  }
+  return () => Promise.all(worker.jobServers.map((js) => flushed(js.socket))).then(() => worker.close());
 };

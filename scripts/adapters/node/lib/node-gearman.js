@@ -4,6 +4,7 @@
 
 const Gearman = require('node-gearman');
 const failure = require('./failure');
+const { flushed } = require('./work');
 
 // What a caller of node-gearman can observe about a background job is all the
 // adapter reports. The library gives a background Job no JOB_CREATED callback
@@ -14,9 +15,13 @@ const failure = require('./failure');
 // hang). Submits are queued and written one after another without waiting for
 // replies (pipelined, feature "batch").
 exports.version = require('node-gearman/package.json').version;
-exports.features = ['background', 'high', 'low', 'batch', 'timeout'];
+// GET_STATUS is in its packet table, but it has no call that sends it and no
+// handler for STATUS_RES: no "status".
+exports.features = ['background', 'high', 'low', 'batch', 'timeout', 'work'];
 // sendCommand copies Buffer arguments as is (others go through toString()).
-exports.bufferFields = ['function', 'unique'];
+// registerWorker's name goes out the same way (its table of workers is keyed
+// by the name's string form).
+exports.bufferFields = ['function', 'unique', 'worker_function'];
 
 // The library's 'error' event passes Node socket errors through (ECONNREFUSED,
 // EPIPE, ...) and raises its own Error("Out of sync with server") for a reply
@@ -61,5 +66,50 @@ exports.submit = function submit(server, jobs, timeoutMs) {
       submitted.on('timeout', (err) => settle(index, failure('timeout', 'timeout', err && err.message)));
       if (timeoutMs !== undefined) submitted.setTimeout(timeoutMs);
     });
+  });
+};
+
+// The worker: registerWorker(name, fn(payload, worker)) per function, which
+// sends CAN_DO and at once GRAB_JOB (it never grabs with GRAB_JOB_UNIQ, and
+// drops JOB_ASSIGN_UNIQ and JOB_ASSIGN_ALL); NO_JOB makes it send PRE_SLEEP,
+// NOOP another GRAB_JOB. The function gets the payload (a Buffer) and a Worker
+// with handle and name (strings decoded as UTF-8), no unique. Its calls:
+// write(data) (WORK_DATA), end(data) (WORK_COMPLETE, then GRAB_JOB) and
+// error() (WORK_FAIL, then GRAB_JOB); nothing sends WORK_STATUS, WORK_WARNING
+// or WORK_EXCEPTION. It gives up as its caller hears: the 'error' and 'close'
+// events. Commands are queued and written one after another, so the adapter
+// waits for the queue to empty before close(); and since any later command
+// (a NOOP still arriving makes one) would open a new connection, the closed
+// client is left unable to connect.
+const NO_CALL = (what) => `node-gearman's Worker has no call that sends ${what}`;
+
+exports.work = function work(spec, session) {
+  const colon = spec.server.lastIndexOf(':');
+  const client = new Gearman(spec.server.slice(0, colon), Number(spec.server.slice(colon + 1)));
+  const giveUp = session.giveUp;
+  client.on('error', (err) => giveUp(connectionFailure(err)));
+  client.on('close', () => giveUp(failure('lost_connection', 'close', 'connection closed')));
+  for (const fn of spec.functions) {
+    client.registerWorker(fn.name, (payload, worker) => {
+      const ops = {
+        complete: (data) => worker.end(data),
+        fail: () => worker.error(),
+        exception: NO_CALL('WORK_EXCEPTION (error() sends WORK_FAIL and takes no data)'),
+        status: NO_CALL('WORK_STATUS'),
+        data: (data) => worker.write(data),
+        warning: NO_CALL('WORK_WARNING'),
+      };
+      session.job(fn, { handle: worker.handle, function: worker.name, workload: payload }, ops);
+    });
+  }
+  const queueEmpty = () => new Promise((resolve) => {
+    const deadline = Date.now() + 1000;
+    const check = () => (client.commandQueue.length === 0 && !client.processing) || Date.now() > deadline
+      ? resolve() : setTimeout(check, 1);
+    check();
+  });
+  return () => queueEmpty().then(() => flushed(client.socket)).then(() => {
+    client.close();
+    client.connect = () => false;
   });
 };
