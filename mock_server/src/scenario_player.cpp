@@ -168,6 +168,15 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
     out.push_back({player_action::kind::forward, msg_raw_, {}, {}});
     return true;
   }
+  if (!matched && s.expect_grab && msg_kind_ == proto::message_kind::packet &&
+      msg_.cmd == proto::command::pre_sleep) {
+    // A worker may sleep before its first grab; the job this step is about
+    // is there, so it is woken as gearmand wakes it, and the step still waits.
+    out.push_back({player_action::kind::note, {}, "PRE_SLEEP before the grab: woken with NOOP", {}});
+    out.push_back({player_action::kind::write, proto::encode(proto::magic::response, proto::command::noop, {}), {},
+                   {}});
+    return true;
+  }
   if (!matched) {
     out.push_back({player_action::kind::mismatch, {},
                    "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) + ", got " +

@@ -254,9 +254,20 @@ TEST_F(Player, GrabMatchesEachGrabAndAssignAnswersWithTheAssignmentItAskedFor) {
   EXPECT_EQ(rows[2].reply.size(), 34u);
 }
 
+TEST_F(Player, AWorkerThatSleepsBeforeItsFirstGrabIsWokenAndTheGrabStepStillWaits) {
+  play(any_grab_script);
+  EXPECT_EQ(feed(can_do), actions{});
+  const auto noop = proto::encode(proto::magic::response, command::noop, {});
+  EXPECT_EQ(feed(proto::encode(proto::magic::request, command::pre_sleep, {})),
+            (actions{"note PRE_SLEEP before the grab: woken with NOOP", "write " + noop}));
+  EXPECT_EQ(feed(grab(command::grab_job_uniq)),
+            (actions{"write " + proto::encode(proto::magic::response, command::job_assign_uniq,
+                                              {"H:w:1", "fn", "u-1"}, "payload")}));
+}
+
 TEST_F(Player, GrabDoesNotMatchAnotherCommand) {
   play("on_mismatch: close\nsteps:\n  - expect: GRAB\n");
-  const auto out = feed(proto::encode(proto::magic::request, command::pre_sleep, {}));
+  const auto out = feed(proto::encode(proto::magic::request, command::cant_do, {"fn"}));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].rfind("mismatch line 3: expected GRAB (GRAB_JOB, GRAB_JOB_UNIQ or GRAB_JOB_ALL), got ", 0),
             0u)
@@ -274,7 +285,7 @@ TEST_F(Player, AssignAnswersTheLastGrabEvenAfterAMismatchOrAnyExpect) {
       "  - expect: GRAB\n"
       "  - reply: {assign: [H:x, fn, u, \"\"], data: w}\n");
   EXPECT_EQ(feed(grab(command::grab_job_uniq)), actions{});
-  const auto out = feed(proto::encode(proto::magic::request, command::pre_sleep, {}));
+  const auto out = feed(proto::encode(proto::magic::request, command::cant_do, {"fn"}));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].rfind("mismatch line 4: expected GRAB", 0), 0u) << out[0];
   EXPECT_EQ(out[1], "write " + proto::encode(proto::magic::response, command::job_assign_uniq,
