@@ -154,41 +154,4 @@ TEST(WorkerGrading, AnAssignmentTheGrabDidNotAskForMakesTheCaseSayNothing) {
       << "JOB_ASSIGN_UNIQ does answer GRAB_JOB_ALL (a job without a reducer)";
 }
 
-TEST(WorkerGrading, AnAssignmentAheadOfItsGrabIsHeldOnlyOnceTheWorkerGrabs) {
-  // A hostile stream (a fuzz trial, `expect: either`): H:1 answers the grab
-  // and H:2 follows unasked. A worker that finishes H:1 is right; one that
-  // reports on H:2 before it grabs again is not.
-  const auto res = proto::magic::response;
-  const auto both = proto::encode(res, proto::command::job_assign_all, {"H:1", "fn", "u-1", ""}, "w") +
-                    proto::encode(res, proto::command::job_assign_all, {"H:2", "fn", "u-2", ""}, "w");
-  auto grade_complete = [&](const std::string& handle) {
-    gc::case_spec c;
-    c.id = "w/ahead";
-    gc::work_spec w;
-    w.functions.push_back({"fn", {{gc::work_action::kind::complete, "done", 0, 0, 0}}});
-    w.expect_either = true;
-    c.work = w;
-    gc::case_observation o;
-    gc::wire_connection conn;
-    conn.id = 1;
-    const auto req = proto::magic::request;
-    conn.events.push_back({gc::wire_event::kind::from_client, 0,
-                           proto::encode(req, proto::command::can_do, {"fn"}) +
-                               proto::encode(req, proto::command::grab_job_all, {}),
-                           {}});
-    conn.events.push_back({gc::wire_event::kind::to_client, 0, both, {}});
-    conn.events.push_back({gc::wire_event::kind::from_client, 0,
-                           proto::encode(req, proto::command::work_complete, {handle}, "done"), {}});
-    o.wire.connections.push_back(std::move(conn));
-    gc::case_result r;
-    gc::grade_case(c, o, r);
-    return r;
-  };
-  auto r = grade_complete("H:1");
-  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
-  r = grade_complete("H:2");
-  EXPECT_EQ(r.verdict, gc::grade::failed) << r.summary();
-  EXPECT_NE(r.summary().find("while holding \"H:1\""), std::string::npos) << r.summary();
-}
-
 }  // namespace

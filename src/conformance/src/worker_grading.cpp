@@ -4,7 +4,6 @@
 // bytes reported exactly, every WORK_* on the assigned handle with the bytes
 // the function gave, and the outcome the case expects.
 #include <algorithm>
-#include <deque>
 #include <optional>
 #include <set>
 
@@ -22,14 +21,6 @@ struct assignment {
   std::vector<proto::packet> answers;  ///< the worker's WORK_* packets for this handle, in order
 };
 
-
-/// JOB_ASSIGN, JOB_ASSIGN_UNIQ or JOB_ASSIGN_ALL: a reply with the job's data
-/// that answers a grab, as the command table says.
-bool is_assignment(command c) {
-  for (const auto& row : proto::commands())
-    if (proto::is_grab(row.cmd) && proto::info(c).has_data && proto::answers(c, row.cmd)) return true;
-  return false;
-}
 
 assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
   assignment a;
@@ -98,14 +89,8 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     std::size_t client_offset = 0;
     std::set<std::string> announced;
     bool after_no_job = false, slept = false, woken = false, busy_reported = false, cando_reported = false;
-    constexpr auto none = static_cast<std::size_t>(-1);
-    std::size_t current = none;  // index into `assigned` of the job held here
+    std::size_t current = static_cast<std::size_t>(-1);  // index into `assigned` of the job held here
     std::optional<command> last_grab;
-    // Answers (an index into `assigned`, or `none` for NO_JOB) pair with
-    // grabs in order: an answer that came before its grab (a hostile server
-    // sends one unasked) is held only once the worker grabs.
-    int grabs_unanswered = 0;
-    std::deque<std::size_t> answers_ahead;
     auto on_client = [&](const proto::packet& p) {
       if (p.mag != proto::magic::request)
         add_finding(r, level, "requests with the \\0REQ magic", where + describe_packet(p) + " with another magic");
@@ -115,12 +100,6 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
       if (proto::is_grab(p.cmd)) {
         ++grabs;
         last_grab = p.cmd;
-        if (answers_ahead.empty()) {
-          ++grabs_unanswered;
-        } else {
-          if (answers_ahead.front() != none) current = answers_ahead.front();
-          answers_ahead.pop_front();
-        }
         for (const auto& f : w.functions)
           if (!announced.count(f.name) && !cando_reported) {
             add_finding(r, level, "CAN_DO for every function before the first grab on a connection",
@@ -136,10 +115,10 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         after_no_job = slept = woken = false;
       }
       if (proto::is_relayed(p.cmd)) {
-        if (current == none || p.args.at(0) != assigned[current].handle) {
+        if (current == static_cast<std::size_t>(-1) || p.args.at(0) != assigned[current].handle) {
           add_finding(r, level, "every WORK_* packet carries the handle of the job assigned on its connection",
                       where + describe_packet(p) +
-                          (current == none
+                          (current == static_cast<std::size_t>(-1)
                                ? std::string(" with no job assigned")
                                : " while holding " + describe_bytes(assigned[current].handle)));
         } else {
@@ -147,24 +126,16 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         }
       }
     };
-    // An answer to the oldest unanswered grab, or one ahead of its grab.
-    auto answer = [&](std::size_t index) {
-      if (grabs_unanswered == 0) return answers_ahead.push_back(index);
-      --grabs_unanswered;
-      if (index != none) current = index;
-    };
     auto on_server = [&](const proto::packet& p) {
-      if (p.cmd == command::no_job) {
-        after_no_job = true, slept = woken = false;
-        answer(none);
-      }
+      if (p.cmd == command::no_job) after_no_job = true, slept = woken = false;
       if (p.cmd == command::noop && slept) woken = true;
-      if (is_assignment(p.cmd)) {
+      if (p.cmd == command::job_assign || p.cmd == command::job_assign_uniq ||
+          p.cmd == command::job_assign_all) {
         if (last_grab && !proto::info(p.cmd).answers.has(*last_grab) && unasked_kind.empty())
           unasked_kind = where + std::string(proto::name(*last_grab)) + ", answered with " +
                          std::string(proto::name(p.cmd)) + ", which does not answer it";
+        current = assigned.size();
         assigned.push_back(assignment_of(conn.id, p));
-        answer(assigned.size() - 1);
       }
     };
     auto feed = [](proto::decoder& dec, const std::string& bytes, std::string* problem, std::size_t* offset,
