@@ -16,8 +16,9 @@ inline std::uint64_t flag_number(std::string_view flag, const char* text, std::u
                                  std::uint64_t max = UINT32_MAX) {
   const auto value = util::decimal(text, max);
   if (value && *value >= min) return *value;
-  std::fprintf(stderr, "%.*s: expected a decimal number from %llu to %llu, got '%s'\n", static_cast<int>(flag.size()),
-               flag.data(), static_cast<unsigned long long>(min), static_cast<unsigned long long>(max), text);
+  std::fprintf(stderr, "%.*s: expected a decimal number from %llu to %llu, got '%s'\n",
+               static_cast<int>(flag.size()), flag.data(), static_cast<unsigned long long>(min),
+               static_cast<unsigned long long>(max), text);
   std::exit(2);
 }
 

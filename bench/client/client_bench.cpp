@@ -174,9 +174,10 @@ void bench_server(const char* name, const server_factory& make_server, const set
   const double lib_capped = median_rate(make_server, lib_one_batch, s.lib_batch, 1);
   const double lib_chunked = median_rate(make_server, lib_chunks, s.jobs, s.reps);
   const double lib_single = median_rate(make_server, libgearman_single, s.single, s.reps);
-  print_row(name, batch_mode, ref_batch, "one batch of " + std::to_string(s.lib_batch) + " (capped)", lib_capped);
-  print_row(name, batch_mode, ref_batch,
-            std::to_string(s.jobs) + " in chunks of " + std::to_string(s.chunk), lib_chunked);
+  print_row(name, batch_mode, ref_batch, "one batch of " + std::to_string(s.lib_batch) + " (capped)",
+            lib_capped);
+  print_row(name, batch_mode, ref_batch, std::to_string(s.jobs) + " in chunks of " + std::to_string(s.chunk),
+            lib_chunked);
   print_row(name, single_mode, ref_single, single_mode, lib_single);
 #else
   print_row(name, batch_mode, ref_batch, "libgearman not built", 0);
@@ -235,13 +236,20 @@ int main(int argc, char** argv) {
     const auto value = [&](std::size_t& out) {
       if (i + 1 < argc) out = gearspec::bench::flag_number(arg, argv[++i], 1, 100'000'000);
     };
-    if (arg == "--jobs") value(s.jobs);
-    else if (arg == "--single") value(s.single);
-    else if (arg == "--lib-batch") value(s.lib_batch);
-    else if (arg == "--chunk") value(s.chunk);
-    else if (arg == "--reps" && i + 1 < argc) s.reps = static_cast<int>(gearspec::bench::flag_number(arg, argv[++i], 1, 1000));
-    else if (arg == "--no-gearmand") s.gearmand = false;
-    else if (arg == "--no-mock") s.mock = false;
+    if (arg == "--jobs")
+      value(s.jobs);
+    else if (arg == "--single")
+      value(s.single);
+    else if (arg == "--lib-batch")
+      value(s.lib_batch);
+    else if (arg == "--chunk")
+      value(s.chunk);
+    else if (arg == "--reps" && i + 1 < argc)
+      s.reps = static_cast<int>(gearspec::bench::flag_number(arg, argv[++i], 1, 1000));
+    else if (arg == "--no-gearmand")
+      s.gearmand = false;
+    else if (arg == "--no-mock")
+      s.mock = false;
     else {
       std::fprintf(stderr,
                    "usage: %s [--jobs N] [--single N] [--lib-batch N] [--chunk N] [--reps N] [--no-gearmand] "
@@ -250,8 +258,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("background submits, 100-byte workloads, explicit distinct uniques; median of %d runs, fresh server each\n\n",
-              s.reps);
+  std::printf(
+      "background submits, 100-byte workloads, explicit distinct uniques; median of %d runs, fresh server "
+      "each\n\n",
+      s.reps);
   std::printf("| %-28s | %-26s | %12s | %-30s | %12s | %7s |\n", "server", "reference mode", "ref jobs/s",
               "libgearman mode", "lib jobs/s", "ratio");
   std::printf("|%s|%s|%s|%s|%s|%s|\n", std::string(30, '-').c_str(), std::string(28, '-').c_str(),
@@ -261,23 +271,24 @@ int main(int argc, char** argv) {
   if (s.gearmand && !gearspec::test::gearmand_path().empty()) {
     bench_server("gearmand stock (4 threads)", gearmand_factory({}), s);
     std::fflush(stdout);
-    bench_server("gearmand buckets=200003 thr=1", gearmand_factory({"--hashtable-buckets=200003", "--threads=1"}),
-                 s);
+    bench_server("gearmand buckets=200003 thr=1",
+                 gearmand_factory({"--hashtable-buckets=200003", "--threads=1"}), s);
     std::fflush(stdout);
   } else if (s.gearmand) {
     std::printf("(gearmand not installed: skipped)\n");
   }
 #ifdef GEARSPEC_BENCH_HAVE_MOCK
   if (s.mock) {
-    bench_server("gearmock queue mode",
-                 [] {
-                   gearspec::mock::options o;
-                   o.journal_in_memory = false;
-                   auto server = std::make_shared<gearspec::mock::server>(o);
-                   server->start();
-                   return server_handle{server->port(), server};
-                 },
-                 s);
+    bench_server(
+        "gearmock queue mode",
+        [] {
+          gearspec::mock::options o;
+          o.journal_in_memory = false;
+          auto server = std::make_shared<gearspec::mock::server>(o);
+          server->start();
+          return server_handle{server->port(), server};
+        },
+        s);
   }
 #endif
   return 0;

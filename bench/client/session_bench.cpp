@@ -34,7 +34,8 @@ void BM_SessionBatch(benchmark::State& state) {
     session.wrote(session.output().size());
     for (std::size_t offset = 0; offset < replies.size(); offset += 256 * 1024)
       session.receive(std::string_view{replies}.substr(offset, 256 * 1024));
-    if (session.busy() || tasks.back().result() != gc::return_code::success) state.SkipWithError("not all created");
+    if (session.busy() || tasks.back().result() != gc::return_code::success)
+      state.SkipWithError("not all created");
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * jobs));
 }

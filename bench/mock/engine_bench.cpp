@@ -15,8 +15,8 @@ std::string batch(std::uint64_t first, std::size_t count) {
   std::string out;
   const std::string workload(100, 'w');
   for (std::size_t i = 0; i < count; ++i)
-    gearspec::proto::encode_to(out, magic::request, command::submit_job_bg, {"bench", "u" + std::to_string(first + i)},
-                               workload);
+    gearspec::proto::encode_to(out, magic::request, command::submit_job_bg,
+                               {"bench", "u" + std::to_string(first + i)}, workload);
   return out;
 }
 
@@ -49,7 +49,12 @@ void BM_EngineSubmitBackground(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per_batch));
   state.counters["queued_at_end"] = static_cast<double>(e.stats().queued);
 }
-BENCHMARK(BM_EngineSubmitBackground)->Arg(25'000)->Arg(200'000)->Arg(2'000'000)->Unit(benchmark::kMicrosecond)->MinTime(0.3);
+BENCHMARK(BM_EngineSubmitBackground)
+    ->Arg(25'000)
+    ->Arg(200'000)
+    ->Arg(2'000'000)
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(0.3);
 
 }  // namespace
 

@@ -123,7 +123,8 @@ server_process::server_process(std::string label, std::vector<std::string> argv,
     std::string line;
     char c;
     pollfd p{fds[0], POLLIN, 0};
-    while ((line.empty() || line.back() != '\n') && ::poll(&p, 1, 5000) > 0 && ::read(fds[0], &c, 1) == 1) line += c;
+    while ((line.empty() || line.back() != '\n') && ::poll(&p, 1, 5000) > 0 && ::read(fds[0], &c, 1) == 1)
+      line += c;
     const auto colon = line.rfind(':');
     if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos)
       throw std::runtime_error(label_ + ": unexpected first line '" + line + "'");
@@ -185,7 +186,9 @@ double server_process::cpu_seconds() const {
 double own_cpu_seconds() {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
-  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return secs(u.ru_utime) + secs(u.ru_stime);
 }
 
@@ -228,8 +231,8 @@ double submit_window(std::uint16_t port, int conns, std::size_t total) {
   while (finished < fds.size()) {
     if (clock_type::now() > deadline) throw std::runtime_error("window timed out");
     for (std::size_t i = 0; i < fds.size(); ++i)
-      p[i] = {got[i] == expected[i] ? -1 : fds[i], static_cast<short>(POLLIN | (sent[i] < out[i].size() ? POLLOUT : 0)),
-              0};
+      p[i] = {got[i] == expected[i] ? -1 : fds[i],
+              static_cast<short>(POLLIN | (sent[i] < out[i].size() ? POLLOUT : 0)), 0};
     if (::poll(p.data(), p.size(), 1000) <= 0) continue;
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if (p[i].revents & POLLOUT) {

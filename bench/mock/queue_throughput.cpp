@@ -124,12 +124,13 @@ server_result measure(const config& cfg, const settings& s) {
       r.rate = summarize(rates);
       r.queued_to = queued + probe.submitted();
       if (r.other_cores <= busy_cores || r.attempts == 2) break;
-      std::fprintf(stderr, "%s at %zu: other processes used %.2f cores; measuring again\n", cfg.label.c_str(), level,
-                   r.other_cores);
+      std::fprintf(stderr, "%s at %zu: other processes used %.2f cores; measuring again\n", cfg.label.c_str(),
+                   level, r.other_cores);
     }
     r.latency = probe.stop();
     queued += r.latency.submits;
-    std::fprintf(stderr, "%-16s %8zu queued: %9.0f submits/s (fill %9.0f/s), %5.0f B/job, worst wait %.2f ms\n",
+    std::fprintf(stderr,
+                 "%-16s %8zu queued: %9.0f submits/s (fill %9.0f/s), %5.0f B/job, worst wait %.2f ms\n",
                  cfg.label.c_str(), level, r.rate.median, r.fill_rate, r.bytes_per_job, r.latency.worst_ms);
     out.levels[level] = r;
   }
@@ -172,9 +173,10 @@ void print_report(const std::vector<server_result>& all, const settings& s, doub
     auto it = r.levels.find(level);
     return it == r.levels.end() ? nullptr : &it->second;
   };
-  std::printf("\n== Background submits/s: %d connections, 100-byte workloads, distinct uniques; median (min-max) of "
-              "%d windows ==\n",
-              s.conns, s.reps);
+  std::printf(
+      "\n== Background submits/s: %d connections, 100-byte workloads, distinct uniques; median (min-max) of "
+      "%d windows ==\n",
+      s.conns, s.reps);
   std::printf("%-9s", "queued");
   for (const auto& r : all) std::printf(" | %-27s", r.label.c_str());
   std::printf(" | %s\n", "gearmock / other");
@@ -190,18 +192,20 @@ void print_report(const std::vector<server_result>& all, const settings& s, doub
     std::printf(" |");
     const auto* m = cell(mock, level);
     for (std::size_t i = 1; i < all.size(); ++i)
-      if (const auto* c = cell(all[i], level); c && m) std::printf(" %s %.2fx", all[i].label.c_str(), m->rate.median / c->rate.median);
+      if (const auto* c = cell(all[i], level); c && m)
+        std::printf(" %s %.2fx", all[i].label.c_str(), m->rate.median / c->rate.median);
     std::printf("\n");
   }
   std::printf("\nQueue size over the timed windows (includes the windows' own jobs):\n");
   for (const auto& r : all)
     for (const auto& [level, c] : r.levels)
-      std::printf("  %-16s level %8zu: %zu-%zu, measured %d time(s), other processes %.2f cores\n", r.label.c_str(),
-                  level, c.queued_from, c.queued_to, c.attempts, c.other_cores);
+      std::printf("  %-16s level %8zu: %zu-%zu, measured %d time(s), other processes %.2f cores\n",
+                  r.label.c_str(), level, c.queued_from, c.queued_to, c.attempts, c.other_cores);
 
   if (const auto* ref = cell(mock, 200'000)) {
     std::printf("\ngearmock flatness (rate / rate at 200000 queued):");
-    for (const auto& [level, c] : mock.levels) std::printf("  %zu: %.2f", level, c.rate.median / ref->rate.median);
+    for (const auto& [level, c] : mock.levels)
+      std::printf("  %zu: %.2f", level, c.rate.median / ref->rate.median);
     std::printf("\n");
   }
 
@@ -209,23 +213,26 @@ void print_report(const std::vector<server_result>& all, const settings& s, doub
   for (const auto& r : all) {
     std::printf("%-16s idle %6.1f MiB", r.label.c_str(), static_cast<double>(r.idle_rss) / (1 << 20));
     for (const auto& [level, c] : r.levels)
-      std::printf(" | %zu: %7.1f MiB, %4.0f B/job", level, static_cast<double>(c.peak_rss) / (1 << 20), c.bytes_per_job);
+      std::printf(" | %zu: %7.1f MiB, %4.0f B/job", level, static_cast<double>(c.peak_rss) / (1 << 20),
+                  c.bytes_per_job);
     std::printf("\n");
   }
 
-  std::printf("\n== Submit-to-JOB_CREATED of a probe connection (1 submit/ms during fill and windows): worst, p99, "
-              "median ==\n");
+  std::printf(
+      "\n== Submit-to-JOB_CREATED of a probe connection (1 submit/ms during fill and windows): worst, p99, "
+      "median ==\n");
   for (const auto& r : all) {
     std::printf("%-16s", r.label.c_str());
     for (const auto& [level, c] : r.levels)
-      std::printf(" | %zu: %s%.2f / %.2f / %.2f ms (%zu)", level, c.latency.unanswered ? ">=" : "", c.latency.worst_ms,
-                  c.latency.p99_ms, c.latency.median_ms, c.latency.submits);
+      std::printf(" | %zu: %s%.2f / %.2f / %.2f ms (%zu)", level, c.latency.unanswered ? ">=" : "",
+                  c.latency.worst_ms, c.latency.p99_ms, c.latency.median_ms, c.latency.submits);
     std::printf("\n");
   }
 
-  std::printf("\n== Reference client: one batch of %zu background submits (run_tasks), median of %d, fresh server "
-              "each ==\n",
-              s.client_jobs, s.reps);
+  std::printf(
+      "\n== Reference client: one batch of %zu background submits (run_tasks), median of %d, fresh server "
+      "each ==\n",
+      s.client_jobs, s.reps);
   std::printf("%-16s %s jobs/s\n", mock.label.c_str(), rate_text(client_rate).c_str());
   if (!s.baseline.empty())
     std::printf("%-16s %s jobs/s (ratio %.2fx)\n", "gearmock-base", rate_text(baseline_client_rate).c_str(),
@@ -271,15 +278,18 @@ int main(int argc, char** argv) {
     configs.push_back({"gearmand-tuned",
                        {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none", "--threads=1",
                         "--hashtable-buckets=200003"},
-                       false, SIZE_MAX});
-    configs.push_back({"gearmand", {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none"}, false, 200'000});
+                       false,
+                       SIZE_MAX});
+    configs.push_back(
+        {"gearmand", {"/usr/sbin/gearmand", "-L", "127.0.0.1", "--log-file", "none"}, false, 200'000});
   } else if (s.gearmand) {
     std::fprintf(stderr, "note: /usr/sbin/gearmand not installed; measuring gearmock only\n");
   }
 
   const auto started = clock_type::now();
   const std::string load_before = gb::load_average();
-  std::fprintf(stderr, "load average before: %s (%ld cores)\n", load_before.c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
+  std::fprintf(stderr, "load average before: %s (%ld cores)\n", load_before.c_str(),
+               ::sysconf(_SC_NPROCESSORS_ONLN));
   std::vector<server_result> all;
   try {
     for (const auto& cfg : configs) all.push_back(measure(cfg, s));

@@ -14,6 +14,8 @@
 //     bytes (fields are length-prefixed strings, numbers 8 bytes); rows that
 //     the text format can carry round-trip: parse(format(rows)) == rows.
 // Input capped at 16 KiB.
+#include "gearspec/protocol/admin.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -25,7 +27,6 @@
 
 #include "gearspec/fuzz/byte_reader.hpp"
 #include "gearspec/fuzz/check.hpp"
-#include "gearspec/protocol/admin.hpp"
 #include "gearspec/protocol/error.hpp"
 
 namespace {
@@ -79,7 +80,8 @@ std::vector<std::string_view> model_tokens(std::string_view line) {
       break;
     }
     space = line.find(' ', start);
-    out.push_back(line.substr(start, space == std::string_view::npos ? std::string_view::npos : space - start));
+    out.push_back(
+        line.substr(start, space == std::string_view::npos ? std::string_view::npos : space - start));
   }
   return out;
 }
@@ -103,12 +105,24 @@ void request_mode(std::string_view line) {
   const admin::request r = admin::classify(toks);
   const std::string_view w = toks[0];
   switch (r.what) {
-    case admin::verb::status: GEARSPEC_FUZZ_CHECK(iequals(w, "status")); break;
-    case admin::verb::prioritystatus: GEARSPEC_FUZZ_CHECK(iequals(w, "prioritystatus")); break;
-    case admin::verb::workers: GEARSPEC_FUZZ_CHECK(iequals(w, "workers")); break;
-    case admin::verb::version: GEARSPEC_FUZZ_CHECK(iequals(w, "version")); break;
-    case admin::verb::getpid: GEARSPEC_FUZZ_CHECK(iequals(w, "getpid")); break;
-    case admin::verb::verbose: GEARSPEC_FUZZ_CHECK(iequals(w, "verbose")); break;
+    case admin::verb::status:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "status"));
+      break;
+    case admin::verb::prioritystatus:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "prioritystatus"));
+      break;
+    case admin::verb::workers:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "workers"));
+      break;
+    case admin::verb::version:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "version"));
+      break;
+    case admin::verb::getpid:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "getpid"));
+      break;
+    case admin::verb::verbose:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "verbose"));
+      break;
     case admin::verb::maxqueue:
       GEARSPEC_FUZZ_CHECK(iequals(w, "maxqueue") && r.function() == toks[1]);
       break;
@@ -118,12 +132,18 @@ void request_mode(std::string_view line) {
     case admin::verb::show_unique_jobs:
       GEARSPEC_FUZZ_CHECK(iequals(w, "show") && toks.count == 3 && iequals(toks[2], "jobs"));
       break;
-    case admin::verb::show_unknown: GEARSPEC_FUZZ_CHECK(iequals(w, "show") && toks.count >= 2); break;
+    case admin::verb::show_unknown:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "show") && toks.count >= 2);
+      break;
     case admin::verb::cancel_job:
       GEARSPEC_FUZZ_CHECK(iequals(w, "cancel") && toks.count >= 3 && r.handle() == toks[2]);
       break;
-    case admin::verb::create_function: GEARSPEC_FUZZ_CHECK(iequals(w, "create")); break;
-    case admin::verb::drop_function: GEARSPEC_FUZZ_CHECK(iequals(w, "drop")); break;
+    case admin::verb::create_function:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "create"));
+      break;
+    case admin::verb::drop_function:
+      GEARSPEC_FUZZ_CHECK(iequals(w, "drop"));
+      break;
     case admin::verb::unknown:
       for (auto known : {"status", "prioritystatus", "workers", "version", "getpid", "verbose", "maxqueue",
                          "create", "drop"})
@@ -238,14 +258,15 @@ std::optional<admin::status_row> read_status_row(byte_reader& in) {
 }
 
 std::optional<admin::priority_status_row> read_priority_status_row(byte_reader& in) {
-  admin::priority_status_row r{std::string{in.short_string()}, number(in), number(in), number(in), number(in)};
+  admin::priority_status_row r{std::string{in.short_string()}, number(in), number(in), number(in),
+                               number(in)};
   if (!free_of(r.function, "\t\n")) return std::nullopt;
   return r;
 }
 
 std::optional<admin::worker_row> read_worker_row(byte_reader& in) {
-  admin::worker_row r{std::string{in.short_string()}, std::string{in.short_string()}, std::string{in.short_string()},
-                      {}};
+  admin::worker_row r{
+      std::string{in.short_string()}, std::string{in.short_string()}, std::string{in.short_string()}, {}};
   const std::size_t functions = in.below(4);
   for (std::size_t f = 0; f < functions; ++f) r.functions.emplace_back(in.short_string());
   if (!free_of(r.fd, " \n") || !free_of(r.ip, " \n") || !free_of(r.client_id, " \n")) return std::nullopt;
@@ -267,20 +288,21 @@ void format_mode(byte_reader in) {
   const std::size_t count = in.below(8);
   switch (kind) {
     case 0:
-      round_trip_rows<admin::status_row>(in, count, admin::verb::status, read_status_row, admin::format_status,
-                                         admin::parse_status);
+      round_trip_rows<admin::status_row>(in, count, admin::verb::status, read_status_row,
+                                         admin::format_status, admin::parse_status);
       break;
     case 1:
-      round_trip_rows<admin::priority_status_row>(in, count, admin::verb::prioritystatus, read_priority_status_row,
-                                                  admin::format_priority_status, admin::parse_priority_status);
+      round_trip_rows<admin::priority_status_row>(in, count, admin::verb::prioritystatus,
+                                                  read_priority_status_row, admin::format_priority_status,
+                                                  admin::parse_priority_status);
       break;
     case 2:
-      round_trip_rows<admin::worker_row>(in, count, admin::verb::workers, read_worker_row, admin::format_workers,
-                                         admin::parse_workers);
+      round_trip_rows<admin::worker_row>(in, count, admin::verb::workers, read_worker_row,
+                                         admin::format_workers, admin::parse_workers);
       break;
     case 3:
-      round_trip_rows<admin::job_row>(in, count, admin::verb::show_jobs, read_job_row, admin::format_show_jobs,
-                                      admin::parse_show_jobs);
+      round_trip_rows<admin::job_row>(in, count, admin::verb::show_jobs, read_job_row,
+                                      admin::format_show_jobs, admin::parse_show_jobs);
       break;
     case 4: {
       std::vector<std::string> uniques;
@@ -323,9 +345,15 @@ void format_mode(byte_reader in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   byte_reader in{data, std::min(size, max_input)};
   switch (in.byte() % 3) {
-    case 0: request_mode(in.rest()); break;
-    case 1: reply_mode(in); break;
-    default: format_mode(in); break;
+    case 0:
+      request_mode(in.rest());
+      break;
+    case 1:
+      reply_mode(in);
+      break;
+    default:
+      format_mode(in);
+      break;
   }
   return 0;
 }

@@ -80,12 +80,23 @@ GEARSPEC_FUZZ_HARNESS server_facts read_facts(std::string_view bytes, const clie
   server_facts facts;
   facts.packets = gearspec::fuzz::for_each_server_packet(bytes, limits, [&](const proto::packet_view& p) {
     switch (p.cmd) {
-      case proto::command::job_created: facts.job_created.emplace_back(p.arg(0)); break;
-      case proto::command::work_complete: facts.work_complete.emplace_back(p.arg(0)); break;
-      case proto::command::status_res: facts.status_res.emplace_back(p.arg(0)); break;
-      case proto::command::status_res_unique: facts.status_res_unique.emplace_back(p.arg(0)); break;
-      case proto::command::echo_res: facts.echo_res.emplace_back(p.data); break;
-      default: break;
+      case proto::command::job_created:
+        facts.job_created.emplace_back(p.arg(0));
+        break;
+      case proto::command::work_complete:
+        facts.work_complete.emplace_back(p.arg(0));
+        break;
+      case proto::command::status_res:
+        facts.status_res.emplace_back(p.arg(0));
+        break;
+      case proto::command::status_res_unique:
+        facts.status_res_unique.emplace_back(p.arg(0));
+        break;
+      case proto::command::echo_res:
+        facts.echo_res.emplace_back(p.data);
+        break;
+      default:
+        break;
     }
   });
   return facts;
@@ -98,16 +109,24 @@ GEARSPEC_FUZZ_HARNESS bool contains(const std::vector<std::string>& v, std::stri
 GEARSPEC_FUZZ_HARNESS client::session_limits limits_from(std::uint8_t selector) {
   client::session_limits l;
   switch (selector & 3) {
-    case 1: l.max_body_size = 64; break;
-    case 2: l.max_body_size = 4096; break;
-    case 3: l.max_argument_size = 16; break;
-    default: break;
+    case 1:
+      l.max_body_size = 64;
+      break;
+    case 2:
+      l.max_body_size = 4096;
+      break;
+    case 3:
+      l.max_argument_size = 16;
+      break;
+    default:
+      break;
   }
   return l;
 }
 
 // Feed `bytes` in chunks chosen by (mode, param), each in an exact-size block.
-GEARSPEC_FUZZ_HARNESS void feed(client::session& s, std::string_view bytes, std::uint8_t mode, std::uint16_t param) {
+GEARSPEC_FUZZ_HARNESS void feed(client::session& s, std::string_view bytes, std::uint8_t mode,
+                                std::uint16_t param) {
   gearspec::fuzz::chunker chunks{mode, param, bytes.size()};
   for (std::size_t step = chunks.next(); step > 0; step = chunks.next()) {
     std::unique_ptr<char[]> block{new char[step]};
@@ -117,12 +136,16 @@ GEARSPEC_FUZZ_HARNESS void feed(client::session& s, std::string_view bytes, std:
   }
 }
 
-GEARSPEC_FUZZ_HARNESS void check_task(const client::task& t, const planned_task& plan, const server_facts& facts) {
+GEARSPEC_FUZZ_HARNESS void check_task(const client::task& t, const planned_task& plan,
+                                      const server_facts& facts) {
   const std::string_view handle = t.handle();
   GEARSPEC_FUZZ_CHECK(handle.size() <= client::max_job_handle_length);
-  GEARSPEC_FUZZ_CHECK(std::strlen(t.handle_c_str()) == handle.size() || handle.find('\0') != std::string_view::npos);
-  if (t.finished()) GEARSPEC_FUZZ_CHECK(t.result() != return_code::unknown_state);
-  else GEARSPEC_FUZZ_CHECK(t.result() == return_code::unknown_state);
+  GEARSPEC_FUZZ_CHECK(std::strlen(t.handle_c_str()) == handle.size() ||
+                      handle.find('\0') != std::string_view::npos);
+  if (t.finished())
+    GEARSPEC_FUZZ_CHECK(t.result() != return_code::unknown_state);
+  else
+    GEARSPEC_FUZZ_CHECK(t.result() == return_code::unknown_state);
   if (t.phase() == task_phase::running) {  // a foreground job the server created
     GEARSPEC_FUZZ_CHECK(t.kind() == client::task_kind::submit && !plan.background && t.is_known());
     GEARSPEC_FUZZ_CHECK(contains(facts.job_created, handle));
@@ -136,7 +159,8 @@ GEARSPEC_FUZZ_HARNESS void check_task(const client::task& t, const planned_task&
     case client::task_kind::submit:
       GEARSPEC_FUZZ_CHECK(t.is_known() && !handle.empty());
       GEARSPEC_FUZZ_CHECK(contains(facts.job_created, handle));  // never success without JOB_CREATED
-      if (!proto::is_background_submit(t.command())) GEARSPEC_FUZZ_CHECK(contains(facts.work_complete, handle));
+      if (!proto::is_background_submit(t.command()))
+        GEARSPEC_FUZZ_CHECK(contains(facts.work_complete, handle));
       break;
     case client::task_kind::get_status:
       GEARSPEC_FUZZ_CHECK(contains(facts.status_res, handle));
@@ -186,7 +210,9 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
       case 2:
         rc = (k & 0x20) ? s.get_status_unique(t, plan.unique) : s.get_status(t, plan.function);
         break;
-      case 3: rc = s.echo(t, plan.workload); break;
+      case 3:
+        rc = s.echo(t, plan.workload);
+        break;
       default:
         rc = s.submit(t, {plan.function, plan.unique, plan.workload, plan.prio, plan.background});
         break;
@@ -202,7 +228,8 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
   }
 
   for (std::size_t i = 0; i < count; ++i)  // a task in flight cannot be submitted again
-    if (accepted[i]) GEARSPEC_FUZZ_CHECK(s.submit(*tasks[i], {"fn", "", ""}) == return_code::invalid_argument);
+    if (accepted[i])
+      GEARSPEC_FUZZ_CHECK(s.submit(*tasks[i], {"fn", "", ""}) == return_code::invalid_argument);
   if (flags & 0x20) GEARSPEC_FUZZ_CHECK(s.name_space() == "ns:");
   GEARSPEC_FUZZ_CHECK(s.limits().max_body_size == limits.max_body_size);
 
@@ -210,8 +237,9 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     s.connect_failed(return_code::could_not_connect, "fuzz: refused");
     GEARSPEC_FUZZ_CHECK(s.outcome() == return_code::could_not_connect && !s.outcome_text().empty());
     for (std::size_t i = 0; i < count; ++i)
-      if (accepted[i]) GEARSPEC_FUZZ_CHECK(tasks[i]->phase() == task_phase::queued &&
-                                           tasks[i]->result() == return_code::could_not_connect);
+      if (accepted[i])
+        GEARSPEC_FUZZ_CHECK(tasks[i]->phase() == task_phase::queued &&
+                            tasks[i]->result() == return_code::could_not_connect);
     s.clear_outcome();
     GEARSPEC_FUZZ_CHECK(s.outcome() == return_code::success);
   }
@@ -254,8 +282,10 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
   if (!s.busy()) GEARSPEC_FUZZ_CHECK(!s.awaiting_replies() && s.running() == 0);
   if (end_action == 0) return 0;
   const return_code expected = end_action == 2 ? return_code::timeout : return_code::lost_connection;
-  if (end_action == 2) s.timed_out("fuzz: timeout");
-  else s.connection_closed("fuzz: peer closed");
+  if (end_action == 2)
+    s.timed_out("fuzz: timeout");
+  else
+    s.connection_closed("fuzz: peer closed");
   GEARSPEC_FUZZ_CHECK(!s.busy() && !s.awaiting_replies());
   if (end_action == 2) GEARSPEC_FUZZ_CHECK(s.broken());
   for (std::size_t i = 0; i < count; ++i) {

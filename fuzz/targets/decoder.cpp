@@ -16,19 +16,20 @@
 // buffer at once; every packet matches its command's table row and its own
 // raw bytes; every text line is within the limit and newline-free; without
 // text, decode_all agrees and reports the trailing partial bytes.
+#include "gearspec/protocol/decoder.hpp"
+
 #include <cstdint>
 #include <cstring>
-#include <utility>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "gearspec/fuzz/byte_reader.hpp"
 #include "gearspec/fuzz/check.hpp"
 #include "gearspec/fuzz/chunker.hpp"
 #include "gearspec/fuzz/libfuzzer_hooks.hpp"
-#include "gearspec/protocol/decoder.hpp"
 
 namespace {
 
@@ -64,8 +65,8 @@ GEARSPEC_FUZZ_HARNESS void append_part(std::string& log, std::string_view part) 
   log.append(part);
 }
 
-GEARSPEC_FUZZ_HARNESS void append_packet(std::string& log, proto::magic m, proto::command c, std::size_t argc, const std::string_view* args,
-                   std::string_view data) {
+GEARSPEC_FUZZ_HARNESS void append_packet(std::string& log, proto::magic m, proto::command c, std::size_t argc,
+                                         const std::string_view* args, std::string_view data) {
   log += 'P';
   log += static_cast<char>(m);
   log += static_cast<char>(c);
@@ -109,8 +110,10 @@ GEARSPEC_FUZZ_HARNESS void check_message(const proto::decoder& dec) {
     GEARSPEC_FUZZ_CHECK(p.args[i].data() >= p.raw.data() + proto::header_size || p.args[i].empty());
     GEARSPEC_FUZZ_CHECK(p.args[i].data() + p.args[i].size() <= body_end);
   }
-  if (row.has_data) GEARSPEC_FUZZ_CHECK(p.data.data() + p.data.size() == body_end);
-  else GEARSPEC_FUZZ_CHECK(p.data.empty());
+  if (row.has_data)
+    GEARSPEC_FUZZ_CHECK(p.data.data() + p.data.size() == body_end);
+  else
+    GEARSPEC_FUZZ_CHECK(p.data.empty());
 }
 
 GEARSPEC_FUZZ_HARNESS void record(proto::decoder& dec, outcome& out) {
@@ -143,8 +146,10 @@ GEARSPEC_FUZZ_HARNESS bool feed(proto::decoder& dec, std::string_view chunk, out
       return false;
     }
     chunk.remove_prefix(n);
-    if (dec.ready()) record(dec, out);
-    else GEARSPEC_FUZZ_CHECK(chunk.empty());  // no message: everything was taken
+    if (dec.ready())
+      record(dec, out);
+    else
+      GEARSPEC_FUZZ_CHECK(chunk.empty());  // no message: everything was taken
   }
   return true;
 }

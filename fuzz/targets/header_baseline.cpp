@@ -10,7 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace proto = gearspec::proto;
   if (size < proto::header_size) return 0;
-  if (std::memcmp(data, proto::request_magic.data(), 4) != 0 && std::memcmp(data, proto::response_magic.data(), 4) != 0)
+  if (std::memcmp(data, proto::request_magic.data(), 4) != 0 &&
+      std::memcmp(data, proto::response_magic.data(), 4) != 0)
     return 0;
   const auto header = proto::read_raw_header({reinterpret_cast<const char*>(data), size});
   // Keep the result observable so the work is not optimised away.

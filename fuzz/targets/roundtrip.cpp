@@ -93,7 +93,8 @@ GEARSPEC_FUZZ_HARNESS void stream_mode(std::string_view stream) {
     if (row.argc > 0 || row.has_data) {
       GEARSPEC_FUZZ_CHECK(bytes == view.raw);
     } else {  // a 0-argument no-data command: trailing body bytes are ignored, not re-encoded
-      GEARSPEC_FUZZ_CHECK(bytes.size() == proto::header_size && bytes.compare(0, 8, view.raw.substr(0, 8)) == 0);
+      GEARSPEC_FUZZ_CHECK(bytes.size() == proto::header_size &&
+                          bytes.compare(0, 8, view.raw.substr(0, 8)) == 0);
     }
     expect_decodes_to(bytes, &view, 1);
     all_encoded += bytes;
@@ -105,7 +106,9 @@ GEARSPEC_FUZZ_HARNESS void stream_mode(std::string_view stream) {
 }
 
 // The encoder's verdict derived from the table alone (WIRE.md 1, encoder.hpp).
-GEARSPEC_FUZZ_HARNESS std::error_code predicted_error(std::uint32_t number, const std::vector<std::string>& args, std::string_view data) {
+GEARSPEC_FUZZ_HARNESS std::error_code predicted_error(std::uint32_t number,
+                                                      const std::vector<std::string>& args,
+                                                      std::string_view data) {
   if (!proto::is_wire_command(number)) return proto::errc::unencodable_command;
   const proto::command_info& row = proto::info(static_cast<proto::command>(number));
   if (args.size() != row.argc) return proto::errc::wrong_argument_count;
@@ -163,7 +166,9 @@ GEARSPEC_FUZZ_PACKET_STREAM_MUTATOR(1)
 
 extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   byte_reader in{data, std::min(size, max_input)};
-  if ((in.byte() & 1) == 0) stream_mode(in.rest());
-  else builder_mode(in);
+  if ((in.byte() & 1) == 0)
+    stream_mode(in.rest());
+  else
+    builder_mode(in);
   return 0;
 }

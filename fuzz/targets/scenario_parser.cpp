@@ -36,8 +36,10 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     // Known divergence (reported to the gearmock owner): a document without
     // any node (empty, comments only) is reported at 0:0 although the header
     // promises 1-based positions; everything else must point into the text.
-    if (e.line() == 0) GEARSPEC_FUZZ_CHECK(e.got() == "null");
-    else GEARSPEC_FUZZ_CHECK(e.line() >= 1 && e.line() <= lines + 1 && e.column() >= 1);
+    if (e.line() == 0)
+      GEARSPEC_FUZZ_CHECK(e.got() == "null");
+    else
+      GEARSPEC_FUZZ_CHECK(e.line() >= 1 && e.line() <= lines + 1 && e.column() >= 1);
     GEARSPEC_FUZZ_CHECK(!e.expected().empty());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "parse_scenario threw %s instead of scenario_error\n", e.what());

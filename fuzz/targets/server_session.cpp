@@ -31,8 +31,8 @@
 #include "gearspec/fuzz/check.hpp"
 #include "gearspec/fuzz/chunker.hpp"
 #include "gearspec/fuzz/libfuzzer_hooks.hpp"
-#include "gearspec/fuzz/sectioned_input.hpp"
 #include "gearspec/fuzz/packet_stream.hpp"
+#include "gearspec/fuzz/sectioned_input.hpp"
 #include "gearspec/mock/queue_engine.hpp"
 #include "gearspec/protocol/decoder.hpp"
 
@@ -50,10 +50,17 @@ GEARSPEC_FUZZ_HARNESS mock::engine_options options_from(std::uint8_t flags) {
   mock::engine_options o;
   o.max_queued_jobs = queue_limits[(flags >> 2) & 3];
   switch ((flags >> 4) & 3) {
-    case 1: o.max_packet_size = 64; break;
-    case 2: o.max_packet_size = 4096; break;
-    case 3: o.max_argument_size = 16; break;
-    default: break;
+    case 1:
+      o.max_packet_size = 64;
+      break;
+    case 2:
+      o.max_packet_size = 4096;
+      break;
+    case 3:
+      o.max_argument_size = 16;
+      break;
+    default:
+      break;
   }
   o.pid = 4242;  // deterministic admin replies
   return o;
@@ -134,7 +141,8 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
 
   mock::queue_engine engine{opts};
   harness h{engine, opts, {}};
-  for (std::size_t i = 0; i < count; ++i) h.conns.push_back(engine.connect("127.0.0." + std::to_string(i + 1)));
+  for (std::size_t i = 0; i < count; ++i)
+    h.conns.push_back(engine.connect("127.0.0." + std::to_string(i + 1)));
 
   const std::vector<std::string> frames = gearspec::fuzz::split_stream(bytes);
   for (std::size_t i = 0; i < frames.size(); ++i) {

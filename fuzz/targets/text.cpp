@@ -59,7 +59,8 @@ GEARSPEC_FUZZ_HARNESS void hex_mode(std::string_view bytes) {
   // The digits of the text, lower-cased, are the hex of what it decoded to.
   std::string digits;
   for (char c : bytes)
-    if (std::isxdigit(static_cast<unsigned char>(c))) digits += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isxdigit(static_cast<unsigned char>(c)))
+      digits += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   GEARSPEC_FUZZ_CHECK(gearspec::util::to_hex(decoded) == digits);
 }
 
@@ -87,8 +88,10 @@ GEARSPEC_FUZZ_HARNESS void names_mode(byte_reader in) {
   const std::string_view identifier = proto::return_code_identifier(value);
   GEARSPEC_FUZZ_CHECK(identifier.substr(0, 8) == "GEARMAN_" && identifier.substr(8) == name);
   const bool in_range = value >= 0 && value < static_cast<int>(proto::return_code::max_return);
-  if (in_range) GEARSPEC_FUZZ_CHECK(proto::return_code_from_name(name) == static_cast<proto::return_code>(value));
-  else GEARSPEC_FUZZ_CHECK(name == "MAX_RETURN");
+  if (in_range)
+    GEARSPEC_FUZZ_CHECK(proto::return_code_from_name(name) == static_cast<proto::return_code>(value));
+  else
+    GEARSPEC_FUZZ_CHECK(name == "MAX_RETURN");
 
   const std::string_view text = in.rest();
   if (const auto rc = proto::return_code_from_name(text)) {
@@ -111,12 +114,24 @@ GEARSPEC_FUZZ_HARNESS bool unescape(std::string_view quoted, std::string& out) {
     }
     if (++i == s.size()) return false;
     switch (s[i]) {
-      case '0': out += '\0'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
+      case '0':
+        out += '\0';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
       case 'x': {
         if (i + 2 >= s.size()) return false;
         std::string decoded;
@@ -125,7 +140,8 @@ GEARSPEC_FUZZ_HARNESS bool unescape(std::string_view quoted, std::string& out) {
         i += 2;
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
   return true;
@@ -175,11 +191,21 @@ GEARSPEC_FUZZ_HARNESS void commands_mode(byte_reader in) {
 extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   byte_reader in{data, std::min(size, max_input)};
   switch (in.byte() % 5) {
-    case 0: hex_mode(in.rest()); break;
-    case 1: base64_mode(in.rest()); break;
-    case 2: names_mode(in); break;
-    case 3: escape_mode(in.rest()); break;
-    default: commands_mode(in); break;
+    case 0:
+      hex_mode(in.rest());
+      break;
+    case 1:
+      base64_mode(in.rest());
+      break;
+    case 2:
+      names_mode(in);
+      break;
+    case 3:
+      escape_mode(in.rest());
+      break;
+    default:
+      commands_mode(in);
+      break;
   }
   return 0;
 }

@@ -26,6 +26,8 @@
 // than the server sent; one PRE_SLEEP per NO_JOB); a server ERROR is the
 // only non-fatal failure; after connection_closed / timed_out the worker is
 // broken (a timeout while asleep and written: not), idle and writes nothing.
+#include "gearspec/client/worker_session.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -34,7 +36,6 @@
 #include <string_view>
 #include <vector>
 
-#include "gearspec/client/worker_session.hpp"
 #include "gearspec/fuzz/byte_reader.hpp"
 #include "gearspec/fuzz/check.hpp"
 #include "gearspec/fuzz/chunker.hpp"
@@ -63,16 +64,23 @@ GEARSPEC_FUZZ_HARNESS server_facts read_facts(std::string_view bytes, const clie
   server_facts facts;
   facts.packets = gearspec::fuzz::for_each_server_packet(bytes, limits, [&](const proto::packet_view& p) {
     switch (p.cmd) {
-      case command::no_job: ++facts.no_jobs; break;
-      case command::noop: ++facts.noops; break;
-      case command::error: ++facts.errors; break;
+      case command::no_job:
+        ++facts.no_jobs;
+        break;
+      case command::noop:
+        ++facts.noops;
+        break;
+      case command::error:
+        ++facts.errors;
+        break;
       case command::job_assign:
       case command::job_assign_uniq:
       case command::job_assign_all:
         ++facts.assigns;
         facts.assigned_handles.emplace(p.arg(0));
         break;
-      default: break;
+      default:
+        break;
     }
   });
   return facts;
@@ -136,9 +144,15 @@ GEARSPEC_FUZZ_HARNESS void drive(client::worker_session& w, std::uint8_t answer,
     if (answer & 4) GEARSPEC_FUZZ_CHECK(w.send_status(1, 2) == return_code::success);
     if (answer & 8) GEARSPEC_FUZZ_CHECK(w.send_data("d") == return_code::success);
     switch (answer & 3) {
-      case 1: GEARSPEC_FUZZ_CHECK(w.send_fail() == return_code::success); break;
-      case 2: GEARSPEC_FUZZ_CHECK(w.send_exception("x") == return_code::success); break;
-      default: GEARSPEC_FUZZ_CHECK(w.send_complete("r") == return_code::success); break;
+      case 1:
+        GEARSPEC_FUZZ_CHECK(w.send_fail() == return_code::success);
+        break;
+      case 2:
+        GEARSPEC_FUZZ_CHECK(w.send_exception("x") == return_code::success);
+        break;
+      default:
+        GEARSPEC_FUZZ_CHECK(w.send_complete("r") == return_code::success);
+        break;
     }
     GEARSPEC_FUZZ_CHECK(w.state() == worker_state::idle);
     GEARSPEC_FUZZ_CHECK(w.send_complete("again") == return_code::invalid_argument);
@@ -220,7 +234,8 @@ extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* 
     GEARSPEC_FUZZ_CHECK(!handle.empty());
     GEARSPEC_FUZZ_CHECK(facts.assigned_handles.count(handle) == 1);
   }
-  if (w.state() == worker_state::assigned) GEARSPEC_FUZZ_CHECK(facts.assigned_handles.count(w.job().handle) == 1);
+  if (w.state() == worker_state::assigned)
+    GEARSPEC_FUZZ_CHECK(facts.assigned_handles.count(w.job().handle) == 1);
 
   const std::uint8_t end = (flags >> 3) & 3;
   if (end == 0) return 0;

@@ -26,9 +26,19 @@ namespace admin = gearspec::proto::admin;
 
 // The admin words gearmand understands (WIRE.md 8), as request lines.
 constexpr std::string_view admin_requests[] = {
-    "status",         "prioritystatus", "workers", "version",  "getpid", "verbose",
-    "maxqueue fn 10", "show jobs",      "show unique jobs", "cancel job H:gearspec:1",
-    "create function fn", "drop function fn", "shutdown graceful",
+    "status",
+    "prioritystatus",
+    "workers",
+    "version",
+    "getpid",
+    "verbose",
+    "maxqueue fn 10",
+    "show jobs",
+    "show unique jobs",
+    "cancel job H:gearspec:1",
+    "create function fn",
+    "drop function fn",
+    "shutdown graceful",
 };
 
 // A plausible value for each argument's role, so the packet is valid for its
@@ -112,7 +122,8 @@ std::vector<std::string> binary_words() {
 }
 
 std::vector<std::string> admin_words() {
-  std::vector<std::string> words{"OK", "OK ", "ERR ", ".\n", "\n", "\r\n", "\t", " :", "-", "UNKNOWN_COMMAND"};
+  std::vector<std::string> words{"OK",   "OK ", "ERR ", ".\n", "\n",
+                                 "\r\n", "\t",  " :",   "-",   "UNKNOWN_COMMAND"};
   for (auto line : admin_requests) {
     std::size_t start = 0;
     while (start <= line.size()) {
@@ -130,7 +141,8 @@ std::vector<std::pair<admin::verb, std::string>> sample_replies() {
   return {
       {admin::verb::status, admin::format_status({{"fn", 3, 1, 2}, {"other", 0, 0, 0}})},
       {admin::verb::prioritystatus, admin::format_priority_status({{"fn", 1, 2, 3, 1}})},
-      {admin::verb::workers, admin::format_workers({{"33", "127.0.0.1", "", {"fn", "other"}}, {"34", "::1", "w", {}}})},
+      {admin::verb::workers,
+       admin::format_workers({{"33", "127.0.0.1", "", {"fn", "other"}}, {"34", "::1", "w", {}}})},
       {admin::verb::show_jobs, admin::format_show_jobs({{"H:gearspec:1", 0, false, true}})},
       {admin::verb::show_unique_jobs, admin::format_show_unique_jobs({"u-1", "u-2"})},
       {admin::verb::version, admin::format_ok_value("1.1.20")},
@@ -165,23 +177,30 @@ void add_client_session_seeds(seed_writer& w) {
   };
   const char bg = 0x10, fg = 0x00, status = 0x02, echo = 0x03;
   // Every reply kind a client sees, for a mixed batch; no end event.
-  w.add(client_session_options(0x03, {{bg, "fn", "u-1", "w"}, {fg, "fn", "", "w2"},
-                                      {status, "H:gearspec:1", "", ""}, {echo, "", "", "hello"}}),
+  w.add(client_session_options(0x03, {{bg, "fn", "u-1", "w"},
+                                      {fg, "fn", "", "w2"},
+                                      {status, "H:gearspec:1", "", ""},
+                                      {echo, "", "", "hello"}}),
         res(command::job_created, {"H:gearspec:1"}) + res(command::job_created, {"H:gearspec:2"}) +
-            res(command::work_data, {"H:gearspec:2"}, "part") + res(command::work_status, {"H:gearspec:2", "1", "2"}) +
+            res(command::work_data, {"H:gearspec:2"}, "part") +
+            res(command::work_status, {"H:gearspec:2", "1", "2"}) +
             res(command::work_complete, {"H:gearspec:2"}, "result") +
-            res(command::status_res, {"H:gearspec:1", "1", "0", "0", "0"}) + res(command::echo_res, {}, "hello"));
+            res(command::status_res, {"H:gearspec:1", "1", "0", "0", "0"}) +
+            res(command::echo_res, {}, "hello"));
   // ERROR for the first of two pipelined submits, then a close.
   w.add(client_session_options(0x41, {{bg, "fn", "u-1", "w"}, {bg | 0x04, "fn", "u-2", "w"}}),
-        res(command::error, {"ERR_QUEUE_FULL", "Job queue is full"}) + res(command::job_created, {"H:gearspec:3"}));
+        res(command::error, {"ERR_QUEUE_FULL", "Job queue is full"}) +
+            res(command::job_created, {"H:gearspec:3"}));
   // Unrelated packets, then a 64-byte handle; timeout at the end.
   w.add(client_session_options(static_cast<char>(0x80), {{bg, "fn", "", "w"}}),
         res(command::noop, {}) + res(command::work_fail, {"H:other:1"}) +
             res(command::job_created, {std::string(64, 'h')}));
   // Status for another handle, a foreground job with warning and exception;
   // a failed connect first, the third task detached before writing.
-  w.add(client_session_options(0x02, {{fg, "fn", "u-1", "w"}, {status, "H:gearspec:1", "", ""}, {bg, "fn", "", "w"}}, 6, 2),
-        res(command::job_created, {"H:gearspec:6"}) + res(command::work_warning, {"H:gearspec:6"}, "careful") +
+  w.add(client_session_options(
+            0x02, {{fg, "fn", "u-1", "w"}, {status, "H:gearspec:1", "", ""}, {bg, "fn", "", "w"}}, 6, 2),
+        res(command::job_created, {"H:gearspec:6"}) +
+            res(command::work_warning, {"H:gearspec:6"}, "careful") +
             res(command::work_exception, {"H:gearspec:6"}, "boom") +
             res(command::status_res, {"H:gearspec:9", "1", "1", "x", "2"}));
   // Request magic from a server, and a foreground job that fails.
@@ -199,17 +218,20 @@ std::string worker_session_options(char flags, char answer) {
 
 void add_worker_session_seeds(seed_writer& w) {
   using proto::command;
-  const auto res = [](command c, std::initializer_list<std::string_view> args = {}, std::string_view data = {}) {
+  const auto res = [](command c, std::initializer_list<std::string_view> args = {},
+                      std::string_view data = {}) {
     return proto::encode(proto::magic::response, c, args, data);
   };
   const char all = 0x02, uniq = 0x01, plain = 0x00;
   // The full cycle: no job, sleep, wake, a job of each kind the grab allows.
   w.add(worker_session_options(all, 0x0c),
-        res(command::no_job) + res(command::noop) + res(command::job_assign_uniq, {"H:gearspec:1", "fn", "u-1"}, "w") +
+        res(command::no_job) + res(command::noop) +
+            res(command::job_assign_uniq, {"H:gearspec:1", "fn", "u-1"}, "w") +
             res(command::job_assign_all, {"H:gearspec:2", "fn", "u-2", "red"}, "w2"));
   w.add(worker_session_options(uniq | 0x20, 0x01),
         res(command::job_assign_uniq, {"H:gearspec:3", "f2", "u"}, "") + res(command::no_job) +
-            res(command::noop) + res(command::noop) + res(command::job_assign_uniq, {"H:gearspec:4", "fn", ""}, "x"));
+            res(command::noop) + res(command::noop) +
+            res(command::job_assign_uniq, {"H:gearspec:4", "fn", ""}, "x"));
   w.add(worker_session_options(plain | 0x08, 0x02),
         res(command::job_assign, {"H:gearspec:5", "fn"}, std::string_view{"a\0b", 3}) + res(command::no_job));
   // ERROR mid-cycle, a job for a function not registered, a long handle.
@@ -246,8 +268,8 @@ void add_server_session_seeds(seed_writer& w, const std::string& requests, const
   w.add(server_session_options(std::string_view{"\0\0\1\1\1\1\0", 7}),
         req(command::submit_job, {"fn", "u-1"}, "work") + req(command::submit_job_bg, {"fn", "u-2"}, "bg") +
             req(command::can_do, {"fn"}) + req(command::grab_job_uniq, {}) +
-            req(command::work_data, {"H:mock:1"}, "part") + req(command::work_complete, {"H:mock:1"}, "done") +
-            std::string{"status\nshow jobs\n"});
+            req(command::work_data, {"H:mock:1"}, "part") +
+            req(command::work_complete, {"H:mock:1"}, "done") + std::string{"status\nshow jobs\n"});
 }
 
 }  // namespace
@@ -271,7 +293,8 @@ int main(int argc, char** argv) {
     roundtrip.add(std::string(1, '\0'), bytes);
     baseline.add({}, bytes);
     // Builder mode: magic, command, "table argc", length-prefixed arguments, data.
-    std::string built{'\x01', static_cast<char>(p.mag == proto::magic::response), static_cast<char>(p.cmd), '\x80'};
+    std::string built{'\x01', static_cast<char>(p.mag == proto::magic::response), static_cast<char>(p.cmd),
+                      '\x80'};
     for (const auto& a : p.args) built += static_cast<char>(a.size()) + a;
     roundtrip.add({}, built + p.data);
   }
@@ -308,11 +331,14 @@ int main(int argc, char** argv) {
   add_worker_session_seeds(worker_session);
 
   const auto bin = binary_words();
-  for (const char* name : {"decoder", "roundtrip", "header_baseline", "client_session", "worker_session", "server_session"}) write_dict(out / (std::string{name} + ".dict"), bin);
+  for (const char* name :
+       {"decoder", "roundtrip", "header_baseline", "client_session", "worker_session", "server_session"})
+    write_dict(out / (std::string{name} + ".dict"), bin);
   write_dict(out / "admin.dict", admin_words());
   std::vector<std::string> names;
   for (const auto& row : proto::commands()) names.emplace_back(row.name);
-  for (int v = 0; v < static_cast<int>(proto::return_code::max_return); ++v) names.emplace_back(proto::return_code_name(v));
+  for (int v = 0; v < static_cast<int>(proto::return_code::max_return); ++v)
+    names.emplace_back(proto::return_code_name(v));
   write_dict(out / "text.dict", names);
   std::printf("wrote %zu packets' seeds and dictionaries to %s\n", packets.size(), out.c_str());
   return 0;

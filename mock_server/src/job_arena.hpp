@@ -42,7 +42,9 @@ class job_arena {
   /// Give back a block; `bytes` is the size it was allocated with.
   void release(ref r, std::size_t bytes) noexcept;
 
-  void* get(ref r) const noexcept { return chunks_[r >> offset_bits] + std::size_t{r & (chunk_units - 1)} * unit; }
+  void* get(ref r) const noexcept {
+    return chunks_[r >> offset_bits] + std::size_t{r & (chunk_units - 1)} * unit;
+  }
 
   /// Bytes taken from the system (chunks, small and large).
   std::size_t reserved_bytes() const noexcept { return reserved_; }
@@ -59,11 +61,11 @@ class job_arena {
   std::vector<std::uint32_t> free_numbers_;  // chunk numbers of released large blocks
   std::vector<bool> large_;                  // by chunk number: a malloc'd large block
   std::vector<void*> slabs_;
-  char* slab_next_ = nullptr;  // next unused small chunk in the newest slab
-  std::size_t slab_left_ = 0;  // bytes left there
+  char* slab_next_ = nullptr;                       // next unused small chunk in the newest slab
+  std::size_t slab_left_ = 0;                       // bytes left there
   std::array<ref, small_limit / unit + 1> free_{};  // free-list heads by size in units
-  ref carve_ = npos;           // next free unit in the current small chunk
-  std::size_t carve_left_ = 0;  // units left there
+  ref carve_ = npos;                                // next free unit in the current small chunk
+  std::size_t carve_left_ = 0;                      // units left there
   std::size_t reserved_ = 0;
 };
 

@@ -51,8 +51,8 @@ struct job {
   std::uint32_t data_size;
   std::uint8_t prio_bits : 2;
   std::uint8_t background : 1;
-  std::uint8_t running : 1;    ///< held by a worker
-  std::uint8_t ignore : 1;     ///< foreground job whose clients are all gone
+  std::uint8_t running : 1;  ///< held by a worker
+  std::uint8_t ignore : 1;   ///< foreground job whose clients are all gone
   std::uint8_t has_extra : 1;
   std::uint8_t queued : 1;     ///< linked in its function's queue
   std::uint8_t scheduled : 1;  ///< EPOCH job waiting for its time
@@ -93,9 +93,9 @@ struct coalescing_key {
 
 /// Memory the store holds, by part (for tests and the benchmark).
 struct store_footprint {
-  std::size_t arena = 0;         ///< job records, from the system
-  std::size_t indexes = 0;       ///< coalescing index tables
-  std::size_t number_map = 0;    ///< handle number window (approximate: deque blocks)
+  std::size_t arena = 0;       ///< job records, from the system
+  std::size_t indexes = 0;     ///< coalescing index tables
+  std::size_t number_map = 0;  ///< handle number window (approximate: deque blocks)
   std::size_t total() const noexcept { return arena + indexes + number_map; }
 };
 

@@ -1,7 +1,6 @@
 #include "journal.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 #include "gearspec/util/encoding.hpp"
@@ -10,14 +9,22 @@ namespace gearspec::mock {
 
 const char* to_string(journal_entry::kind k) noexcept {
   switch (k) {
-    case journal_entry::kind::accepted: return "accepted";
-    case journal_entry::kind::received: return "received";
-    case journal_entry::kind::sent: return "sent";
-    case journal_entry::kind::closed: return "closed";
-    case journal_entry::kind::reset: return "reset";
-    case journal_entry::kind::error: return "error";
-    case journal_entry::kind::mismatch: return "mismatch";
-    case journal_entry::kind::note: return "note";
+    case journal_entry::kind::accepted:
+      return "accepted";
+    case journal_entry::kind::received:
+      return "received";
+    case journal_entry::kind::sent:
+      return "sent";
+    case journal_entry::kind::closed:
+      return "closed";
+    case journal_entry::kind::reset:
+      return "reset";
+    case journal_entry::kind::error:
+      return "error";
+    case journal_entry::kind::mismatch:
+      return "mismatch";
+    case journal_entry::kind::note:
+      return "note";
   }
   return "unknown";
 }
@@ -101,8 +108,9 @@ std::string journal::to_json(const journal_entry& e) {
   if (e.what == journal_entry::kind::received || e.what == journal_entry::kind::sent) {
     j["length"] = e.bytes.size();
     j["hex"] = util::to_hex(e.bytes);
-    auto& s = streams_.try_emplace(e.connection, stream_state{proto::decoder{limits_}, proto::decoder{limits_}})
-                  .first->second;
+    auto& s =
+        streams_.try_emplace(e.connection, stream_state{proto::decoder{limits_}, proto::decoder{limits_}})
+            .first->second;
     decode_into(j, e.what == journal_entry::kind::received ? s.in : s.out, e.bytes);
   }
   if (e.what == journal_entry::kind::closed || e.what == journal_entry::kind::reset) {
@@ -116,11 +124,13 @@ std::string journal::to_json(const journal_entry& e) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void journal::record(std::uint64_t connection, journal_entry::kind what, std::string bytes, std::string text) {
+void journal::record(std::uint64_t connection, journal_entry::kind what, std::string bytes,
+                     std::string text) {
   journal_entry e{connection, what, std::chrono::system_clock::now(), std::move(bytes), std::move(text)};
   std::lock_guard<std::mutex> lock{mutex_};
   if (file_.is_open()) file_ << to_json(e) << '\n';
-  if (what == journal_entry::kind::mismatch) mismatches_.push_back("conn " + std::to_string(connection) + ": " + e.text);
+  if (what == journal_entry::kind::mismatch)
+    mismatches_.push_back("conn " + std::to_string(connection) + ": " + e.text);
   if (in_memory_) entries_.push_back(std::move(e));
 }
 

@@ -22,7 +22,8 @@ class journal {
   /// False when nothing is kept (no file, not in memory): callers skip the work.
   bool enabled() const noexcept { return in_memory_ || file_.is_open(); }
 
-  void record(std::uint64_t connection, journal_entry::kind what, std::string bytes = {}, std::string text = {});
+  void record(std::uint64_t connection, journal_entry::kind what, std::string bytes = {},
+              std::string text = {});
   void flush();
 
   std::vector<journal_entry> snapshot() const;

@@ -1,6 +1,5 @@
 // gearmock: the mock Gearman server as a command-line program.
 #include <CLI/CLI.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -28,7 +27,8 @@ int main(int argc, char** argv) {
   gearspec::mock::limits lim;
   std::uint64_t idle_ms = 0;
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 = a free port)")->capture_default_str();
-  app.add_option("--scenario", scenario_file, "scenario file to play (docs/scenarios.md); without it: queue mode");
+  app.add_option("--scenario", scenario_file,
+                 "scenario file to play (docs/scenarios.md); without it: queue mode");
   app.add_option("--journal", journal_file, "write every connection event as JSON lines to FILE");
   app.add_option("--pcap", pcap_file, "write the traffic as a pcap file (decode as Gearman with tshark)");
   app.add_option("--max-packet-size", lim.max_packet_size, "largest accepted packet body in bytes")
@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   app.add_option("--idle-timeout", idle_ms, "close a connection silent for this many ms (0 = never)")
       ->capture_default_str();
-  app.add_option("--max-queue", lim.max_queued_jobs, "queued jobs in queue mode, all functions (0 = unlimited)")
+  app.add_option("--max-queue", lim.max_queued_jobs,
+                 "queued jobs in queue mode, all functions (0 = unlimited)")
       ->capture_default_str();
   app.add_option("--handle-prefix", handle_prefix, "job handles are PREFIX:N")->capture_default_str();
   try {

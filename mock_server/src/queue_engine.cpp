@@ -20,9 +20,9 @@
 namespace gearspec::mock {
 
 namespace {
+using detail::job;
 using proto::command;
 using proto::magic;
-using detail::job;
 
 using util::iequals;
 
@@ -79,7 +79,8 @@ struct queue_engine::impl {
   }
 
   std::string_view handle_of(std::uint64_t number) {
-    auto r = std::to_chars(handle_buf + opts.handle_prefix.size() + 1, handle_buf + sizeof handle_buf, number);
+    auto r =
+        std::to_chars(handle_buf + opts.handle_prefix.size() + 1, handle_buf + sizeof handle_buf, number);
     return {handle_buf, static_cast<std::size_t>(r.ptr - handle_buf)};
   }
 
@@ -335,7 +336,8 @@ struct queue_engine::impl {
   void finish(job& j) {
     const auto number = j.number;
     if (const auto* extra = store.extra(j)) {
-      if (auto it = conns.find(extra->worker); it != conns.end()) erase_value(it->second.running_jobs, number);
+      if (auto it = conns.find(extra->worker); it != conns.end())
+        erase_value(it->second.running_jobs, number);
       for (auto cl : extra->clients)
         if (auto it = conns.find(cl); it != conns.end()) erase_value(it->second.waiting_jobs, number);
     }
@@ -381,8 +383,7 @@ struct queue_engine::impl {
     switch (req.what) {
       case admin::verb::status: {
         std::vector<admin::status_row> rows;
-        for (const auto& f : store.functions())
-          rows.push_back({f.name, f.jobs, f.running, f.workers.size()});
+        for (const auto& f : store.functions()) rows.push_back({f.name, f.jobs, f.running, f.workers.size()});
         return send_text(id, c, admin::format_status(rows));
       }
       case admin::verb::prioritystatus: {
@@ -519,8 +520,9 @@ std::vector<queue_engine::connection_id> queue_engine::take_ready() {
   out.swap(impl_->ready);
   for (auto id : out)
     if (auto it = impl_->conns.find(id); it != impl_->conns.end()) it->second.queued_ready = false;
-  out.erase(std::remove_if(out.begin(), out.end(), [this](connection_id id) { return !impl_->conns.count(id); }),
-            out.end());
+  out.erase(
+      std::remove_if(out.begin(), out.end(), [this](connection_id id) { return !impl_->conns.count(id); }),
+      out.end());
   return out;
 }
 

@@ -20,26 +20,38 @@ bool is_uuid(std::string_view s) {
 
 bool bytes_predicate::matches(std::string_view bytes) const {
   switch (what) {
-    case kind::any: return true;
-    case kind::exact: return bytes == value;
-    case kind::prefix: return bytes.substr(0, value.size()) == value;
-    case kind::length: return bytes.size() >= min_length && bytes.size() <= max_length;
-    case kind::uuid: return is_uuid(bytes);
-    case kind::regex: return std::regex_search(bytes.begin(), bytes.end(), *re);
+    case kind::any:
+      return true;
+    case kind::exact:
+      return bytes == value;
+    case kind::prefix:
+      return bytes.substr(0, value.size()) == value;
+    case kind::length:
+      return bytes.size() >= min_length && bytes.size() <= max_length;
+    case kind::uuid:
+      return is_uuid(bytes);
+    case kind::regex:
+      return std::regex_search(bytes.begin(), bytes.end(), *re);
   }
   return false;
 }
 
 std::string bytes_predicate::describe() const {
   switch (what) {
-    case kind::any: return "any";
-    case kind::exact: return proto::escape_bytes(value);
-    case kind::prefix: return "prefix " + proto::escape_bytes(value);
+    case kind::any:
+      return "any";
+    case kind::exact:
+      return proto::escape_bytes(value);
+    case kind::prefix:
+      return "prefix " + proto::escape_bytes(value);
     case kind::length:
-      return min_length == max_length ? "length " + std::to_string(min_length)
-                                      : "length " + std::to_string(min_length) + ".." + std::to_string(max_length);
-    case kind::uuid: return "a UUID";
-    case kind::regex: return "/" + value + "/";
+      return min_length == max_length
+                 ? "length " + std::to_string(min_length)
+                 : "length " + std::to_string(min_length) + ".." + std::to_string(max_length);
+    case kind::uuid:
+      return "a UUID";
+    case kind::regex:
+      return "/" + value + "/";
   }
   return "?";
 }

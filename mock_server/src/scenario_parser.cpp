@@ -33,11 +33,16 @@ class parser {
 
   static std::string describe(const YAML::Node& n) {
     switch (n.Type()) {
-      case YAML::NodeType::Null: return "null";
-      case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Map: return "a mapping";
-      default: return "nothing";
+      case YAML::NodeType::Null:
+        return "null";
+      case YAML::NodeType::Scalar:
+        return "'" + n.Scalar() + "'";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      default:
+        return "nothing";
     }
   }
 
@@ -93,7 +98,8 @@ class parser {
       }
       if (key == "escaped") {
         std::string error;
-        if (!detail::unescape(scalar(v, "an escaped string"), out, error)) fail(v, "a valid escape sequence", error);
+        if (!detail::unescape(scalar(v, "an escaped string"), out, error))
+          fail(v, "a valid escape sequence", error);
         return out;
       }
     }
@@ -124,16 +130,23 @@ class parser {
       const auto var = text.substr(i + 2, end - i - 2);
       value_template::part p;
       using k = value_template::part::kind;
-      if (var == "handle") p.what = k::new_handle;
-      else if (var == "last_handle") p.what = k::last_handle;
-      else if (var == "data") p.what = k::data;
-      else if (var == "connection") p.what = k::connection;
-      else if (var == "counter") p.what = k::counter;
+      if (var == "handle")
+        p.what = k::new_handle;
+      else if (var == "last_handle")
+        p.what = k::last_handle;
+      else if (var == "data")
+        p.what = k::data;
+      else if (var == "connection")
+        p.what = k::connection;
+      else if (var == "counter")
+        p.what = k::counter;
       else if (var.size() == 4 && var.compare(0, 3, "arg") == 0 && var[3] >= '0' && var[3] <= '7') {
         p.what = k::arg;
         p.index = static_cast<std::size_t>(var[3] - '0');
       } else {
-        fail(n, "a substitution ${handle}, ${last_handle}, ${arg0}..${arg7}, ${data}, ${connection} or ${counter}",
+        fail(n,
+             "a substitution ${handle}, ${last_handle}, ${arg0}..${arg7}, ${data}, ${connection} or "
+             "${counter}",
              "${" + var + "}");
       }
       if (!literal.empty()) t.parts.push_back({k::literal, std::move(literal), 0});
@@ -141,7 +154,8 @@ class parser {
       t.parts.push_back(p);
       i = end + 1;
     }
-    if (!literal.empty() || t.parts.empty()) t.parts.push_back({value_template::part::kind::literal, literal, 0});
+    if (!literal.empty() || t.parts.empty())
+      t.parts.push_back({value_template::part::kind::literal, literal, 0});
     return t;
   }
 
@@ -156,7 +170,9 @@ class parser {
       return p;
     }
     if (!n.IsMap() || n.size() != 1)
-      fail(n, "a predicate: a string (exact), null (any) or one of {exact|hex|escaped|regex|prefix|length|uuid|any}",
+      fail(n,
+           "a predicate: a string (exact), null (any) or one of "
+           "{exact|hex|escaped|regex|prefix|length|uuid|any}",
            describe(n));
     const auto key = n.begin()->first.Scalar();
     const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
@@ -192,7 +208,8 @@ class parser {
     } else if (key == "uuid") {
       p.what = boolean(v, "uuid: true") ? bytes_predicate::kind::uuid : bytes_predicate::kind::any;
     } else {
-      fail(n.begin()->first, "a predicate kind: exact, hex, escaped, base64, regex, prefix, length, uuid or any",
+      fail(n.begin()->first,
+           "a predicate kind: exact, hex, escaped, base64, regex, prefix, length, uuid or any",
            "'" + key + "'");
     }
     return p;
@@ -266,7 +283,8 @@ class parser {
     it.what = send_item::kind::packet;
     if (n.IsScalar()) {
       const auto c = command_name(n);
-      if (proto::info(c).argc != 0) fail(n, std::string{proto::name(c)} + " with its arguments: {command: ..., args: [...]}");
+      if (proto::info(c).argc != 0)
+        fail(n, std::string{proto::name(c)} + " with its arguments: {command: ..., args: [...]}");
       it.command_number = static_cast<std::uint32_t>(c);
       return it;
     }
@@ -291,19 +309,25 @@ class parser {
     if (n["data"]) it.data = templated(n["data"], "data");
     if (c && !allow_bad_magic) {
       if (it.args.size() != proto::info(*c).argc)
-        fail(n["args"] ? n["args"] : n, std::to_string(proto::info(*c).argc) + " arguments for " + std::string{proto::name(*c)},
+        fail(n["args"] ? n["args"] : n,
+             std::to_string(proto::info(*c).argc) + " arguments for " + std::string{proto::name(*c)},
              std::to_string(it.args.size()));
       if (n["data"] && !proto::info(*c).has_data)
         fail(n["data"], "no data: " + std::string{proto::name(*c)} + " has no data part");
     }
     if (n["magic"]) {
       const auto m = bytes(n["magic"], "magic");
-      if (m == "REQ") it.magic4 = std::string{proto::request_magic};
-      else if (m == "RES") it.magic4 = std::string{proto::response_magic};
-      else if (m.size() == 4 && allow_bad_magic) it.magic4 = m;
-      else fail(n["magic"], allow_bad_magic ? "REQ, RES or exactly 4 bytes" : "REQ or RES", "'" + m + "'");
+      if (m == "REQ")
+        it.magic4 = std::string{proto::request_magic};
+      else if (m == "RES")
+        it.magic4 = std::string{proto::response_magic};
+      else if (m.size() == 4 && allow_bad_magic)
+        it.magic4 = m;
+      else
+        fail(n["magic"], allow_bad_magic ? "REQ, RES or exactly 4 bytes" : "REQ or RES", "'" + m + "'");
     }
-    if (n["size"]) it.size_override = static_cast<std::uint32_t>(number(n["size"], "a size field value", UINT32_MAX));
+    if (n["size"])
+      it.size_override = static_cast<std::uint32_t>(number(n["size"], "a size field value", UINT32_MAX));
     return it;
   }
 
@@ -377,10 +401,11 @@ class parser {
       check_keys(v, {"command", "size", "magic"});
       std::string h;
       const auto cmd = v["command"] ? static_cast<std::uint32_t>(command_name(v["command"])) : 8u;
-      const auto size = v["size"] ? static_cast<std::uint32_t>(number(v["size"], "a size", UINT32_MAX)) : 0xFFFFFFFFu;
-      proto::append_raw_header(h, v["magic"] && bytes(v["magic"], "magic") == "REQ" ? proto::request_magic
-                                                                                      : proto::response_magic,
-                               cmd, size);
+      const auto size =
+          v["size"] ? static_cast<std::uint32_t>(number(v["size"], "a size", UINT32_MAX)) : 0xFFFFFFFFu;
+      proto::append_raw_header(
+          h, v["magic"] && bytes(v["magic"], "magic") == "REQ" ? proto::request_magic : proto::response_magic,
+          cmd, size);
       s.items.push_back(raw_item(literal(std::move(h))));
     } else if (key == "wrong_magic") {
       send_item it = packet_item(v, true);
@@ -392,7 +417,8 @@ class parser {
       std::uint32_t cmd = 99;
       if (v.IsMap()) {
         check_keys(v, {"number", "body"});
-        if (v["number"]) cmd = static_cast<std::uint32_t>(number(v["number"], "a command number", UINT32_MAX));
+        if (v["number"])
+          cmd = static_cast<std::uint32_t>(number(v["number"], "a command number", UINT32_MAX));
         if (v["body"]) body = bytes(v["body"], "body bytes");
       } else if (!v.IsNull()) {
         cmd = static_cast<std::uint32_t>(number(v, "a command number", UINT32_MAX));
@@ -409,8 +435,10 @@ class parser {
     if (m["coalesce"]) s.coalesce = boolean(m["coalesce"], "coalesce: true|false");
     if (m["split_at"]) {
       const auto& v = m["split_at"];
-      if (v.IsScalar() && (v.Scalar() == "every" || v.Scalar() == "each")) s.drip = true;
-      else s.split_at = number(v, "a byte offset or 'every'");
+      if (v.IsScalar() && (v.Scalar() == "every" || v.Scalar() == "each"))
+        s.drip = true;
+      else
+        s.split_at = number(v, "a byte offset or 'every'");
     }
     if (m["drip"]) s.drip = boolean(m["drip"], "drip: true|false");
     if (m["close_after"]) s.close_after = number(m["close_after"], "a byte count");
@@ -434,12 +462,18 @@ class parser {
     s.line = line_of(n);
     if (n.IsScalar()) {
       const auto w = n.Scalar();
-      if (w == "close") s.what = step::kind::close;
-      else if (w == "reset") s.what = step::kind::reset;
-      else if (w == "half_close") s.what = step::kind::half_close;
-      else if (w == "black_hole" || w == "silent") s.what = step::kind::black_hole;
-      else if (w == "queue") s.what = step::kind::queue;
-      else fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
+      if (w == "close")
+        s.what = step::kind::close;
+      else if (w == "reset")
+        s.what = step::kind::reset;
+      else if (w == "half_close")
+        s.what = step::kind::half_close;
+      else if (w == "black_hole" || w == "silent")
+        s.what = step::kind::black_hole;
+      else if (w == "queue")
+        s.what = step::kind::queue;
+      else
+        fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
       return s;
     }
     if (!n.IsMap() || n.size() == 0)
@@ -465,11 +499,14 @@ class parser {
       parse_expect(v, s);
     } else if (main == "send") {
       s.what = step::kind::send;
-      if (!v.IsSequence()) fail(v, "a list of {reply|packet|raw|admin_text|garbage|oversize|wrong_magic|unknown_command}", describe(v));
+      if (!v.IsSequence())
+        fail(v, "a list of {reply|packet|raw|admin_text|garbage|oversize|wrong_magic|unknown_command}",
+             describe(v));
       for (const auto& e : v) {
         if (!e.IsMap() || e.size() != 1) fail(e, "one send item such as {reply: NOOP}", describe(e));
         if (!add_send_key(e.begin()->first.Scalar(), e.begin()->second, s))
-          fail(e.begin()->first, "reply, packet, raw, admin_text, garbage, oversize, wrong_magic or unknown_command",
+          fail(e.begin()->first,
+               "reply, packet, raw, admin_text, garbage, oversize, wrong_magic or unknown_command",
                "'" + e.begin()->first.Scalar() + "'");
       }
       modifiers_allowed = true;
@@ -479,10 +516,11 @@ class parser {
     } else if (main == "delay" || main == "delay_ms") {
       s.what = step::kind::delay;
       s.duration = std::chrono::milliseconds(number(v, "a delay in milliseconds", 3'600'000));
-    } else if (main == "close" || main == "reset" || main == "half_close" || main == "black_hole" || main == "queue") {
+    } else if (main == "close" || main == "reset" || main == "half_close" || main == "black_hole" ||
+               main == "queue") {
       if (!v.IsNull() && !boolean(v, "true")) fail(v, "true");
-      s.what = main == "close" ? step::kind::close
-               : main == "reset" ? step::kind::reset
+      s.what = main == "close"        ? step::kind::close
+               : main == "reset"      ? step::kind::reset
                : main == "half_close" ? step::kind::half_close
                : main == "black_hole" ? step::kind::black_hole
                                       : step::kind::queue;
@@ -506,13 +544,16 @@ class parser {
       s.name = scalar(v, "a note text");
     } else {
       fail(n.begin()->first,
-           "a step action: expect, reply, packet, raw, admin_text, garbage, oversize, wrong_magic, unknown_command, "
-           "send, delay, close, reset, half_close, black_hole, queue, repeat, state, goto, hold, release, note",
+           "a step action: expect, reply, packet, raw, admin_text, garbage, oversize, wrong_magic, "
+           "unknown_command, "
+           "send, delay, close, reset, half_close, black_hole, queue, repeat, state, goto, hold, release, "
+           "note",
            "'" + main + "'");
     }
     if (!modifiers_allowed) {
       for (const auto& kv : n)
-        if (is_modifier(kv.first.Scalar())) fail(kv.first, "write modifiers only on a sending step", "'" + kv.first.Scalar() + "'");
+        if (is_modifier(kv.first.Scalar()))
+          fail(kv.first, "write modifiers only on a sending step", "'" + kv.first.Scalar() + "'");
     } else {
       parse_write_modifiers(n, s);
     }
@@ -526,13 +567,15 @@ class parser {
     return out;
   }
 
-  void check_gotos(const detail::step_list& top, const detail::step_list& list, const YAML::Node& where) const {
+  void check_gotos(const detail::step_list& top, const detail::step_list& list,
+                   const YAML::Node& where) const {
     for (const auto& s : list) {
       if (s.what == step::kind::go_to) {
         bool found = false;
         for (const auto& t : top) found = found || (t.what == step::kind::state && t.name == s.name);
         if (!found)
-          throw scenario_error(source_, s.line, 1, "goto a state declared at the top level of the same script",
+          throw scenario_error(source_, s.line, 1,
+                               "goto a state declared at the top level of the same script",
                                "'" + s.name + "'");
       }
       if (s.what == step::kind::repeat) check_gotos(top, s.body, where);
@@ -550,7 +593,8 @@ class parser {
 
   std::shared_ptr<detail::scenario_model> document(const YAML::Node& root) const {
     if (!root.IsMap()) fail(root, "a mapping with 'steps' or 'connections'", describe(root));
-    check_keys(root, {"name", "description", "on_mismatch", "then", "answer_options", "steps", "connections"});
+    check_keys(root,
+               {"name", "description", "on_mismatch", "then", "answer_options", "steps", "connections"});
     auto m = std::make_shared<detail::scenario_model>();
     m->source = source_;
     m->name = root["name"] ? scalar(root["name"], "a name") : source_;
@@ -558,22 +602,33 @@ class parser {
     if (const auto& om = root["on_mismatch"]) {
       const auto v = scalar(om, "continue, skip, close, reset or queue");
       using a = detail::mismatch_action;
-      if (v == "continue") m->on_mismatch = a::continue_script;
-      else if (v == "skip") m->on_mismatch = a::skip;
-      else if (v == "close") m->on_mismatch = a::close;
-      else if (v == "reset") m->on_mismatch = a::reset;
-      else if (v == "queue") m->on_mismatch = a::queue;
-      else fail(om, "continue, skip, close, reset or queue", "'" + v + "'");
+      if (v == "continue")
+        m->on_mismatch = a::continue_script;
+      else if (v == "skip")
+        m->on_mismatch = a::skip;
+      else if (v == "close")
+        m->on_mismatch = a::close;
+      else if (v == "reset")
+        m->on_mismatch = a::reset;
+      else if (v == "queue")
+        m->on_mismatch = a::queue;
+      else
+        fail(om, "continue, skip, close, reset or queue", "'" + v + "'");
     }
     if (const auto& t = root["then"]) {
       const auto v = scalar(t, "queue, close or silent");
       using e = detail::end_action;
-      if (v == "queue") m->then = e::queue;
-      else if (v == "close") m->then = e::close;
-      else if (v == "silent") m->then = e::silent;
-      else fail(t, "queue, close or silent", "'" + v + "'");
+      if (v == "queue")
+        m->then = e::queue;
+      else if (v == "close")
+        m->then = e::close;
+      else if (v == "silent")
+        m->then = e::silent;
+      else
+        fail(t, "queue, close or silent", "'" + v + "'");
     }
-    if (root["answer_options"]) m->answer_options = boolean(root["answer_options"], "answer_options: true|false");
+    if (root["answer_options"])
+      m->answer_options = boolean(root["answer_options"], "answer_options: true|false");
     if (root["steps"]) m->every = script(root["steps"]);
     if (const auto& cs = root["connections"]) {
       if (!cs.IsSequence()) fail(cs, "a list of per-connection step lists", describe(cs));
@@ -601,8 +656,8 @@ class parser {
 }  // namespace
 
 scenario_error::scenario_error(std::string file, int line, int column, std::string expected, std::string got)
-    : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": expected " + expected +
-                         (got.empty() ? std::string{} : ", got " + got)),
+    : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": expected " +
+                         expected + (got.empty() ? std::string{} : ", got " + got)),
       file_(std::move(file)),
       line_(line),
       column_(column),
@@ -613,9 +668,12 @@ scenario::scenario(std::shared_ptr<const detail::scenario_model> model) noexcept
 scenario::~scenario() = default;
 const std::string& scenario::name() const noexcept { return model_->name; }
 const std::string& scenario::source() const noexcept { return model_->source; }
-std::size_t scenario::script_count() const noexcept { return model_->connections.size() + (model_->every ? 1 : 0); }
+std::size_t scenario::script_count() const noexcept {
+  return model_->connections.size() + (model_->every ? 1 : 0);
+}
 
-std::shared_ptr<const scenario> parse_scenario(std::string_view yaml_text, std::string source_name, int first_line) {
+std::shared_ptr<const scenario> parse_scenario(std::string_view yaml_text, std::string source_name,
+                                               int first_line) {
   parser p{source_name, first_line};
   YAML::Node root;
   try {

@@ -11,7 +11,8 @@ constexpr std::size_t max_shown_bytes = 256;
 
 std::string shown(std::string_view bytes) {
   if (bytes.size() <= max_shown_bytes) return proto::escape_bytes(bytes);
-  return proto::escape_bytes(bytes.substr(0, max_shown_bytes)) + "... (" + std::to_string(bytes.size()) + " bytes)";
+  return proto::escape_bytes(bytes.substr(0, max_shown_bytes)) + "... (" + std::to_string(bytes.size()) +
+         " bytes)";
 }
 }  // namespace
 
@@ -62,7 +63,8 @@ void scenario_player::run(std::vector<player_action>& out) {
   std::size_t steps_run = 0;
   while (mode_ == mode::playing && !paused_) {
     if (++steps_run > max_steps_without_input) {
-      out.push_back({player_action::kind::mismatch, {}, "the script loops without waiting for input; stopped", {}});
+      out.push_back(
+          {player_action::kind::mismatch, {}, "the script loops without waiting for input; stopped", {}});
       mode_ = mode::silent;
       return;
     }
@@ -85,7 +87,8 @@ void scenario_player::run(std::vector<player_action>& out) {
         return;
       case k::close:
       case k::reset:
-        out.push_back({s->what == k::close ? player_action::kind::close : player_action::kind::reset, {}, {}, {}});
+        out.push_back(
+            {s->what == k::close ? player_action::kind::close : player_action::kind::reset, {}, {}, {}});
         mode_ = mode::closed;
         return;
       case k::half_close:
@@ -120,7 +123,8 @@ void scenario_player::run(std::vector<player_action>& out) {
       }
       case k::hold:
       case k::release:
-        out.push_back({s->what == k::hold ? player_action::kind::hold : player_action::kind::release, {}, s->name, {}});
+        out.push_back(
+            {s->what == k::hold ? player_action::kind::hold : player_action::kind::release, {}, s->name, {}});
         advance();
         break;
       case k::note:
@@ -140,7 +144,8 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   while (used < in.size() && !decoder_.ready() && !ec) used += decoder_.put(in.substr(used), ec);
   const step& s = *current();
   if (ec) {
-    out.push_back({player_action::kind::mismatch, {},
+    out.push_back({player_action::kind::mismatch,
+                   {},
                    "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) +
                        ", got undecodable bytes (" + ec.message() + "): " + shown(pending_),
                    {}});
@@ -164,7 +169,8 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   std::string why;
   const bool matched = matches(s, why);
   if (!matched && answers_preamble()) {
-    out.push_back({player_action::kind::note, {}, "answered " + describe_message() + " outside the script", {}});
+    out.push_back(
+        {player_action::kind::note, {}, "answered " + describe_message() + " outside the script", {}});
     out.push_back({player_action::kind::forward, msg_raw_, {}, {}});
     return true;
   }
@@ -173,12 +179,15 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
     // A worker may sleep before its first grab; the job this step is about
     // is there, so it is woken as gearmand wakes it, and the step still waits.
     out.push_back({player_action::kind::note, {}, "PRE_SLEEP before the grab: woken with NOOP", {}});
-    out.push_back({player_action::kind::write, proto::encode(proto::magic::response, proto::command::noop, {}), {},
+    out.push_back({player_action::kind::write,
+                   proto::encode(proto::magic::response, proto::command::noop, {}),
+                   {},
                    {}});
     return true;
   }
   if (!matched) {
-    out.push_back({player_action::kind::mismatch, {},
+    out.push_back({player_action::kind::mismatch,
+                   {},
                    "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) + ", got " +
                        describe_message() + (why.empty() ? "" : " (" + why + ")"),
                    {}});
@@ -293,18 +302,28 @@ std::string scenario_player::expand(const value_template& t) {
   using k = value_template::part::kind;
   for (const auto& p : t.parts) {
     switch (p.what) {
-      case k::literal: out += p.literal; break;
+      case k::literal:
+        out += p.literal;
+        break;
       case k::new_handle:
         last_handle_ = ctx_.handle_prefix + ":" + std::to_string(ctx_.next_handle++);
         out += last_handle_;
         break;
-      case k::last_handle: out += last_handle_; break;
+      case k::last_handle:
+        out += last_handle_;
+        break;
       case k::arg:
         if (p.index < last_args_.size()) out += last_args_[p.index];
         break;
-      case k::data: out += last_data_; break;
-      case k::connection: out += std::to_string(connection_); break;
-      case k::counter: out += std::to_string(counter_); break;
+      case k::data:
+        out += last_data_;
+        break;
+      case k::connection:
+        out += std::to_string(connection_);
+        break;
+      case k::counter:
+        out += std::to_string(counter_);
+        break;
     }
   }
   return out;
@@ -374,7 +393,8 @@ void scenario_player::execute_send(const step& s, std::vector<player_action>& ou
   }
   bool first_write = true;
   auto write = [&](std::string bytes) {
-    if (!first_write && s.write_gap.count() > 0) out.push_back({player_action::kind::pause, {}, {}, s.write_gap});
+    if (!first_write && s.write_gap.count() > 0)
+      out.push_back({player_action::kind::pause, {}, {}, s.write_gap});
     first_write = false;
     out.push_back({player_action::kind::write, std::move(bytes), {}, {}});
   };

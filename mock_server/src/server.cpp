@@ -2,9 +2,8 @@
 // engine or the connection's scenario player, execute what they ask for.
 #include "gearspec/mock/server.hpp"
 
-#include <boost/asio.hpp>
-
 #include <atomic>
+#include <boost/asio.hpp>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -56,11 +55,11 @@ struct server::impl {
     asio::steady_timer pause;
     std::optional<detail::scenario_player> player;
     std::deque<player_action> actions;
-    std::size_t unsent = 0;     // bytes in write actions not yet written
-    bool busy = false;          // a write or a pause is in progress
+    std::size_t unsent = 0;  // bytes in write actions not yet written
+    bool busy = false;       // a write or a pause is in progress
     bool reading = false;
     bool closed = false;
-    bool peer_done = false;     // EOF from the peer: close once the actions are done
+    bool peer_done = false;  // EOF from the peer: close once the actions are done
     std::array<char, read_chunk> buffer;
   };
   using connection_ptr = std::shared_ptr<connection>;
@@ -109,7 +108,8 @@ struct server::impl {
     if (pcap) pcap->open(c->id, ec ? 0 : peer.port(), bound_port);
     const std::size_t index = accepted++;
     if (conns.size() >= opts.lim.max_connections) {
-      note(c->id, kind::closed, {}, "refused: max_connections (" + std::to_string(opts.lim.max_connections) + ") reached");
+      note(c->id, kind::closed, {},
+           "refused: max_connections (" + std::to_string(opts.lim.max_connections) + ") reached");
       if (pcap) pcap->close(c->id, false);
       engine.disconnect(c->id);
       c->socket.close(ec);
@@ -138,13 +138,14 @@ struct server::impl {
     if (c->reading || c->closed || c->peer_done) return;
     if (c->unsent > opts.lim.max_buffered_per_connection) return;  // resumed by pump() once drained
     c->reading = true;
-    c->socket.async_read_some(asio::buffer(c->buffer), [this, c](boost::system::error_code ec, std::size_t n) {
-      c->reading = false;
-      if (c->closed) return;
-      if (ec) return on_read_error(c, ec);
-      on_data(c, std::string_view{c->buffer.data(), n});
-      do_read(c);
-    });
+    c->socket.async_read_some(asio::buffer(c->buffer),
+                              [this, c](boost::system::error_code ec, std::size_t n) {
+                                c->reading = false;
+                                if (c->closed) return;
+                                if (ec) return on_read_error(c, ec);
+                                on_data(c, std::string_view{c->buffer.data(), n});
+                                do_read(c);
+                              });
   }
 
   void on_data(const connection_ptr& c, std::string_view bytes) {
@@ -237,21 +238,23 @@ struct server::impl {
           c->busy = true;
           auto bytes = std::make_shared<std::string>(std::move(a.bytes));
           c->actions.pop_front();
-          asio::async_write(c->socket, asio::buffer(*bytes), [this, c, bytes](boost::system::error_code ec, std::size_t n) {
-            c->busy = false;
-            c->unsent -= bytes->size();
-            // Journal what reached the socket even if the connection closed
-            // meanwhile: a peer may already have read it.
-            if (n > 0 && log->enabled()) note(c->id, kind::sent, bytes->substr(0, n));
-            if (n > 0 && pcap) pcap->data(c->id, false, std::string_view{*bytes}.substr(0, n));
-            if (c->closed) return;
-            if (ec) {
-              note(c->id, kind::error, {}, "write failed: " + ec.message());
-              return finish(c, false, true);
-            }
-            pump(c);
-            do_read(c);
-          });
+          asio::async_write(c->socket, asio::buffer(*bytes),
+                            [this, c, bytes](boost::system::error_code ec, std::size_t n) {
+                              c->busy = false;
+                              c->unsent -= bytes->size();
+                              // Journal what reached the socket even if the connection closed
+                              // meanwhile: a peer may already have read it.
+                              if (n > 0 && log->enabled()) note(c->id, kind::sent, bytes->substr(0, n));
+                              if (n > 0 && pcap)
+                                pcap->data(c->id, false, std::string_view{*bytes}.substr(0, n));
+                              if (c->closed) return;
+                              if (ec) {
+                                note(c->id, kind::error, {}, "write failed: " + ec.message());
+                                return finish(c, false, true);
+                              }
+                              pump(c);
+                              do_read(c);
+                            });
           return;
         }
         case player_action::kind::pause: {
@@ -298,8 +301,9 @@ struct server::impl {
             engine.hold(a.text);
           else
             engine.release(a.text);
-          note(c->id, kind::note, {}, std::string{a.what == player_action::kind::hold ? "hold " : "release "} +
-                                          (a.text.empty() ? "all functions" : a.text));
+          note(c->id, kind::note, {},
+               std::string{a.what == player_action::kind::hold ? "hold " : "release "} +
+                   (a.text.empty() ? "all functions" : a.text));
           c->actions.pop_front();
           collect_engine_output();
           break;

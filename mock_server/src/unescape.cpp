@@ -23,13 +23,27 @@ bool unescape(std::string_view text, std::string& out, std::string& error) {
       return false;
     }
     switch (text[i]) {
-      case '0': out += '\0'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case '\'': out += '\''; break;
+      case '0':
+        out += '\0';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\'':
+        out += '\'';
+        break;
       case 'x': {
         const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
         const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;

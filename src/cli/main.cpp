@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
 #ifdef GEARSPEC_HAVE_BLACKBOX
     return gearspec::blackbox::fuzz_command(argc - 1, argv + 1);
 #else
-    std::fprintf(stderr, "gearspec: this build has no black-box fuzzer (target gearspec_blackbox not built)\n");
+    std::fprintf(stderr,
+                 "gearspec: this build has no black-box fuzzer (target gearspec_blackbox not built)\n");
     return gearspec::cli::exit_harness_error;
 #endif
   }

@@ -107,14 +107,18 @@ int run(const run_settings& s) {
 
   gc::run_options o;
   o.adapter_argv = gc::resolve_client(s.client);
-  o.client_label = !s.label.empty() ? s.label : s.client == "reference" ? "reference" : fs::path(o.adapter_argv.back()).stem().string();
+  o.client_label = !s.label.empty()          ? s.label
+                   : s.client == "reference" ? "reference"
+                                             : fs::path(o.adapter_argv.back()).stem().string();
   o.jobs = s.jobs;
   if (s.case_timeout_ms > 0) o.case_timeout_ms = s.case_timeout_ms;
   if (s.global_timeout_s > 0) o.global_timeout_ms = static_cast<int>(s.global_timeout_s * 1000);
   o.startup_timeout_ms = s.startup_timeout_ms;
   o.isolate = s.isolate;
   progress_line progress(!s.no_progress && ::isatty(2));
-  o.on_result = [&](const gc::case_result& r, std::size_t done, std::size_t total) { progress.update(r, done, total); };
+  o.on_result = [&](const gc::case_result& r, std::size_t done, std::size_t total) {
+    progress.update(r, done, total);
+  };
 
   auto suite = gc::run_suite(chosen, o);
   progress.finish();
@@ -149,12 +153,14 @@ int list(const selection& sel, bool long_form, bool catches) {
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
     std::cout << c.id << std::string(width + 2 - c.id.size(), ' ') << std::string(gc::to_string(c.level))
-              << std::string(c.level == gc::requirement::must ? 4 : 2, ' ') << c.section << "  " << c.title << "\n";
+              << std::string(c.level == gc::requirement::must ? 4 : 2, ' ') << c.section << "  " << c.title
+              << "\n";
     if (long_form) std::cout << std::string(width + 2, ' ') << c.requirement_text << "\n";
     if (coverage) {
       std::string modes;
       for (const auto& m : coverage->caught_by[i]) modes += (modes.empty() ? "" : ", ") + m;
-      std::cout << std::string(width + 2, ' ') << "catches: " << (modes.empty() ? "(no broken mode)" : modes) << "\n";
+      std::cout << std::string(width + 2, ' ') << "catches: " << (modes.empty() ? "(no broken mode)" : modes)
+                << "\n";
     }
   }
   std::cerr << cases.size() << " case(s)\n";
@@ -183,15 +189,17 @@ int main_commands(int argc, char** argv) {
 
   run_settings rs;
   auto* run_cmd = app.add_subcommand("run", "run the conformance suite against a client adapter");
-  run_cmd->add_option("--client", rs.client,
-                      "adapter command line (ADAPTER.md); 'reference' = the built-in reference client")
+  run_cmd
+      ->add_option("--client", rs.client,
+                   "adapter command line (ADAPTER.md); 'reference' = the built-in reference client")
       ->capture_default_str();
   run_cmd->add_option("--label", rs.label, "client name in reports (default: from --client)");
   rs.sel.add_options(*run_cmd);
   run_cmd->add_option("--scenario", rs.scenario,
                       "run one case file, or a bare gearmock scenario with one background submit");
-  run_cmd->add_option("--known-failures", rs.known_failures,
-                      "file of case IDs/globs that may fail; a listed case that passes fails the run (stale)");
+  run_cmd->add_option(
+      "--known-failures", rs.known_failures,
+      "file of case IDs/globs that may fail; a listed case that passes fails the run (stale)");
   run_cmd->add_option("--case-timeout", rs.case_timeout_ms, "ms to wait for each answer (default: per case)")
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--timeout", rs.global_timeout_s, "seconds for the whole run (default: none)")
@@ -217,14 +225,15 @@ int main_commands(int argc, char** argv) {
   ls.add_options(*list_cmd);
   list_cmd->add_flag("-l,--long", long_form, "also print the requirement each case checks");
   bool catches = false;
-  list_cmd->add_flag("--catches", catches,
-                     "run every case against each broken mode of the reference adapter and print which modes it "
-                     "fails (exit 1 if a MUST/SHOULD case fails none)");
+  list_cmd->add_flag(
+      "--catches", catches,
+      "run every case against each broken mode of the reference adapter and print which modes it "
+      "fails (exit 1 if a MUST/SHOULD case fails none)");
 
   std::vector<std::string> inputs;
   std::string html_out, markdown_out;
-  auto* report_cmd =
-      app.add_subcommand("report", "combine JSON reports of several clients into one HTML matrix / Markdown table");
+  auto* report_cmd = app.add_subcommand(
+      "report", "combine JSON reports of several clients into one HTML matrix / Markdown table");
   report_cmd->add_option("--html", html_out, "write the cases x clients HTML matrix here");
   report_cmd->add_option("--markdown", markdown_out, "write the Markdown summary (docs/results.md) here");
   report_cmd->add_option("reports", inputs, "JSON reports written by `gearspec run --json`")->required();
@@ -239,7 +248,8 @@ int main_commands(int argc, char** argv) {
     if (*run_cmd) return run(rs);
     if (*list_cmd) return list(ls, long_form, catches);
     if (*report_cmd) {
-      if (html_out.empty() && markdown_out.empty()) throw std::runtime_error("report needs --html and/or --markdown");
+      if (html_out.empty() && markdown_out.empty())
+        throw std::runtime_error("report needs --html and/or --markdown");
       return report(inputs, html_out, markdown_out);
     }
   } catch (const std::exception& e) {

@@ -36,7 +36,9 @@ class Cli : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
-  std::string suite_args() const { return std::string("--suite ") + GEARSPEC_TEST_CASES_DIR + " --no-progress"; }
+  std::string suite_args() const {
+    return std::string("--suite ") + GEARSPEC_TEST_CASES_DIR + " --no-progress";
+  }
   static std::string reference(const std::string& mode) {
     return std::string("--client '") + GEARSPEC_REFERENCE_ADAPTER + " --break=" + mode + "'";
   }
@@ -46,7 +48,8 @@ class Cli : public ::testing::Test {
 
 TEST_F(Cli, HelpAndListExitZero) {
   EXPECT_EQ(gearspec("--help").status, 0);
-  const auto l = gearspec("list " + std::string("--suite ") + GEARSPEC_TEST_CASES_DIR + " --cases 'submit-bg/*'");
+  const auto l =
+      gearspec("list " + std::string("--suite ") + GEARSPEC_TEST_CASES_DIR + " --cases 'submit-bg/*'");
   EXPECT_EQ(l.status, 0);
   EXPECT_NE(l.output.find("submit-bg/1"), std::string::npos);
   EXPECT_NE(l.output.find("SEMANTICS 4"), std::string::npos);
@@ -54,9 +57,10 @@ TEST_F(Cli, HelpAndListExitZero) {
 }
 
 TEST_F(Cli, ConformingRunExitsZeroAndWritesReports) {
-  const auto r = gearspec("run --client reference " + suite_args() + " --cases 'submit-bg/*,close/1*' --skip 'close/12' --junit " +
-                          path("j.xml") + " --json " + path("r.json") + " --html " + path("r.html") + " --wire-log " +
-                          path("logs"));
+  const auto r =
+      gearspec("run --client reference " + suite_args() +
+               " --cases 'submit-bg/*,close/1*' --skip 'close/12' --junit " + path("j.xml") + " --json " +
+               path("r.json") + " --html " + path("r.html") + " --wire-log " + path("logs"));
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("conforming"), std::string::npos) << r.output;
   const auto junit = read(path("j.xml"));
@@ -76,13 +80,16 @@ TEST_F(Cli, FailuresExitOneAndKnownFailuresGateThem) {
   EXPECT_NE(r.output.find("extra trailing byte"), std::string::npos) << r.output;
 
   const auto known = write("known.txt", "# trailing NUL bug\nsubmit-bg/*\nunique/1\n");
-  r = gearspec("run " + reference("trailing-nul") + " " + suite_args() + select + " --known-failures " + known);
+  r = gearspec("run " + reference("trailing-nul") + " " + suite_args() + select + " --known-failures " +
+               known);
   EXPECT_EQ(r.status, 0) << r.output;
 
   // The same file against the fixed client: every entry is stale.
-  r = gearspec("run --client reference " + suite_args() + select + " --known-failures " + known + " --junit " + path("j.xml"));
+  r = gearspec("run --client reference " + suite_args() + select + " --known-failures " + known +
+               " --junit " + path("j.xml"));
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find("stale known failure (now passes): " + known + ":2: submit-bg/*"), std::string::npos)
+  EXPECT_NE(r.output.find("stale known failure (now passes): " + known + ":2: submit-bg/*"),
+            std::string::npos)
       << r.output;
   EXPECT_NE(read(path("j.xml")).find("<failure type=\"STALE\""), std::string::npos);
 }
@@ -93,7 +100,9 @@ TEST_F(Cli, HarnessErrorsExitTwo) {
   auto r = gearspec("run --client /nonexistent/adapter " + suite_args() + " --cases submit-bg/1");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("cannot start adapter '/nonexistent/adapter'"), std::string::npos) << r.output;
-  const auto bad = write("bad.yaml", "id: x/1\ntitle: t\nsection: s\nrequirement: MUST\nchecks: c\njobs: [{function: f, workload: {hex: q}}]\n");
+  const auto bad = write("bad.yaml",
+                         "id: x/1\ntitle: t\nsection: s\nrequirement: MUST\nchecks: c\njobs: [{function: f, "
+                         "workload: {hex: q}}]\n");
   r = gearspec("run --suite " + bad + " --no-progress");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find(bad + ":6: workload: malformed hex"), std::string::npos) << r.output;
@@ -104,14 +113,18 @@ TEST_F(Cli, HarnessErrorsExitTwo) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find(typo + ":2: 'submt-bg/2' matches no case"), std::string::npos) << r.output;
   const auto bad_scenario = write("bad-scenario.yaml",
-                                  "id: x/1\ntitle: t\nsection: s\nrequirement: MUST\nchecks: c\nscenario: |\n  steps:\n    - frobnicate: 1\njobs: [{function: f}]\n");
+                                  "id: x/1\ntitle: t\nsection: s\nrequirement: MUST\nchecks: c\nscenario: "
+                                  "|\n  steps:\n    - frobnicate: 1\njobs: [{function: f}]\n");
   r = gearspec("run --suite " + bad_scenario + " --no-progress");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find(bad_scenario + ":8:"), std::string::npos) << "scenario errors point into the case file: " << r.output;
+  EXPECT_NE(r.output.find(bad_scenario + ":8:"), std::string::npos)
+      << "scenario errors point into the case file: " << r.output;
 }
 
 TEST_F(Cli, ReplaysABareScenario) {
-  const auto finding = write("finding.yaml", "steps:\n  - expect: SUBMIT_JOB_BG\n  - reply: {command: JOB_CREATED, args: [\"H:1\"]}\n    close_after: 7\n");
+  const auto finding = write("finding.yaml",
+                             "steps:\n  - expect: SUBMIT_JOB_BG\n  - reply: {command: JOB_CREATED, args: "
+                             "[\"H:1\"]}\n    close_after: 7\n");
   auto r = gearspec("run --client reference --no-progress --scenario " + finding);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("1 cases"), std::string::npos) << r.output;
@@ -121,8 +134,14 @@ TEST_F(Cli, ReplaysABareScenario) {
 }
 
 TEST_F(Cli, CombinesJsonReportsIntoOneMatrix) {
-  ASSERT_EQ(gearspec("run --client reference " + suite_args() + " --cases 'submit-bg/1*' --json " + path("a.json")).status, 0);
-  ASSERT_EQ(gearspec("run " + reference("trailing-nul") + " --label broken " + suite_args() + " --cases 'submit-bg/1*' --json " + path("b.json")).status, 1);
+  ASSERT_EQ(
+      gearspec("run --client reference " + suite_args() + " --cases 'submit-bg/1*' --json " + path("a.json"))
+          .status,
+      0);
+  ASSERT_EQ(gearspec("run " + reference("trailing-nul") + " --label broken " + suite_args() +
+                     " --cases 'submit-bg/1*' --json " + path("b.json"))
+                .status,
+            1);
   const auto r = gearspec("report --html " + path("m.html") + " " + path("a.json") + " " + path("b.json"));
   EXPECT_EQ(r.status, 0) << r.output;
   const auto html = read(path("m.html"));

@@ -6,9 +6,8 @@
 // This executable replaces the global operator new, so it is a test of its
 // own. Only the test thread's allocations fail: the in-process gearmock
 // serving it runs on another thread and is not disturbed.
-#include <libgearman/gearman.h>
-
 #include <gtest/gtest.h>
+#include <libgearman/gearman.h>
 
 #include <array>
 #include <cstdio>

@@ -1,9 +1,8 @@
 // The C API's argument checks (SEMANTICS.md 2), unique table through the C
 // API (3), gearman_strerror and the constants, and task ownership rules.
 // No server is contacted here: adding a task does no I/O.
-#include <libgearman/gearman.h>
-
 #include <gtest/gtest.h>
+#include <libgearman/gearman.h>
 
 #include <cstring>
 #include <string>
@@ -212,7 +211,8 @@ TEST(CApiClient, TimeoutDefaultsToMinusOneAndServersParse) {
   EXPECT_EQ(gearman_client_timeout(&stack_client), -1);
   gearman_client_set_timeout(&stack_client, 250);
   EXPECT_EQ(gearman_client_timeout(&stack_client), 250);
-  EXPECT_EQ(gearman_client_add_servers(&stack_client, "127.0.0.1:4731,localhost,[::1]:4732"), GEARMAN_SUCCESS);
+  EXPECT_EQ(gearman_client_add_servers(&stack_client, "127.0.0.1:4731,localhost,[::1]:4732"),
+            GEARMAN_SUCCESS);
   EXPECT_EQ(gearman_client_add_servers(&stack_client, "a:,b"), GEARMAN_INVALID_ARGUMENT);
   EXPECT_EQ(gearman_client_add_servers(&stack_client, "a:99999"), GEARMAN_INVALID_ARGUMENT);
   EXPECT_EQ(gearman_client_add_server(&stack_client, nullptr, 0), GEARMAN_SUCCESS);

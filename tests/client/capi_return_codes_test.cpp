@@ -2,10 +2,9 @@
 // of its header (libgearman_return_values.c) and the strings of its own
 // gearman_strerror. libgearman is loaded with dlopen because it defines the
 // same C symbols as the library under test.
-#include <libgearman/gearman.h>
-
 #include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <libgearman/gearman.h>
 
 #include <iterator>
 #include <string>

@@ -8,9 +8,8 @@
 // symbol names as libgearman and cannot be linked into the same program; the
 // C API is a thin layer over the same calls (tests/client/capi_args_test.cpp,
 // loopback_test.cpp and the installed-program test cover it).
-#include <libgearman-1.0/gearman.h>
-
 #include <gtest/gtest.h>
+#include <libgearman-1.0/gearman.h>
 
 #include <algorithm>
 #include <string>
@@ -46,7 +45,8 @@ std::string answer(const std::string& raw) {
   }
   if (p.cmd == proto::command::get_status)
     return proto::encode(proto::magic::response, proto::command::status_res, {p.args[0], "1", "0", "0", "0"});
-  if (p.cmd == proto::command::echo_req) return proto::encode(proto::magic::response, proto::command::echo_res, {}, p.data);
+  if (p.cmd == proto::command::echo_req)
+    return proto::encode(proto::magic::response, proto::command::echo_res, {}, p.data);
   return {};
 }
 
@@ -78,8 +78,9 @@ struct job {
 };
 
 gc::priority to_cpp(gearman_job_priority_t p) {
-  return p == GEARMAN_JOB_PRIORITY_HIGH ? gc::priority::high
-                                        : p == GEARMAN_JOB_PRIORITY_LOW ? gc::priority::low : gc::priority::normal;
+  return p == GEARMAN_JOB_PRIORITY_HIGH  ? gc::priority::high
+         : p == GEARMAN_JOB_PRIORITY_LOW ? gc::priority::low
+                                         : gc::priority::normal;
 }
 
 // add_task_* for each job, then one run_tasks.
@@ -92,12 +93,13 @@ std::string libgearman_batch(const std::vector<job>& jobs, const char* ns = null
     for (const job& j : jobs) {
       gearman_return_t rc;
       using add_fn = decltype(&gearman_client_add_task_background);
-      add_fn add = j.background ? (j.prio == GEARMAN_JOB_PRIORITY_HIGH  ? gearman_client_add_task_high_background
-                                   : j.prio == GEARMAN_JOB_PRIORITY_LOW ? gearman_client_add_task_low_background
-                                                                        : gearman_client_add_task_background)
-                                : (j.prio == GEARMAN_JOB_PRIORITY_HIGH  ? gearman_client_add_task_high
-                                   : j.prio == GEARMAN_JOB_PRIORITY_LOW ? gearman_client_add_task_low
-                                                                        : gearman_client_add_task);
+      add_fn add = j.background
+                       ? (j.prio == GEARMAN_JOB_PRIORITY_HIGH  ? gearman_client_add_task_high_background
+                          : j.prio == GEARMAN_JOB_PRIORITY_LOW ? gearman_client_add_task_low_background
+                                                               : gearman_client_add_task_background)
+                       : (j.prio == GEARMAN_JOB_PRIORITY_HIGH  ? gearman_client_add_task_high
+                          : j.prio == GEARMAN_JOB_PRIORITY_LOW ? gearman_client_add_task_low
+                                                               : gearman_client_add_task);
       add(c, nullptr, nullptr, j.function.c_str(), j.unique, j.workload.empty() ? nullptr : j.workload.data(),
           j.workload.size(), &rc);
       EXPECT_EQ(rc, GEARMAN_SUCCESS);
@@ -116,7 +118,8 @@ std::string reference_batch(const std::vector<job>& jobs, const char* ns = nullp
     std::vector<gc::task> tasks(jobs.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       const job& j = jobs[i];
-      EXPECT_EQ(c.add_task(tasks[i], {j.function, j.unique ? j.unique : "", j.workload, to_cpp(j.prio), j.background}),
+      EXPECT_EQ(c.add_task(tasks[i],
+                           {j.function, j.unique ? j.unique : "", j.workload, to_cpp(j.prio), j.background}),
                 gc::return_code::success);
     }
     EXPECT_EQ(c.run_tasks(), gc::return_code::success) << c.error();

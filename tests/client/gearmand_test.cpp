@@ -95,7 +95,9 @@ TEST_F(Gearmand, BatchOfAThousandOnOneConnection) {
   for (const task& t : tasks) ASSERT_EQ(t.result(), return_code::success);
   // FIFO matching: gearmand numbers handles in arrival order.
   for (std::size_t i = 1; i < tasks.size(); ++i) {
-    const auto number = [](std::string_view h) { return std::stoul(std::string{h.substr(h.rfind(':') + 1)}); };
+    const auto number = [](std::string_view h) {
+      return std::stoul(std::string{h.substr(h.rfind(':') + 1)});
+    };
     ASSERT_EQ(number(tasks[i].handle()), number(tasks[i - 1].handle()) + 1);
   }
 }

@@ -17,7 +17,8 @@ constexpr int test_timeout_ms = 3000;
 std::unique_ptr<mock::server> start_mock(const std::string& scenario_name = {}) {
   mock::options o;
   if (!scenario_name.empty())
-    o.script = mock::load_scenario_file(std::string{GEARSPEC_MOCK_SCENARIO_DIR} + "/" + scenario_name + ".yaml");
+    o.script =
+        mock::load_scenario_file(std::string{GEARSPEC_MOCK_SCENARIO_DIR} + "/" + scenario_name + ".yaml");
   auto s = std::make_unique<mock::server>(o);
   s->start();
   return s;
@@ -75,21 +76,25 @@ TEST_P(GearmockScenario, OutcomeIsTheRequiredOne) {
 using rc = return_code;
 INSTANTIATE_TEST_SUITE_P(
     Faults, GearmockScenario,
-    ::testing::Values(scenario_row{"close", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
-                      scenario_row{"reset", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
-                      scenario_row{"half-close", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
-                      scenario_row{"close-after-bytes", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
-                      scenario_row{"wrong-magic", 1, test_timeout_ms, rc::invalid_magic, {rc::invalid_magic}},
-                      scenario_row{"unknown-command", 1, test_timeout_ms, rc::invalid_command, {rc::invalid_command}},
-                      scenario_row{"oversize-header", 1, test_timeout_ms, rc::invalid_packet, {rc::invalid_packet}},
-                      scenario_row{"admin-text", 1, test_timeout_ms, rc::invalid_packet, {rc::invalid_packet}},
-                      scenario_row{"junk-bytes", 1, test_timeout_ms, rc::invalid_packet, {rc::invalid_packet}},
-                      scenario_row{"black-hole", 1, 300, rc::timeout, {rc::timeout}},
-                      scenario_row{"drip", 1, test_timeout_ms, rc::success, {rc::success}},
-                      scenario_row{"split-at-offset", 1, test_timeout_ms, rc::success, {rc::success}},
-                      scenario_row{"coalesce", 3, test_timeout_ms, rc::success, {rc::success, rc::success, rc::success}},
-                      scenario_row{"error-on-submit-2", 3, test_timeout_ms, rc::queue_error,
-                                   {rc::success, rc::queue_error, rc::success}}),
+    ::testing::Values(
+        scenario_row{"close", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
+        scenario_row{"reset", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
+        scenario_row{"half-close", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
+        scenario_row{"close-after-bytes", 1, test_timeout_ms, rc::lost_connection, {rc::lost_connection}},
+        scenario_row{"wrong-magic", 1, test_timeout_ms, rc::invalid_magic, {rc::invalid_magic}},
+        scenario_row{"unknown-command", 1, test_timeout_ms, rc::invalid_command, {rc::invalid_command}},
+        scenario_row{"oversize-header", 1, test_timeout_ms, rc::invalid_packet, {rc::invalid_packet}},
+        scenario_row{"admin-text", 1, test_timeout_ms, rc::invalid_packet, {rc::invalid_packet}},
+        scenario_row{"junk-bytes", 1, test_timeout_ms, rc::invalid_packet, {rc::invalid_packet}},
+        scenario_row{"black-hole", 1, 300, rc::timeout, {rc::timeout}},
+        scenario_row{"drip", 1, test_timeout_ms, rc::success, {rc::success}},
+        scenario_row{"split-at-offset", 1, test_timeout_ms, rc::success, {rc::success}},
+        scenario_row{"coalesce", 3, test_timeout_ms, rc::success, {rc::success, rc::success, rc::success}},
+        scenario_row{"error-on-submit-2",
+                     3,
+                     test_timeout_ms,
+                     rc::queue_error,
+                     {rc::success, rc::queue_error, rc::success}}),
     [](const auto& info_row) {
       std::string name = info_row.param.name;
       for (char& ch : name)

@@ -2,9 +2,8 @@
 // the C API (SEMANTICS.md 5): pipelined batches, ERROR mid-batch, close at
 // every byte offset, replies split at every offset or coalesced, protocol
 // faults, refused connections and bounded timeouts.
-#include <libgearman/gearman.h>
-
 #include <gtest/gtest.h>
+#include <libgearman/gearman.h>
 
 #include <chrono>
 #include <string>
@@ -44,14 +43,16 @@ run_result run_batch(std::uint16_t port, std::size_t n, int timeout_ms = test_ti
   for (std::size_t i = 0; i < n; ++i) {
     gearman_return_t rc;
     const std::string unique = "u-" + std::to_string(i);
-    tasks.push_back(gearman_client_add_task_background(c, nullptr, nullptr, "fn", unique.c_str(), "w", 1, &rc));
+    tasks.push_back(
+        gearman_client_add_task_background(c, nullptr, nullptr, "fn", unique.c_str(), "w", 1, &rc));
     EXPECT_EQ(rc, GEARMAN_SUCCESS);
   }
   run_result r;
   const auto start = std::chrono::steady_clock::now();
   r.rc = gearman_client_run_tasks(c);
   r.elapsed_ms = static_cast<long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+          .count());
   for (gearman_task_st* t : tasks) {
     r.task_rc.push_back(gearman_task_return(t));
     r.handles.emplace_back(gearman_task_job_handle(t));
@@ -91,9 +92,10 @@ TEST(Loopback, PipelinedBatchIsOneStreamInAddOrderAndMatchedFifo) {
   ASSERT_EQ(received.size(), 1u) << "one connection";
   using gearspec::proto::command;
   using gearspec::proto::magic;
-  EXPECT_EQ(received[0], gearspec::proto::encode(magic::request, command::submit_job_bg, {"fn", "a"}, "1") +
-                             gearspec::proto::encode(magic::request, command::submit_job_high_bg, {"fn", "b"}, "2") +
-                             gearspec::proto::encode(magic::request, command::submit_job_low_bg, {"fn", "c"}, "3"));
+  EXPECT_EQ(received[0],
+            gearspec::proto::encode(magic::request, command::submit_job_bg, {"fn", "a"}, "1") +
+                gearspec::proto::encode(magic::request, command::submit_job_high_bg, {"fn", "b"}, "2") +
+                gearspec::proto::encode(magic::request, command::submit_job_low_bg, {"fn", "c"}, "3"));
   gearman_task_free(n);
   gearman_task_free(h);
   gearman_task_free(l);
@@ -128,7 +130,8 @@ TEST(Loopback, CloseAtEveryByteOffsetOfTheReplies) {
 }
 
 TEST(Loopback, RepliesSplitAtEveryOffsetGiveTheSameResult) {
-  const std::string replies = job_created("H:vm:1") + error_reply("QUEUE_ERROR", "full") + job_created("H:vm:3");
+  const std::string replies =
+      job_created("H:vm:1") + error_reply("QUEUE_ERROR", "full") + job_created("H:vm:3");
   for (std::size_t cut = 1; cut < replies.size(); ++cut) {
     peer_script s;
     s.expect_packets = 3;
@@ -154,7 +157,8 @@ TEST(Loopback, ProtocolFaultsFailTheWaitingTasks) {
     std::string bytes;
     gearman_return_t expected;
   } rows[] = {{wrong_magic, GEARMAN_INVALID_MAGIC},
-              {gearspec::proto::encode(gearspec::proto::magic::request, gearspec::proto::command::job_created, {"H:1"}),
+              {gearspec::proto::encode(gearspec::proto::magic::request, gearspec::proto::command::job_created,
+                                       {"H:1"}),
                GEARMAN_INVALID_MAGIC},
               {unknown_command, GEARMAN_INVALID_COMMAND},
               {"hello world\n", GEARMAN_INVALID_PACKET},
@@ -172,11 +176,12 @@ TEST(Loopback, ProtocolFaultsFailTheWaitingTasks) {
 TEST(Loopback, UnrelatedPacketsAreIgnoredAndLongHandlesFailOnlyTheirTask) {
   using gearspec::proto::command;
   using gearspec::proto::magic;
-  scripted_peer peer{reply_once(2,
-                                gearspec::proto::encode(magic::response, command::noop, {}) +
-                                    gearspec::proto::encode(magic::response, command::work_complete, {"H:x"}, "d") +
-                                    job_created(std::string(100, 'h')) + job_created("H:2"),
-                                false)};
+  scripted_peer peer{
+      reply_once(2,
+                 gearspec::proto::encode(magic::response, command::noop, {}) +
+                     gearspec::proto::encode(magic::response, command::work_complete, {"H:x"}, "d") +
+                     job_created(std::string(100, 'h')) + job_created("H:2"),
+                 false)};
   const run_result r = run_batch(peer.port(), 2);
   EXPECT_EQ(r.rc, GEARMAN_INVALID_PACKET);
   EXPECT_EQ(r.task_rc[0], GEARMAN_INVALID_PACKET);

@@ -18,7 +18,9 @@ using proto::command;
 using proto::magic;
 using namespace std::string_literals;
 
-std::string created(std::string_view handle) { return proto::encode(magic::response, command::job_created, {handle}); }
+std::string created(std::string_view handle) {
+  return proto::encode(magic::response, command::job_created, {handle});
+}
 std::string error_packet(std::string_view code, std::string_view text) {
   return proto::encode(magic::response, command::error, {code, text});
 }
@@ -313,9 +315,9 @@ TEST(SessionOutcome, WellFormedButWrongReplyIsUnexpectedPacket) {
   }
   // Replies to requests this client never sends take the oldest slot too: a
   // JOB_CREATED after them must not be given to the wrong job.
-  for (const auto& reply : {proto::encode(magic::response, command::option_res, {"exceptions"}),
-                            proto::encode(magic::response, command::status_res_unique,
-                                          {"u", "1", "0", "0", "0", "1"})}) {
+  for (const auto& reply :
+       {proto::encode(magic::response, command::option_res, {"exceptions"}),
+        proto::encode(magic::response, command::status_res_unique, {"u", "1", "0", "0", "0", "1"})}) {
     batch b(2);
     b.s.receive(reply + created("H:1"));
     EXPECT_EQ(b[0].result(), return_code::unexpected_packet);

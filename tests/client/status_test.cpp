@@ -96,17 +96,18 @@ TEST_P(StatusMalformed, FailsOnlyItsTaskAndNamesTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rows, StatusMalformed,
-    ::testing::Values(bad_field{"known 2", "2", "0", "0", "0", "KNOWN is \"2\": expected 0 or 1"},
-                      bad_field{"known 01", "01", "0", "0", "0", "KNOWN is \"01\": expected 0 or 1"},
-                      bad_field{"known empty", "", "0", "0", "0", "KNOWN is \"\": expected 0 or 1"},
-                      bad_field{"running x", "1", "x", "0", "0", "RUNNING is \"x\": expected 0 or 1"},
-                      bad_field{"numerator overflow", "1", "1", "4294967296", "1",
-                                "NUMERATOR is \"4294967296\": above 4294967295"},
-                      bad_field{"numerator sign", "1", "1", "-1", "1", "NUMERATOR is \"-1\": not a decimal number"},
-                      bad_field{"denominator space", "1", "1", "1", " 2", "DENOMINATOR is \" 2\": not a decimal"},
-                      bad_field{"denominator empty", "1", "1", "1", "", "DENOMINATOR is \"\": not a decimal"},
-                      bad_field{"denominator huge and junk", "1", "1", "1", "99999999999999999999999x",
-                                "not a decimal number"}),
+    ::testing::Values(
+        bad_field{"known 2", "2", "0", "0", "0", "KNOWN is \"2\": expected 0 or 1"},
+        bad_field{"known 01", "01", "0", "0", "0", "KNOWN is \"01\": expected 0 or 1"},
+        bad_field{"known empty", "", "0", "0", "0", "KNOWN is \"\": expected 0 or 1"},
+        bad_field{"running x", "1", "x", "0", "0", "RUNNING is \"x\": expected 0 or 1"},
+        bad_field{"numerator overflow", "1", "1", "4294967296", "1",
+                  "NUMERATOR is \"4294967296\": above 4294967295"},
+        bad_field{"numerator sign", "1", "1", "-1", "1", "NUMERATOR is \"-1\": not a decimal number"},
+        bad_field{"denominator space", "1", "1", "1", " 2", "DENOMINATOR is \" 2\": not a decimal"},
+        bad_field{"denominator empty", "1", "1", "1", "", "DENOMINATOR is \"\": not a decimal"},
+        bad_field{"denominator huge and junk", "1", "1", "1", "99999999999999999999999x",
+                  "not a decimal number"}),
     [](const auto& row) {
       std::string n = row.param.name;
       for (char& c : n)

@@ -211,7 +211,8 @@ TEST_P(CWorker, UniqueStatusReadsUniqueLengthBytes) {
   EXPECT_EQ(gearman_status_return(shorter), GEARMAN_SUCCESS);
   EXPECT_FALSE(gearman_status_is_known(shorter)) << "\"len\" is another unique";
   EXPECT_EQ(gearman_status_return(gearman_client_unique_status(&client_, "u", 0)), GEARMAN_INVALID_ARGUMENT);
-  EXPECT_EQ(gearman_status_return(gearman_client_unique_status(&client_, nullptr, 1)), GEARMAN_INVALID_ARGUMENT);
+  EXPECT_EQ(gearman_status_return(gearman_client_unique_status(&client_, nullptr, 1)),
+            GEARMAN_INVALID_ARGUMENT);
 }
 
 TEST_P(CWorker, NoJobWithinTheTimeoutIsTimeout) {

@@ -7,9 +7,8 @@
 //
 // The reference side uses the C++ API: the reference C API exports
 // libgearman's symbol names and cannot be linked into the same program.
-#include <libgearman-1.0/gearman.h>
-
 #include <gtest/gtest.h>
+#include <libgearman-1.0/gearman.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -32,9 +31,9 @@ namespace proto = gearspec::proto;
 constexpr int test_timeout_ms = 3000;
 
 struct scenario {
-  std::uint32_t timeout = 0;   // CAN_DO_TIMEOUT seconds (0: CAN_DO)
-  bool fail = false;           // WORK_FAIL instead of WORK_COMPLETE
-  bool sleep_first = false;    // no job at first: NO_JOB, PRE_SLEEP, then TIMEOUT
+  std::uint32_t timeout = 0;  // CAN_DO_TIMEOUT seconds (0: CAN_DO)
+  bool fail = false;          // WORK_FAIL instead of WORK_COMPLETE
+  bool sleep_first = false;   // no job at first: NO_JOB, PRE_SLEEP, then TIMEOUT
 };
 
 // What a worker connection sent, decoded; handles replaced by "<h>".
@@ -43,8 +42,10 @@ std::vector<std::string> worker_requests(const gearspec::mock::server& mock, con
   std::uint64_t worker_conn = 0;
   for (const auto& e : mock.journal()) {
     if (e.what != gearspec::mock::journal_entry::kind::received) continue;
-    const auto first_command = e.bytes.size() >= 8 ? static_cast<proto::command>(e.bytes[7]) : proto::command::noop;
-    if (worker_conn == 0 && (first_command == proto::command::can_do || first_command == proto::command::can_do_timeout))
+    const auto first_command =
+        e.bytes.size() >= 8 ? static_cast<proto::command>(e.bytes[7]) : proto::command::noop;
+    if (worker_conn == 0 &&
+        (first_command == proto::command::can_do || first_command == proto::command::can_do_timeout))
       worker_conn = e.connection;  // the connection that starts by announcing a function
     if (e.connection == worker_conn) bytes += e.bytes;
   }
@@ -52,7 +53,8 @@ std::vector<std::string> worker_requests(const gearspec::mock::server& mock, con
   std::vector<std::string> out;
   for (const auto& p : proto::decode_all(bytes, ec)) {
     std::string line{proto::name(p.cmd)};
-    for (const std::string& arg : p.args) line += " " + (arg == handle ? std::string{"<h>"} : proto::escape_bytes(arg));
+    for (const std::string& arg : p.args)
+      line += " " + (arg == handle ? std::string{"<h>"} : proto::escape_bytes(arg));
     if (proto::info(p.cmd).has_data) line += " data=" + proto::escape_bytes(p.data);
     out.push_back(line);
   }

@@ -248,7 +248,8 @@ struct fault_row {
   return_code expected;
 };
 
-std::string response(proto::command cmd, std::initializer_list<std::string_view> args, std::string_view data = {}) {
+std::string response(proto::command cmd, std::initializer_list<std::string_view> args,
+                     std::string_view data = {}) {
   return proto::encode(proto::magic::response, cmd, args, data);
 }
 
@@ -276,17 +277,19 @@ INSTANTIATE_TEST_SUITE_P(
     Rows, WorkerFault,
     ::testing::Values(
         fault_row{"close", "", true, return_code::lost_connection},
-        fault_row{"close mid-assign", response(proto::command::job_assign_uniq, {"H:1", "fn", "u"}, "w").substr(0, 15),
-                  true, return_code::lost_connection},
+        fault_row{"close mid-assign",
+                  response(proto::command::job_assign_uniq, {"H:1", "fn", "u"}, "w").substr(0, 15), true,
+                  return_code::lost_connection},
         fault_row{"silence", "", false, return_code::timeout},
-        fault_row{"server error", response(proto::command::error, {"ERR_X", "no"}), false, return_code::server_error},
+        fault_row{"server error", response(proto::command::error, {"ERR_X", "no"}), false,
+                  return_code::server_error},
         fault_row{"request magic", proto::encode(proto::magic::request, proto::command::noop, {}), false,
                   return_code::invalid_magic},
         fault_row{"text line", "ERR UNKNOWN_COMMAND x\r\n", false, return_code::invalid_packet},
         fault_row{"job created", response(proto::command::job_created, {"H:1"}), false,
                   return_code::unexpected_packet},
-        fault_row{"unknown function", response(proto::command::job_assign_uniq, {"H:1", "zz", "u"}, "w"), false,
-                  return_code::invalid_function_name}),
+        fault_row{"unknown function", response(proto::command::job_assign_uniq, {"H:1", "zz", "u"}, "w"),
+                  false, return_code::invalid_function_name}),
     [](const auto& row) {
       std::string n = row.param.name;
       for (char& c : n)

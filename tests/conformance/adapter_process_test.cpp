@@ -28,7 +28,8 @@ TEST(ResolveClient, CommandLinesAreSplitAndReferenceIsLookedUpBesideTheExecutabl
     gc::resolve_client("reference");
     FAIL() << "found a reference adapter beside the test executable";
   } catch (const gc::spawn_error& e) {
-    EXPECT_NE(std::string{e.what()}.find("gearspec-adapter-reference is not next to"), std::string::npos) << e.what();
+    EXPECT_NE(std::string{e.what()}.find("gearspec-adapter-reference is not next to"), std::string::npos)
+        << e.what();
   }
 }
 

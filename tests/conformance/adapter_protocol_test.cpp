@@ -1,6 +1,7 @@
 #include "gearspec/conformance/adapter_protocol.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace gc = gearspec::conformance;
@@ -95,14 +96,14 @@ TEST(AdapterProtocol, RejectsMalformedSubmitAnswersWithAReason) {
 gc::request_spec bytes_request() {
   gc::request_spec r;
   gc::job_spec a;
-  a.function = "f\xe9";       // Latin-1, not UTF-8
+  a.function = "f\xe9";  // Latin-1, not UTF-8
   a.unique = "u\xff";
   a.workload = "w";
   gc::job_spec b;
   b.function = "fn";
-  b.unique = "";             // an explicit empty unique
+  b.unique = "";  // an explicit empty unique
   gc::job_spec c;
-  c.function = "fn";         // no unique: the library's default
+  c.function = "fn";  // no unique: the library's default
   r.jobs = {a, b, c};
   return r;
 }

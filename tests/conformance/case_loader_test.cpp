@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 namespace gc = gearspec::conformance;
 
@@ -97,13 +96,15 @@ jobs: [{function: fn, workload: w}]
 
 TEST(CaseLoader, ErrorsNameFileLineAndWhat) {
   const std::pair<std::string, std::string> bad[] = {
-      {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MUST\n    checks: c\n    colour: red\n"
+      {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MUST\n    checks: c\n    colour: "
+       "red\n"
        "    jobs: [{function: f, workload: w}]\n",
        "cases.yaml:7: unknown key 'colour' in a case"},
       {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MAYBE\n    checks: c\n"
        "    jobs: [{function: f, workload: w}]\n",
        "cases.yaml:5: requirement must be MUST, SHOULD or MAY, not 'MAYBE'"},
-      {"cases:\n  - title: t\n    section: s\n    requirement: MUST\n    checks: c\n    jobs: [{function: f}]\n",
+      {"cases:\n  - title: t\n    section: s\n    requirement: MUST\n    checks: c\n    jobs: [{function: "
+       "f}]\n",
        "cases.yaml:2: a case needs 'id'"},
       {"cases:\n  - id: a/1\n    title: t\n    section: s\n    requirement: MUST\n    checks: c\n"
        "    jobs: [{function: f, workload: {hex: zz}}]\n",
@@ -137,7 +138,8 @@ TEST(CaseLoader, ErrorsNameFileLineAndWhat) {
 TEST(CaseLoader, DuplicateIdsAcrossFilesAreRejected) {
   const auto dir = std::filesystem::temp_directory_path() / ("gearspec-cases-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  const std::string one = "id: dup/1\ntitle: t\nsection: s\nrequirement: MUST\nchecks: c\njobs: [{function: f}]\n";
+  const std::string one =
+      "id: dup/1\ntitle: t\nsection: s\nrequirement: MUST\nchecks: c\njobs: [{function: f}]\n";
   std::ofstream(dir / "a.yaml") << one;
   std::ofstream(dir / "b.yaml") << one;
   try {
@@ -228,7 +230,8 @@ TEST(CaseLoader, EveryShippedWorkerCaseRoundTripsThroughACaseFile) {
 }
 
 TEST(CaseLoader, BareScenarioBecomesOneReplayCase) {
-  const auto path = std::filesystem::temp_directory_path() / ("finding-" + std::to_string(::getpid()) + ".yaml");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("finding-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(path) << "steps:\n  - expect: SUBMIT_JOB_BG\n  - close\n";
   const auto cases = gc::load_case_or_scenario(path.string());
   std::filesystem::remove(path);
@@ -296,10 +299,11 @@ TEST(CaseLoader, ValueMatrixIsGeneratedWithStableIdsEveryClassAtEveryVariant) {
     for (const char* cls : {"empty", "one-byte", "whitespace-only", "tab", "cr", "lf", "zero", "true", "null",
                             "non-ascii", "nul-inside"})
       for (const char* variant : {"normal", "high", "low", "batch"})
-        EXPECT_TRUE(ids.count(std::string("value/") + field + "/" + cls + "/" + variant)) << field << " " << cls;
-  for (const char* id : {"value/function/limit-plus-1/low", "value/unique/far-over-limit/batch",
-                         "value/unique/dash/high", "value/unique/hash/normal", "value/workload/64k-plus-1/batch",
-                         "value/workload/8k-minus-1/normal"})
+        EXPECT_TRUE(ids.count(std::string("value/") + field + "/" + cls + "/" + variant))
+            << field << " " << cls;
+  for (const char* id :
+       {"value/function/limit-plus-1/low", "value/unique/far-over-limit/batch", "value/unique/dash/high",
+        "value/unique/hash/normal", "value/workload/64k-plus-1/batch", "value/workload/8k-minus-1/normal"})
     EXPECT_TRUE(ids.count(id)) << id;
   EXPECT_THROW(gc::parse_case_file("generate: everything\n", "m.yaml"), gc::case_file_error);
 }

@@ -77,15 +77,17 @@ TEST(Grading, ExactSubmitAndMatchingHandleIsOk) {
 }
 
 TEST(Grading, TrailingNulInTheBodyFails) {
-  const auto r = grade(one_request({job("u-1", "payload")}),
-                       observe({ok("H:1")}, submit("fn", "u-1", std::string("payload\0", 8)), created("H:1")));
+  const auto r =
+      grade(one_request({job("u-1", "payload")}),
+            observe({ok("H:1")}, submit("fn", "u-1", std::string("payload\0", 8)), created("H:1")));
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_NE(r.summary().find("workload has 1 extra trailing byte(s)"), std::string::npos) << r.summary();
 }
 
 TEST(Grading, TruncatedUniqueFails) {
   const std::string u64(64, 'u');
-  const auto r = grade(one_request({job(u64)}), observe({ok("H:1")}, submit("fn", u64.substr(0, 63), "w"), created("H:1")));
+  const auto r = grade(one_request({job(u64)}),
+                       observe({ok("H:1")}, submit("fn", u64.substr(0, 63), "w"), created("H:1")));
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_NE(r.summary().find("unique truncated from 64 to 63 bytes"), std::string::npos) << r.summary();
 }
@@ -95,7 +97,8 @@ TEST(Grading, WrongCommandFails) {
   j.prio = proto::priority::high;
   const auto r = grade(one_request({j}), observe({ok("H:1")}, submit("fn", "u-1", "w"), created("H:1")));
   EXPECT_EQ(r.verdict, gc::grade::failed);
-  EXPECT_NE(r.summary().find("command SUBMIT_JOB_BG (18) instead of SUBMIT_JOB_HIGH_BG (32)"), std::string::npos)
+  EXPECT_NE(r.summary().find("command SUBMIT_JOB_BG (18) instead of SUBMIT_JOB_HIGH_BG (32)"),
+            std::string::npos)
       << r.summary();
 }
 
@@ -139,8 +142,8 @@ TEST(Grading, ErrorClassMismatchIsNonStrict) {
   auto j = job("u-1");
   j.outcome = gc::expected_outcome::error;
   j.error_classes = {"server_error"};
-  const auto r = grade(one_request({j}),
-                       observe({failed("other")}, submit("fn", "u-1", "w"), error_packet("QUEUE_ERROR", "full")));
+  const auto r = grade(one_request({j}), observe({failed("other")}, submit("fn", "u-1", "w"),
+                                                 error_packet("QUEUE_ERROR", "full")));
   EXPECT_EQ(r.verdict, gc::grade::non_strict);
   EXPECT_EQ(r.jobs_reported_error, 1);
 }
@@ -151,7 +154,8 @@ TEST(Grading, RejectedBeforeSendingIsAllowedWhereTheCaseSaysSo) {
   j.wire = gc::expected_wire::sent_or_rejected;
   EXPECT_EQ(grade(one_request({j}), observe({failed("invalid_argument")}, "", "")).verdict, gc::grade::ok);
   j.wire = gc::expected_wire::sent;
-  EXPECT_EQ(grade(one_request({j}), observe({failed("invalid_argument")}, "", "")).verdict, gc::grade::failed);
+  EXPECT_EQ(grade(one_request({j}), observe({failed("invalid_argument")}, "", "")).verdict,
+            gc::grade::failed);
 }
 
 TEST(Grading, RepeatedGeneratedUniqueFailsAndTheFormIsReported) {
@@ -172,22 +176,25 @@ TEST(Grading, RepeatedGeneratedUniqueFailsAndTheFormIsReported) {
                            submit("fn", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "w"),
                        created("H:1") + created("H:2")));
   EXPECT_EQ(r.verdict, gc::grade::ok);
-  EXPECT_NE(r.notes[0].find("UUID version 1 x1, RFC 4122 UUID version 4 x1"), std::string::npos) << r.notes[0];
+  EXPECT_NE(r.notes[0].find("UUID version 1 x1, RFC 4122 UUID version 4 x1"), std::string::npos)
+      << r.notes[0];
 }
 
 TEST(Grading, JobsSentInReverseOrderAreMatchedByContent) {
   // libgearman 1.1.20 sends a batch in reverse order; each reply still
   // belongs to the submit it answers.
-  const auto r = grade(one_request({job("u-1", "one"), job("u-2", "two")}),
-                       observe({ok("H:2"), ok("H:1")}, submit("fn", "u-2", "two") + submit("fn", "u-1", "one"),
-                               created("H:1") + created("H:2")));
+  const auto r =
+      grade(one_request({job("u-1", "one"), job("u-2", "two")}),
+            observe({ok("H:2"), ok("H:1")}, submit("fn", "u-2", "two") + submit("fn", "u-1", "one"),
+                    created("H:1") + created("H:2")));
   EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
 }
 
 TEST(Grading, SwappedHandlesFail) {
-  const auto r = grade(one_request({job("u-1", "one"), job("u-2", "two")}),
-                       observe({ok("H:2"), ok("H:1")}, submit("fn", "u-1", "one") + submit("fn", "u-2", "two"),
-                               created("H:1") + created("H:2")));
+  const auto r =
+      grade(one_request({job("u-1", "one"), job("u-2", "two")}),
+            observe({ok("H:2"), ok("H:1")}, submit("fn", "u-1", "one") + submit("fn", "u-2", "two"),
+                    created("H:1") + created("H:2")));
   EXPECT_EQ(r.verdict, gc::grade::failed);
 }
 
@@ -243,11 +250,13 @@ TEST(Grading, AnAlteredSubmitForAJobReportedRejectedIsALeftoverNamingTheDifferen
   gc::job_spec j = job("u-1");
   j.function = std::string(513, 'f');
   j.wire = gc::expected_wire::sent_or_rejected;
-  const auto r = grade(one_request({j}),
-                       observe({failed("invalid_argument")}, submit(std::string(512, 'f'), "u-1", "w"), created("H:1")));
+  const auto r = grade(one_request({j}), observe({failed("invalid_argument")},
+                                                 submit(std::string(512, 'f'), "u-1", "w"), created("H:1")));
   EXPECT_EQ(r.verdict, gc::grade::failed);
-  EXPECT_TRUE(any_finding(r, "it is the submit of no job; closest is job 1 of request 1: function truncated from 513 "
-                             "to 512 bytes; the adapter reported error invalid_argument"))
+  EXPECT_TRUE(
+      any_finding(r,
+                  "it is the submit of no job; closest is job 1 of request 1: function truncated from 513 "
+                  "to 512 bytes; the adapter reported error invalid_argument"))
       << r.summary();
 }
 
@@ -255,8 +264,8 @@ TEST(Grading, InvalidArgumentForAJobWhoseSubmitWasSentFails) {
   gc::job_spec j = job("u-1");
   j.wire = gc::expected_wire::sent_or_rejected;
   j.outcome = gc::expected_outcome::ok_or_error;
-  const auto r =
-      grade(one_request({j}), observe({failed("invalid_argument")}, submit("fn", "u-1", "w"), created("H:1")));
+  const auto r = grade(one_request({j}),
+                       observe({failed("invalid_argument")}, submit("fn", "u-1", "w"), created("H:1")));
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_TRUE(any_finding(r, "its submit reached the server")) << r.summary();
 }

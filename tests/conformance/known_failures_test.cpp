@@ -89,7 +89,8 @@ TEST(KnownFailures, ListedFailuresAreToleratedAndPassingOnesAreStale) {
 }
 
 TEST(KnownFailures, FlakyEntriesMayPassOrFailAndAreNeverStale) {
-  const auto path = write_temp("flaky magic/3   # depends on how the runtime splits reads\nflaky\treset/*\nunique/4\n");
+  const auto path =
+      write_temp("flaky magic/3   # depends on how the runtime splits reads\nflaky\treset/*\nunique/4\n");
   const auto entries = gc::load_known_failures(path, suite({"magic/3", "reset/2", "unique/4"}));
   std::filesystem::remove(path);
   ASSERT_EQ(entries.size(), 3u);
@@ -105,8 +106,8 @@ TEST(KnownFailures, FlakyEntriesMayPassOrFailAndAreNeverStale) {
   EXPECT_TRUE(gate.stale.empty()) << "a flaky entry that passes is not stale";
   EXPECT_EQ(gc::exit_status(gate, passing), 0);
 
-  std::vector<gc::case_result> failing{result("magic/3", gc::grade::failed), result("reset/2", gc::grade::hung),
-                                       result("unique/4", gc::grade::ok)};
+  std::vector<gc::case_result> failing{result("magic/3", gc::grade::failed),
+                                       result("reset/2", gc::grade::hung), result("unique/4", gc::grade::ok)};
   gate = gc::apply_known_failures(entries, "kf.txt", failing);
   EXPECT_EQ(gate.known_failing, (std::vector<std::string>{"magic/3", "reset/2"}));
   EXPECT_EQ(gate.stale, (std::vector<std::string>{"kf.txt:3: unique/4"})) << "a plain entry still goes stale";

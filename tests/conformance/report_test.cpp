@@ -28,8 +28,8 @@ gc::suite_result sample() {
   s.client_label = "libgearman";
   s.adapter = {"libgearman", "1.1.20", {"background"}};
   s.seconds = 3.5;
-  s.results = {result("submit-bg/1", gc::grade::ok),       result("close/3", gc::grade::failed),
-               result("text/2", gc::grade::crashed),       result("silence/1", gc::grade::hung),
+  s.results = {result("submit-bg/1", gc::grade::ok),        result("close/3", gc::grade::failed),
+               result("text/2", gc::grade::crashed),        result("silence/1", gc::grade::hung),
                result("batch/1", gc::grade::unimplemented), result("unique/4", gc::grade::failed, true),
                result("magic/2", gc::grade::non_strict),    result("x/1", gc::grade::harness_error)};
   return s;
@@ -54,7 +54,8 @@ bool balanced(const std::string& xml, std::string& problem) {
     std::string tag = xml.substr(i + 1, end - i - 1);
     if (tag.find('<') != std::string::npos) return problem = "'<' inside tag " + tag, false;
     if (tag[0] == '/') {
-      if (open.empty() || open.back() != tag.substr(1)) return problem = "mismatched </" + tag.substr(1) + ">", false;
+      if (open.empty() || open.back() != tag.substr(1))
+        return problem = "mismatched </" + tag.substr(1) + ">", false;
       open.pop_back();
     } else if (tag.back() != '/') {
       open.push_back(tag.substr(0, tag.find(' ')));
@@ -81,13 +82,16 @@ TEST(Report, JUnitStructure) {
   EXPECT_NE(xml.find("<testsuites name=\"gearspec\" tests=\"9\" failures=\"4\" errors=\"1\" skipped=\"2\""),
             std::string::npos)
       << xml;
-  EXPECT_NE(xml.find("<testsuite name=\"gearspec.libgearman\" tests=\"9\" failures=\"4\" errors=\"1\" skipped=\"2\""),
-            std::string::npos);
+  EXPECT_NE(
+      xml.find(
+          "<testsuite name=\"gearspec.libgearman\" tests=\"9\" failures=\"4\" errors=\"1\" skipped=\"2\""),
+      std::string::npos);
   EXPECT_EQ(count(xml, "<testcase "), 9u);
   EXPECT_EQ(count(xml, "<failure "), 4u);
   EXPECT_EQ(count(xml, "<error "), 1u);
   EXPECT_EQ(count(xml, "<skipped "), 2u);
-  EXPECT_NE(xml.find("<testcase classname=\"gearspec.libgearman.close\" name=\"close/3: title of close/3\" time=\"0.250\">"),
+  EXPECT_NE(xml.find("<testcase classname=\"gearspec.libgearman.close\" name=\"close/3: title of close/3\" "
+                     "time=\"0.250\">"),
             std::string::npos);
   EXPECT_NE(xml.find("<failure type=\"CRASHED\""), std::string::npos);
   EXPECT_NE(xml.find("<failure type=\"HUNG\""), std::string::npos);
@@ -159,7 +163,8 @@ TEST(Report, HtmlMatrixStaysUnderOneMegabyteHoweverManyCellsFail) {
       auto r = result("area" + std::to_string(i % 12) + "/" + std::to_string(i),
                       (i + c) % 4 == 0 ? gc::grade::failed : gc::grade::ok);
       r.wire_log = std::string(20000, 'w');
-      if (r.verdict == gc::grade::failed) r.findings.assign(2000, {gc::grade::failed, "job n", "something else"});
+      if (r.verdict == gc::grade::failed)
+        r.findings.assign(2000, {gc::grade::failed, "job n", "something else"});
       s.results.push_back(r);
     }
     suites.push_back(s);
@@ -173,7 +178,8 @@ TEST(Report, HtmlMatrixStaysUnderOneMegabyteHoweverManyCellsFail) {
   auto one = sample();
   one.results = {result("close/3", gc::grade::failed)};
   one.results[0].wire_log = std::string(5000, 'x');
-  EXPECT_NE(gc::html_matrix({one}).find(std::string(2048, 'x') + "\n... (2952 more bytes"), std::string::npos);
+  EXPECT_NE(gc::html_matrix({one}).find(std::string(2048, 'x') + "\n... (2952 more bytes"),
+            std::string::npos);
 }
 
 TEST(Report, TerminalSummaryListsProblemsTotalsAndSlowest) {
@@ -183,8 +189,10 @@ TEST(Report, TerminalSummaryListsProblemsTotalsAndSlowest) {
   EXPECT_EQ(text.find("\n  submit-bg/1"), std::string::npos) << "OK cases are not listed without --verbose";
   EXPECT_NE(text.find("text/2"), std::string::npos);
   EXPECT_NE(text.find("FAILED (known)"), std::string::npos);
-  EXPECT_NE(text.find("8 cases in 3.5 s: OK 1, UNIMPLEMENTED 1, NON-STRICT 1, FAILED 2, CRASHED 1, HUNG 1, ERROR 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          "8 cases in 3.5 s: OK 1, UNIMPLEMENTED 1, NON-STRICT 1, FAILED 2, CRASHED 1, HUNG 1, ERROR 1"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("slowest:"), std::string::npos);
   EXPECT_NE(text.find("stale known failure (now passes): kf.txt:3: close/9"), std::string::npos);

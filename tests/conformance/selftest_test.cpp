@@ -5,6 +5,8 @@
 // the correct client did): every one of them gets the named grade, every
 // other case the grade it gets without the mutation. And no MUST or SHOULD
 // case may be passed by every broken mode as well as by the correct client.
+#include "gearspec/conformance/selftest.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include "gearspec/conformance/case_loader.hpp"
 #include "gearspec/conformance/grading.hpp"
 #include "gearspec/conformance/runner.hpp"
-#include "gearspec/conformance/selftest.hpp"
 #include "gearspec/protocol/limits.hpp"
 
 namespace gc = gearspec::conformance;
@@ -70,8 +71,8 @@ bool any_job(const gc::case_spec& c, const std::function<bool(const gc::job_spec
 /// Needs protocol 2 for its bytes (a function, unique or handle that is not
 /// UTF-8), not only for the `status` op.
 bool needs_bytes(const gc::case_spec& c) {
-  return gc::required_protocol(c) >= 2 &&
-         std::none_of(c.requests.begin(), c.requests.end(), [](const gc::request_spec& r) { return r.status; });
+  return gc::required_protocol(c) >= 2 && std::none_of(c.requests.begin(), c.requests.end(),
+                                                       [](const gc::request_spec& r) { return r.status; });
 }
 
 bool has_finding(const gc::case_result& r, const std::string& text) {
@@ -110,7 +111,8 @@ TEST(ReferenceAdapter, PassesEveryCase) {
   EXPECT_EQ(s.adapter.name, "gearspec-reference");
   for (std::size_t i = 0; i < s.results.size(); ++i)
     EXPECT_EQ(s.results[i].verdict, clean_grade(suite()[i]))
-        << s.results[i].case_id << ": " << gc::to_string(s.results[i].verdict) << " " << s.results[i].summary();
+        << s.results[i].case_id << ": " << gc::to_string(s.results[i].verdict) << " "
+        << s.results[i].summary();
 }
 
 TEST(SelfTest, EveryMustAndShouldCaseFailsSomeBrokenMode) {
@@ -231,7 +233,8 @@ TEST(BrokenAdapter, TruncateAndRejectFailsEveryOverLimitCase) {
   });
   for (std::size_t i = 0; i < s.results.size(); ++i)
     if (any_job(suite()[i], over)) {
-      EXPECT_TRUE(has_finding(s.results[i], "truncated")) << s.results[i].case_id << ": " << s.results[i].summary();
+      EXPECT_TRUE(has_finding(s.results[i], "truncated"))
+          << s.results[i].case_id << ": " << s.results[i].summary();
     }
 }
 
@@ -244,13 +247,15 @@ TEST(BrokenAdapter, AlwaysErrorFailsEveryCaseInWhichTheServerCreatesAJob) {
     const auto& r = s.results[i];
     if (suite()[i].work && successes.at(r.case_id) > 0) {
       // A worker that took its jobs and reports an error misses the case at its level.
-      EXPECT_EQ(r.verdict, gc::severity_of(suite()[i].level)) << r.case_id << ": " << gc::to_string(r.verdict);
+      EXPECT_EQ(r.verdict, gc::severity_of(suite()[i].level))
+          << r.case_id << ": " << gc::to_string(r.verdict);
     } else if (successes.at(r.case_id) > 0) {
       // FAILED, not merely NON-STRICT: the caller would submit a created job again.
       EXPECT_GE(r.verdict, gc::grade::failed) << r.case_id << ": " << gc::to_string(r.verdict);
     } else {
       // No job was created: an error is right; only its class may differ.
-      EXPECT_LE(r.verdict, std::max(clean_grade(suite()[i]), gc::grade::non_strict)) << r.case_id << ": " << r.summary();
+      EXPECT_LE(r.verdict, std::max(clean_grade(suite()[i]), gc::grade::non_strict))
+          << r.case_id << ": " << r.summary();
     }
   }
 }
@@ -287,7 +292,8 @@ TEST(BrokenAdapter, ReencodingBytesFailsEveryCaseWithAFieldThatIsNotUtf8) {
   });
   for (std::size_t i = 0; i < s.results.size(); ++i)
     if (needs_bytes(suite()[i])) {
-      EXPECT_TRUE(has_finding(s.results[i], "\\xef\\xbf\\xbd")) << s.results[i].case_id << ": " << s.results[i].summary();
+      EXPECT_TRUE(has_finding(s.results[i], "\\xef\\xbf\\xbd"))
+          << s.results[i].case_id << ": " << s.results[i].summary();
     }
 }
 
@@ -312,9 +318,9 @@ TEST(Suite, BytesCasesCoverFunctionUniqueAndHandle) {
   std::vector<std::string> ids;
   for (const auto& c : suite())
     if (needs_bytes(c)) ids.push_back(c.id);
-  for (const char* id : {"submit-bg/19", "unique/23", "handle/8", "value/function/non-utf8/batch",
-                         "value/unique/non-utf8/low", "worker/function-binary", "worker/unique-binary",
-                         "worker/assign-binary"})
+  for (const char* id :
+       {"submit-bg/19", "unique/23", "handle/8", "value/function/non-utf8/batch", "value/unique/non-utf8/low",
+        "worker/function-binary", "worker/unique-binary", "worker/assign-binary"})
     EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
   EXPECT_EQ(ids.size(), 14u);
 }
@@ -328,8 +334,11 @@ TEST(Runner, MissingAdapterIsAHarnessError) {
 TEST(Runner, AdapterWithoutAFeatureGetsUnimplemented) {
   // A shell adapter that lists no features and answers nothing else.
   gc::run_options o;
-  o.adapter_argv = {"sh", "-c", "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; cat >/dev/null"};
-  const auto it = std::find_if(suite().begin(), suite().end(), [](const gc::case_spec& c) { return c.id == "batch/1"; });
+  o.adapter_argv = {
+      "sh", "-c",
+      "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; cat >/dev/null"};
+  const auto it =
+      std::find_if(suite().begin(), suite().end(), [](const gc::case_spec& c) { return c.id == "batch/1"; });
   ASSERT_NE(it, suite().end());
   const auto r = gc::run_case(*it, o);
   EXPECT_EQ(r.verdict, gc::grade::unimplemented) << r.summary();
@@ -337,17 +346,18 @@ TEST(Runner, AdapterWithoutAFeatureGetsUnimplemented) {
 }
 
 const gc::case_spec& plain_case() {
-  const auto it =
-      std::find_if(suite().begin(), suite().end(), [](const gc::case_spec& c) { return c.id == "submit-bg/1"; });
+  const auto it = std::find_if(suite().begin(), suite().end(),
+                               [](const gc::case_spec& c) { return c.id == "submit-bg/1"; });
   EXPECT_NE(it, suite().end());
   return *it;
 }
 
 TEST(Runner, GarbageAnswerIsFailed) {
   gc::run_options o;
-  o.adapter_argv = {"sh", "-c",
-                    "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; echo "
-                    "'this is not json'; cat >/dev/null"};
+  o.adapter_argv = {
+      "sh", "-c",
+      "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; echo "
+      "'this is not json'; cat >/dev/null"};
   const auto r = gc::run_case(plain_case(), o);
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_NE(r.summary().find("not JSON"), std::string::npos) << r.summary();
@@ -355,11 +365,15 @@ TEST(Runner, GarbageAnswerIsFailed) {
 
 TEST(Runner, AdapterThatExitsWithoutAnsweringIsFailedAndOneThatDiesBySignalIsCrashed) {
   gc::run_options o;
-  o.adapter_argv = {"sh", "-c", "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; exit 4"};
+  o.adapter_argv = {
+      "sh", "-c",
+      "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; exit 4"};
   auto r = gc::run_case(plain_case(), o);
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_NE(r.summary().find("ended (exit status 4) without answering"), std::string::npos) << r.summary();
-  o.adapter_argv = {"sh", "-c", "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; kill -ABRT $$"};
+  o.adapter_argv = {
+      "sh", "-c",
+      "read line; echo '{\"id\":0,\"name\":\"sh\",\"features\":[\"background\"]}'; read line; kill -ABRT $$"};
   r = gc::run_case(plain_case(), o);
   EXPECT_EQ(r.verdict, gc::grade::crashed);
   EXPECT_NE(r.summary().find("an answer to request 1; observed the adapter was killed by signal 6 (SIGABRT)"),

@@ -75,15 +75,16 @@ TEST(StatusProtocol, RequestCarriesTheHandleAsBytesAndTheTimeout) {
   u.status->by_unique = true;
   u.status->key = "u-1";
   u.library_default_timeout = true;
-  EXPECT_EQ(gc::make_status_request(5, "h:1", u), R"({"id":5,"op":"status","server":"h:1","unique":"u-1","unique_b64":"dS0x"})");
+  EXPECT_EQ(gc::make_status_request(5, "h:1", u),
+            R"({"id":5,"op":"status","server":"h:1","unique":"u-1","unique_b64":"dS0x"})");
 }
 
 TEST(StatusProtocol, AnswerFieldsAreReadAndChecked) {
   std::vector<gc::job_result> out;
   std::string problem;
   ASSERT_TRUE(gc::parse_status_answer(
-      R"({"id":1,"ok":true,"known":true,"running":false,"numerator":4294967295,"denominator":0,"client_count":2})", 1,
-      out, problem))
+      R"({"id":1,"ok":true,"known":true,"running":false,"numerator":4294967295,"denominator":0,"client_count":2})",
+      1, out, problem))
       << problem;
   ASSERT_EQ(out.size(), 1u);
   ASSERT_TRUE(out[0].status);
@@ -92,11 +93,12 @@ TEST(StatusProtocol, AnswerFieldsAreReadAndChecked) {
   EXPECT_EQ(out[0].status->numerator, 4294967295u);
   EXPECT_EQ(out[0].status->client_count, 2u);
 
-  EXPECT_FALSE(gc::parse_status_answer(R"({"id":1,"ok":true,"known":1,"running":false,"numerator":0,"denominator":0})",
-                                       1, out, problem));
+  EXPECT_FALSE(gc::parse_status_answer(
+      R"({"id":1,"ok":true,"known":1,"running":false,"numerator":0,"denominator":0})", 1, out, problem));
   EXPECT_EQ(problem, "status answer: no boolean \"known\"");
   EXPECT_FALSE(gc::parse_status_answer(
-      R"({"id":1,"ok":true,"known":true,"running":false,"numerator":4294967296,"denominator":0})", 1, out, problem));
+      R"({"id":1,"ok":true,"known":true,"running":false,"numerator":4294967296,"denominator":0})", 1, out,
+      problem));
   EXPECT_EQ(problem, "status answer: \"numerator\" is not an integer 0..4294967295");
   EXPECT_FALSE(gc::parse_status_answer(R"({"id":1,"ok":false})", 1, out, problem));
   EXPECT_NE(problem.find("without a valid \"error_class\""), std::string::npos) << problem;
@@ -107,7 +109,8 @@ TEST(StatusProtocol, AnswerFieldsAreReadAndChecked) {
 
 TEST(StatusGrading, ExactRequestAndTheServersFieldsIsOk) {
   const auto c = status_case(by_handle("H:1", values(true, false, 3, 7)));
-  const auto r = grade(c, reported(values(true, false, 3, 7)), get_status("H:1"), status_res("H:1", "1", "3"));
+  const auto r =
+      grade(c, reported(values(true, false, 3, 7)), get_status("H:1"), status_res("H:1", "1", "3"));
   EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
 }
 
@@ -120,26 +123,31 @@ TEST(StatusGrading, TrailingNulInTheHandleFails) {
   std::string all;
   for (const auto& f : r.findings) all += f.expected + " / " + f.observed + "\n";
   EXPECT_NE(all.find("NUL inside the last argument"), std::string::npos) << all;
-  EXPECT_NE(all.find("GET_STATUS \"H:1\" (3 bytes) on the wire, byte-exact / not sent"), std::string::npos) << all;
+  EXPECT_NE(all.find("GET_STATUS \"H:1\" (3 bytes) on the wire, byte-exact / not sent"), std::string::npos)
+      << all;
 }
 
 TEST(StatusGrading, OtherFieldsThanTheServersFail) {
   const auto c = status_case(by_handle("H:1", values(false, false, 0, 0)));
-  const auto r = grade(c, reported(values(true, false, 0, 0)), get_status("H:1"), status_res("H:1", "0", "0"));
+  const auto r =
+      grade(c, reported(values(true, false, 0, 0)), get_status("H:1"), status_res("H:1", "0", "0"));
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_NE(r.summary().find("known 1 instead of 0"), std::string::npos) << r.summary();
 }
 
 TEST(StatusGrading, NumbersForAMalformedReplyFail) {
   const auto c = status_case(by_handle("H:1", std::nullopt));
-  const auto r = grade(c, reported(values(true, false, 0, 0)), get_status("H:1"), status_res("H:1", "1", "x"));
+  const auto r =
+      grade(c, reported(values(true, false, 0, 0)), get_status("H:1"), status_res("H:1", "1", "x"));
   EXPECT_EQ(r.verdict, gc::grade::failed);
   EXPECT_NE(r.summary().find("never made-up values"), std::string::npos) << r.summary();
-  EXPECT_EQ(grade(c, reported(std::nullopt), get_status("H:1"), status_res("H:1", "1", "x")).verdict, gc::grade::ok);
+  EXPECT_EQ(grade(c, reported(std::nullopt), get_status("H:1"), status_res("H:1", "1", "x")).verdict,
+            gc::grade::ok);
   // Another class than the case names is a SHOULD finding.
   auto named = c;
   named.requests[0].status->error_classes = {"protocol_error"};
-  EXPECT_EQ(grade(named, reported(std::nullopt, "timeout"), get_status("H:1"), "").verdict, gc::grade::non_strict);
+  EXPECT_EQ(grade(named, reported(std::nullopt, "timeout"), get_status("H:1"), "").verdict,
+            gc::grade::non_strict);
 }
 
 TEST(StatusGrading, RejectedBeforeSendingIsAllowedOnlyWhereTheCaseSaysSo) {
@@ -215,16 +223,19 @@ TEST_F(StatusCaseFile, MistakesAreNamedWithTheirLine) {
   EXPECT_NE(error_of("status: {handle: h, unique: u, expect: error}\n").find("exactly one of handle, unique"),
             std::string::npos);
   EXPECT_NE(error_of("status: {handle: h}\n").find("status needs expect"), std::string::npos);
-  EXPECT_NE(error_of("status: {handle: h, expect: {known: true, running: false, numerator: -1, denominator: 0}}\n")
-                .find("numerator must be an integer 0..4294967295"),
-            std::string::npos);
-  EXPECT_NE(error_of("status: {handle: h, expect: {known: true, running: false, numerator: 0, denominator: 0, "
-                     "client_count: 1}}\n")
-                .find("client_count is only in STATUS_RES_UNIQUE"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("status: {handle: h, expect: {known: true, running: false, numerator: -1, denominator: 0}}\n")
+          .find("numerator must be an integer 0..4294967295"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("status: {handle: h, expect: {known: true, running: false, numerator: 0, denominator: 0, "
+               "client_count: 1}}\n")
+          .find("client_count is only in STATUS_RES_UNIQUE"),
+      std::string::npos);
   EXPECT_NE(error_of("status: {handle: h, expect: maybe}\n").find(":6:"), std::string::npos);
-  EXPECT_NE(error_of("status: {handle: h, expect: error}\njobs: [{function: f}]\n").find("one of jobs, status"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("status: {handle: h, expect: error}\njobs: [{function: f}]\n").find("one of jobs, status"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // Worker cases: the `work:` block of a case file and the `work` op's lines.
+#include "gearspec/conformance/worker_case.hpp"
+
 #include <gtest/gtest.h>
 
 #include "gearspec/conformance/case_loader.hpp"
 #include "gearspec/conformance/grading.hpp"
-#include "gearspec/conformance/worker_case.hpp"
 #include "gearspec/protocol/encoder.hpp"
 
 namespace gc = gearspec::conformance;
@@ -80,7 +81,8 @@ TEST(WorkerCase, AnswerRoundTripAndRejections) {
   EXPECT_FALSE(gc::parse_work_answer(R"({"id":1,"jobs":[],"result":{"ok":false}})", 1, a, problem));
   EXPECT_NE(problem.find("error_class"), std::string::npos) << problem;
   EXPECT_FALSE(gc::parse_work_answer(R"({"id":2,"jobs":[],"result":{"ok":true}})", 1, a, problem));
-  const auto line = gc::make_work_request(3, "127.0.0.1:1", gc::parse_case_file(worker_case, "w.yaml")[0].work.value());
+  const auto line =
+      gc::make_work_request(3, "127.0.0.1:1", gc::parse_case_file(worker_case, "w.yaml")[0].work.value());
   EXPECT_NE(line.find(R"("op":"work")"), std::string::npos) << line;
   EXPECT_NE(line.find(R"("name_b64":"Zv8=")"), std::string::npos) << line;
 }

@@ -29,8 +29,8 @@ struct result {
 result run_gearmock(const std::string& args) {
   const auto out_file = std::filesystem::temp_directory_path() / ("gm-out-" + std::to_string(::getpid()));
   const auto err_file = std::filesystem::temp_directory_path() / ("gm-err-" + std::to_string(::getpid()));
-  const std::string cmd = "timeout 10 " + std::string{GEARMOCK_PATH} + " " + args + " >" + out_file.string() + " 2>" +
-                          err_file.string();
+  const std::string cmd = "timeout 10 " + std::string{GEARMOCK_PATH} + " " + args + " >" + out_file.string() +
+                          " 2>" + err_file.string();
   const int st = std::system(cmd.c_str());
   result r;
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -101,8 +101,8 @@ std::uint16_t port_of(const std::string& line) {
 TEST(Cli, HelpExitsZeroAndListsTheOptions) {
   const auto r = run_gearmock("--help");
   EXPECT_EQ(r.status, 0);
-  for (const char* opt : {"--listen", "--scenario", "--journal", "--pcap", "--max-packet-size", "--max-connections",
-                          "--idle-timeout"})
+  for (const char* opt : {"--listen", "--scenario", "--journal", "--pcap", "--max-packet-size",
+                          "--max-connections", "--idle-timeout"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }
 

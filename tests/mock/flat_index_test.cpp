@@ -30,7 +30,8 @@ TEST(FlatIndex, MatchesAMapModelUnderCollisionsAndDeletes) {
     }
     if (step % 101 == 0) {
       for (const auto& [slot, h] : model)
-        ASSERT_EQ(index.find(h, [slot = slot](std::uint32_t s) { return s == slot; }), slot) << "step " << step;
+        ASSERT_EQ(index.find(h, [slot = slot](std::uint32_t s) { return s == slot; }), slot)
+            << "step " << step;
     }
   }
   EXPECT_EQ(index.size(), model.size());

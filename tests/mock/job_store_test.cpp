@@ -89,7 +89,7 @@ TEST(JobStore, DashCoalescesByNonEmptyWorkload) {
 TEST(JobStore, HighestPriorityFirstAcrossFunctionsFifoWithin) {
   job_store s;
   const auto f = s.function_id("f"), g = s.function_id("g");
-  const priority order[] = {priority::low, priority::normal, priority::high, priority::low,
+  const priority order[] = {priority::low,  priority::normal, priority::high, priority::low,
                             priority::high, priority::normal, priority::high};
   std::map<std::pair<int, bool>, std::vector<std::uint64_t>> by_prio_g_first;
   for (int i = 0; i < 7; ++i) {
@@ -97,7 +97,8 @@ TEST(JobStore, HighestPriorityFirstAcrossFunctionsFifoWithin) {
     by_prio_g_first[{static_cast<int>(order[i]), i % 2 == 0}].push_back(j->number);
   }
   std::vector<std::uint64_t> expected;
-  for (auto& [key, numbers] : by_prio_g_first) expected.insert(expected.end(), numbers.begin(), numbers.end());
+  for (auto& [key, numbers] : by_prio_g_first)
+    expected.insert(expected.end(), numbers.begin(), numbers.end());
   EXPECT_EQ(drain(s, {g, f}), expected);
   EXPECT_EQ(expected, (std::vector<std::uint64_t>{3, 5, 7, 2, 6, 4, 1}));
   EXPECT_EQ(s.running(), 7u);
@@ -235,7 +236,8 @@ TEST(JobStore, AQueued100ByteJobTakesAtMost200BytesOfStore) {
   const auto f = s.function_id("bench");
   const std::string workload(100, 'w');
   constexpr std::size_t jobs = 200'000;
-  for (std::size_t i = 0; i < jobs; ++i) s.add(f, priority::normal, true, "u" + std::to_string(i), workload, 0);
+  for (std::size_t i = 0; i < jobs; ++i)
+    s.add(f, priority::normal, true, "u" + std::to_string(i), workload, 0);
   const auto fp = s.footprint();
   // Record (32-byte header + unique + workload, 8-byte units) + index entry + window slot.
   EXPECT_LE(fp.total() / jobs, 200u) << "arena " << fp.arena << " indexes " << fp.indexes;
@@ -266,7 +268,8 @@ TEST(JobStore, MatchesAModelUnderRandomOperations) {
       const int prio = static_cast<int>(rng() % 3);
       std::uint64_t expect = 0;
       for (const auto& [n, m] : model)
-        if (m.function == fi && (unique == "-" ? m.unique == "-" && m.data == data : m.unique == unique)) expect = n;
+        if (m.function == fi && (unique == "-" ? m.unique == "-" && m.data == data : m.unique == unique))
+          expect = n;
       job* found = s.find_coalescing(fn[fi], unique, data);
       ASSERT_EQ(found ? found->number : 0, expect) << "step " << step;
       if (found) continue;
@@ -282,8 +285,8 @@ TEST(JobStore, MatchesAModelUnderRandomOperations) {
       q.erase(std::remove(q.begin(), q.end(), it->first), q.end());
       model.erase(it);
     } else if (op < 9) {  // grab for one or both functions
-      const std::vector<std::uint32_t> can = rng() % 2 ? std::vector<std::uint32_t>{fn[fi]}
-                                                       : std::vector<std::uint32_t>{fn[0], fn[1]};
+      const std::vector<std::uint32_t> can =
+          rng() % 2 ? std::vector<std::uint32_t>{fn[fi]} : std::vector<std::uint32_t>{fn[0], fn[1]};
       std::uint64_t expect = 0;
       for (int p = 0; p < 3 && !expect; ++p)
         for (auto id : can) {

@@ -1,12 +1,11 @@
 // The embedding lifecycle of gearmock: start, stop, start again; stop twice;
 // destruction after stop; no thread outlives a stop().
-#include "gearspec/mock/server.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <system_error>
 
+#include "gearspec/mock/server.hpp"
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/test/loopback_client.hpp"
 

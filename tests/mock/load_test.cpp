@@ -62,8 +62,10 @@ TEST(Load, ThousandConnectionsTimesHundredBackgroundJobsLoseNothing) {
         ASSERT_FALSE(ec) << ec.message();
         if (!decoders[i].ready()) continue;
         const auto& p = decoders[i].packet();
-        if (p.cmd == command::job_created) handles.emplace(p.arg(0));
-        else ++errors;
+        if (p.cmd == command::job_created)
+          handles.emplace(p.arg(0));
+        else
+          ++errors;
         decoders[i].next();
         if (++replies[i] == jobs_per_connection) {
           ++done;

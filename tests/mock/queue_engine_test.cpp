@@ -57,8 +57,8 @@ TEST(QueueEngine, EachPriorityGetsJobCreatedWithSequentialHandles) {
   harness h;
   auto c = h.e.connect("127.0.0.1");
   int n = 0;
-  for (auto cmd : {command::submit_job, command::submit_job_bg, command::submit_job_high, command::submit_job_high_bg,
-                   command::submit_job_low, command::submit_job_low_bg}) {
+  for (auto cmd : {command::submit_job, command::submit_job_bg, command::submit_job_high,
+                   command::submit_job_high_bg, command::submit_job_low, command::submit_job_low_bg}) {
     h.e.receive(c, req(cmd, {"f", "u" + std::to_string(n)}, "w"));
     EXPECT_EQ(h.one(c), res(command::job_created, {"H:mock:" + std::to_string(++n)})) << proto::name(cmd);
   }
@@ -96,7 +96,8 @@ TEST(QueueEngine, CoalescesOnFunctionAndUniqueAcrossConnectionsAndVariants) {
 TEST(QueueEngine, DashCoalescesByWorkloadAndEmptyUniqueNever) {
   harness h;
   auto c = h.e.connect("127.0.0.1");
-  const char* expected[] = {"H:mock:1", "H:mock:1", "H:mock:2", "H:mock:3", "H:mock:4", "H:mock:5", "H:mock:6"};
+  const char* expected[] = {"H:mock:1", "H:mock:1", "H:mock:2", "H:mock:3",
+                            "H:mock:4", "H:mock:5", "H:mock:6"};
   h.e.receive(c, req(command::submit_job_bg, {"f", "-"}, "w1"));
   h.e.receive(c, req(command::submit_job_bg, {"f", "-"}, "w1"));
   h.e.receive(c, req(command::submit_job_bg, {"f", "-"}, "w2"));
@@ -129,21 +130,23 @@ TEST(QueueEngine, WorkerRunsJobAndWorkPacketsReachForegroundClients) {
   auto client = h.e.connect("127.0.0.1"), worker = h.e.connect("127.0.0.1");
   h.e.receive(worker, req(command::can_do, {"rev"}) + req(command::pre_sleep, {}));
   EXPECT_TRUE(h.take(worker).empty());
-  h.e.receive(client, req(command::option_req, {"exceptions"}) + req(command::submit_job, {"rev", "u1"}, "abc"));
+  h.e.receive(client,
+              req(command::option_req, {"exceptions"}) + req(command::submit_job, {"rev", "u1"}, "abc"));
   EXPECT_EQ(h.take(client), (std::vector<proto::packet>{res(command::option_res, {"exceptions"}),
-                                                       res(command::job_created, {"H:mock:1"})}));
+                                                        res(command::job_created, {"H:mock:1"})}));
   EXPECT_EQ(h.one(worker), res(command::noop, {}));  // the sleeping worker is woken
   h.e.receive(worker, req(command::grab_job, {}));
   EXPECT_EQ(h.one(worker), res(command::job_assign, {"H:mock:1", "rev"}, "abc"));
   h.e.receive(client, req(command::get_status, {"H:mock:1"}));
   EXPECT_EQ(h.one(client), res(command::status_res, {"H:mock:1", "1", "1", "0", "0"}));
-  h.e.receive(worker, req(command::work_status, {"H:mock:1", "1", "2"}) + req(command::work_data, {"H:mock:1"}, "d") +
+  h.e.receive(worker, req(command::work_status, {"H:mock:1", "1", "2"}) +
+                          req(command::work_data, {"H:mock:1"}, "d") +
                           req(command::work_warning, {"H:mock:1"}, "w") +
                           req(command::work_exception, {"H:mock:1"}, "boom"));
   EXPECT_EQ(h.take(client), (std::vector<proto::packet>{res(command::work_status, {"H:mock:1", "1", "2"}),
-                                                       res(command::work_data, {"H:mock:1"}, "d"),
-                                                       res(command::work_warning, {"H:mock:1"}, "w"),
-                                                       res(command::work_exception, {"H:mock:1"}, "boom")}));
+                                                        res(command::work_data, {"H:mock:1"}, "d"),
+                                                        res(command::work_warning, {"H:mock:1"}, "w"),
+                                                        res(command::work_exception, {"H:mock:1"}, "boom")}));
   EXPECT_EQ(h.e.stats().jobs, 0u);
   h.e.receive(client, req(command::get_status, {"H:mock:1"}));
   EXPECT_EQ(h.one(client), res(command::status_res, {"H:mock:1", "0", "0", "0", "0"}));
@@ -159,21 +162,23 @@ TEST(QueueEngine, CompleteAndFailAreForwardedAndExceptionBecomesFailWithoutOptio
   h.e.receive(client, req(command::submit_job, {"f", "a"}, "1") + req(command::submit_job, {"f", "b"}, "2") +
                           req(command::submit_job, {"f", "c"}, "3"));
   h.take(client);
-  h.e.receive(worker, req(command::can_do, {"f"}) + req(command::grab_job_all, {}) + req(command::grab_job_uniq, {}) +
-                          req(command::grab_job_uniq, {}));
+  h.e.receive(worker, req(command::can_do, {"f"}) + req(command::grab_job_all, {}) +
+                          req(command::grab_job_uniq, {}) + req(command::grab_job_uniq, {}));
   EXPECT_EQ(h.take(worker).size(), 3u);
   h.e.receive(worker, req(command::work_complete, {"H:mock:1"}, "r") + req(command::work_fail, {"H:mock:2"}) +
                           req(command::work_exception, {"H:mock:3"}, "x"));
   EXPECT_EQ(h.take(client), (std::vector<proto::packet>{res(command::work_complete, {"H:mock:1"}, "r"),
-                                                       res(command::work_fail, {"H:mock:2"}),
-                                                       res(command::work_fail, {"H:mock:3"})}));
+                                                        res(command::work_fail, {"H:mock:2"}),
+                                                        res(command::work_fail, {"H:mock:3"})}));
 }
 
 TEST(QueueEngine, PriorityIsHonouredAcrossFunctions) {
   harness h;
   auto c = h.e.connect("127.0.0.1"), w = h.e.connect("127.0.0.1");
-  h.e.receive(c, req(command::submit_job_low_bg, {"a", "1"}, "low") + req(command::submit_job_bg, {"b", "2"}, "normal") +
-                     req(command::submit_job_high_bg, {"b", "3"}, "high") + req(command::submit_job_bg, {"a", "4"}, "n2"));
+  h.e.receive(c, req(command::submit_job_low_bg, {"a", "1"}, "low") +
+                     req(command::submit_job_bg, {"b", "2"}, "normal") +
+                     req(command::submit_job_high_bg, {"b", "3"}, "high") +
+                     req(command::submit_job_bg, {"a", "4"}, "n2"));
   h.take(c);
   h.e.receive(w, req(command::can_do, {"a"}) + req(command::can_do, {"b"}));
   std::vector<std::string> order;
@@ -203,18 +208,21 @@ TEST(QueueEngine, MaxqueueGivesQueueErrorButCoalescingStillWorks) {
   h.take(c);
   h.e.receive(c, "maxqueue f 1\n");
   EXPECT_EQ(h.text(c), "OK\r\n");
-  h.e.receive(c, req(command::submit_job_bg, {"f", "u2"}, "x") + req(command::submit_job_bg, {"f", "u1"}, "x"));
+  h.e.receive(c,
+              req(command::submit_job_bg, {"f", "u2"}, "x") + req(command::submit_job_bg, {"f", "u1"}, "x"));
   EXPECT_EQ(h.take(c), (std::vector<proto::packet>{res(command::error, {"QUEUE_ERROR", "Job queue is full"}),
-                                                  res(command::job_created, {"H:mock:1"})}));
+                                                   res(command::job_created, {"H:mock:1"})}));
   h.e.receive(c, "maxqueue\n");
-  EXPECT_EQ(h.text(c), "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+maxqueue\r\n");
+  EXPECT_EQ(h.text(c),
+            "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+maxqueue\r\n");
 }
 
 TEST(QueueEngine, AdminCommandsUseGearmandFraming) {
   harness h;
   auto c = h.e.connect("127.0.0.1"), w = h.e.connect("10.0.0.9");
   h.e.receive(w, req(command::set_client_id, {"wid"}) + req(command::can_do, {"f"}));
-  h.e.receive(c, req(command::submit_job_bg, {"f", "u1"}, "x") + req(command::submit_job_bg, {"f", "u2"}, "y"));
+  h.e.receive(c,
+              req(command::submit_job_bg, {"f", "u1"}, "x") + req(command::submit_job_bg, {"f", "u2"}, "y"));
   h.take(c);
   h.e.receive(w, req(command::grab_job, {}));
   h.take(w);
@@ -231,7 +239,9 @@ TEST(QueueEngine, AdminCommandsUseGearmandFraming) {
   h.e.receive(c, "version\ngetpid\nverbose\n");
   EXPECT_EQ(h.text(c), "OK 1.1.20+ds\nOK 4242\nOK ERROR\n");
   h.e.receive(c, "shutdown\n\n");
-  EXPECT_EQ(h.text(c), "ERR UNKNOWN_COMMAND Unknown+server+commandshutdown\r\nERR UNKNOWN_COMMAND Unknown+server+command\r\n");
+  EXPECT_EQ(
+      h.text(c),
+      "ERR UNKNOWN_COMMAND Unknown+server+commandshutdown\r\nERR UNKNOWN_COMMAND Unknown+server+command\r\n");
   h.e.receive(c, "cancel job H:mock:2\ncancel job H:mock:2\ncancel job H:mock:1\n");
   EXPECT_EQ(h.text(c), "OK\r\nERR UNKNOWN_JOB\r\nERR UNKNOWN_ERROR\r\n");
   h.e.receive(c, "a b c d e f\n");
@@ -247,7 +257,8 @@ TEST(QueueEngine, BadInputAnsweredOrClosedLikeGearmand) {
                      req(command::get_status_unique, {"zz"}) + req(command::work_data, {"H:x:1"}, "d"));
   EXPECT_EQ(h.take(c), (std::vector<proto::packet>{
                            res(command::error, {"UNKNOWN_OPTION", "Server does not recognize given option"}),
-                           res(command::echo_res, {}, "hi"), res(command::status_res_unique, {"zz", "0", "0", "0", "0", "0"}),
+                           res(command::echo_res, {}, "hi"),
+                           res(command::status_res_unique, {"zz", "0", "0", "0", "0", "0"}),
                            res(command::error, {"JOB_NOT_FOUND", "Job does not exist on server"})}));
   EXPECT_FALSE(h.e.should_close(c));
   std::string bad;
@@ -308,10 +319,10 @@ namespace {
 // connection's later bytes, and keeps its state consistent.
 TEST(QueueEngine, RandomAndMutatedInputIsHandled) {
   std::mt19937 rng{2024};
-  const std::string valid = req(command::can_do, {"f"}) + req(command::submit_job, {"f", "u"}, "w") +
-                            req(command::grab_job_all, {}) + req(command::work_status, {"H:mock:1", "1", "2"}) +
-                            "status\n" + req(command::work_complete, {"H:mock:1"}, "r") +
-                            req(command::get_status_unique, {"u"}) + "show jobs\n";
+  const std::string valid =
+      req(command::can_do, {"f"}) + req(command::submit_job, {"f", "u"}, "w") +
+      req(command::grab_job_all, {}) + req(command::work_status, {"H:mock:1", "1", "2"}) + "status\n" +
+      req(command::work_complete, {"H:mock:1"}, "r") + req(command::get_status_unique, {"u"}) + "show jobs\n";
   queue_engine e;
   for (int round = 0; round < 3000; ++round) {
     auto c = e.connect("127.0.0.1");
@@ -320,10 +331,18 @@ TEST(QueueEngine, RandomAndMutatedInputIsHandled) {
     for (int m = 0; m < mutations && !input.empty(); ++m) {
       const std::size_t at = rng() % input.size();
       switch (rng() % 4) {
-        case 0: input[at] = static_cast<char>(rng()); break;
-        case 1: input.erase(at, 1 + rng() % 4); break;
-        case 2: input.insert(at, std::string(1 + rng() % 16, static_cast<char>(rng()))); break;
-        case 3: input = input.substr(at) + input.substr(0, at); break;
+        case 0:
+          input[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          input.erase(at, 1 + rng() % 4);
+          break;
+        case 2:
+          input.insert(at, std::string(1 + rng() % 16, static_cast<char>(rng())));
+          break;
+        case 3:
+          input = input.substr(at) + input.substr(0, at);
+          break;
       }
     }
     for (std::size_t pos = 0; pos < input.size();) {

@@ -1,11 +1,11 @@
 // Scenario files: every shipped file parses; errors name file, line, column
 // and what was expected.
-#include "gearspec/mock/scenario.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "gearspec/mock/scenario.hpp"
 
 namespace gearspec::mock {
 namespace {
@@ -37,7 +37,8 @@ TEST(ScenarioParser, ErrorsPointAtTheLineAndSayWhatWasExpected) {
       {"steps:\n  - reply: {command: JOB_CREATED, args: []}\n", 2, "1 arguments for JOB_CREATED"},
       {"steps:\n  - reply: {command: NOOP, data: x}\n", 2, "no data"},
       {"steps:\n  - expect: {command: GET_STATUS, args: [a, b]}\n", 2, "1 argument predicates"},
-      {"steps:\n  - expect: {command: SUBMIT_JOB, args: [{regex: \"(\"}, ~]}\n", 2, "valid regular expression"},
+      {"steps:\n  - expect: {command: SUBMIT_JOB, args: [{regex: \"(\"}, ~]}\n", 2,
+       "valid regular expression"},
       {"steps:\n  - raw: {hex: \"0g\"}\n", 2, "hex digits"},
       {"steps:\n  - raw: {escaped: \"\\\\q\"}\n", 2, "valid escape"},
       {"steps:\n  - reply: {command: JOB_CREATED, args: [\"${nope}\"]}\n", 2, "a substitution"},
@@ -133,8 +134,13 @@ TEST(ScenarioParser, MissingFileIsAScenarioError) {
 }
 
 TEST(ScenarioParser, ArbitraryBytesNeverEscapeAsAnythingButScenarioError) {
-  const std::string inputs[] = {"", "\xff\xfe", "- - - -", "steps: {a: b}", "steps:\n  - repeat: {times: 1, steps: []}\n",
-                                "connections: [[expect: any], 3]", "steps:\n  - garbage: 99999999999\n"};
+  const std::string inputs[] = {"",
+                                "\xff\xfe",
+                                "- - - -",
+                                "steps: {a: b}",
+                                "steps:\n  - repeat: {times: 1, steps: []}\n",
+                                "connections: [[expect: any], 3]",
+                                "steps:\n  - garbage: 99999999999\n"};
   for (const auto& in : inputs) {
     try {
       parse_scenario(in, "fuzz");

@@ -47,7 +47,8 @@ TEST(ScenarioWire, JobCreatedForEverySubmit) {
   scenario_server s{"job-created-each.yaml"};
   auto c = s.connect();
   c.send(submit_bg("a") + submit_bg("b") + submit_bg("c"));
-  EXPECT_EQ(c.read_exact(3 * 20), job_created("H:mock:1") + job_created("H:mock:2") + job_created("H:mock:3"));
+  EXPECT_EQ(c.read_exact(3 * 20),
+            job_created("H:mock:1") + job_created("H:mock:2") + job_created("H:mock:3"));
   EXPECT_TRUE(s.srv->mismatches().empty());
 }
 
@@ -123,7 +124,8 @@ TEST(ScenarioWire, SplitAtAnOffsetIsTwoWrites) {
   auto c = s.connect();
   c.send(submit_bg());
   EXPECT_EQ(c.read_exact(20), job_created("H:mock:1"));
-  EXPECT_EQ(s.writes(), (std::vector<std::string>{job_created("H:mock:1").substr(0, 7), job_created("H:mock:1").substr(7)}));
+  EXPECT_EQ(s.writes(), (std::vector<std::string>{job_created("H:mock:1").substr(0, 7),
+                                                  job_created("H:mock:1").substr(7)}));
 }
 
 TEST(ScenarioWire, DripIsOneBytePerWrite) {
@@ -236,7 +238,9 @@ TEST(ScenarioWire, UnknownCommandNumber) {
   scenario_server s{"unknown-command.yaml"};
   auto c = s.connect();
   c.send(submit_bg());
-  EXPECT_EQ(c.read_exact(15), std::string("\0RES\0\0\0\x63\0\0\0\x03" "abc", 15));
+  EXPECT_EQ(c.read_exact(15), std::string("\0RES\0\0\0\x63\0\0\0\x03"
+                                          "abc",
+                                          15));
 }
 
 TEST(ScenarioWire, AdminTextInsteadOfBinary) {
@@ -250,15 +254,16 @@ TEST(ScenarioWire, PredicatesMatchAndMismatchIsJournaledThenCloses) {
   scenario_server s{"predicates.yaml"};
   {
     auto c = s.connect();
-    c.send(proto::encode(magic::request, command::submit_job_bg, {"bench", "16fc342e-ec28-11f1-a4c7-02fc00000001"},
-                         std::string(100, 'x')));
+    c.send(proto::encode(magic::request, command::submit_job_bg,
+                         {"bench", "16fc342e-ec28-11f1-a4c7-02fc00000001"}, std::string(100, 'x')));
     EXPECT_EQ(c.read_exact(20), job_created("H:mock:1"));
     c.send(proto::encode(magic::request, command::submit_job_high_bg, {"bx", "u-7"}, "anything"));
     EXPECT_EQ(c.read_exact(20), job_created("H:mock:2"));
   }
   EXPECT_TRUE(s.srv->mismatches().empty());
   auto c = s.connect();
-  c.send(proto::encode(magic::request, command::submit_job_bg, {"bench", "not-a-uuid"}, std::string(100, 'x')));
+  c.send(
+      proto::encode(magic::request, command::submit_job_bg, {"bench", "not-a-uuid"}, std::string(100, 'x')));
   EXPECT_EQ(c.read_until_eof(), "");
   EXPECT_TRUE(c.saw_eof());
   const auto m = s.srv->mismatches();
@@ -269,7 +274,8 @@ TEST(ScenarioWire, PredicatesMatchAndMismatchIsJournaledThenCloses) {
 
 TEST(ScenarioWire, MismatchNeverStopsTheServer) {
   options o;
-  o.script = parse_scenario("steps:\n  - expect: SUBMIT_JOB\n  - reply: {command: JOB_CREATED, args: [h]}\n", "inline");
+  o.script = parse_scenario("steps:\n  - expect: SUBMIT_JOB\n  - reply: {command: JOB_CREATED, args: [h]}\n",
+                            "inline");
   server srv{o};
   srv.start();
   loopback_client a{srv.port()};
@@ -285,11 +291,13 @@ TEST(ScenarioWire, MismatchNeverStopsTheServer) {
 TEST(ScenarioWire, StatesHoldAndRelease) {
   scenario_server s{"states-and-hold.yaml"};
   auto client = s.connect();
-  for (int i = 0; i < 200 && s.srv->connection_count() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 200 && s.srv->connection_count() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto worker = s.connect();
   client.send(submit_bg("held"));
   EXPECT_EQ(client.read_exact(20), job_created("H:mock:1"));  // passed to queue mode
-  worker.send(proto::encode(magic::request, command::can_do, {"f"}) + proto::encode(magic::request, command::grab_job, {}));
+  worker.send(proto::encode(magic::request, command::can_do, {"f"}) +
+              proto::encode(magic::request, command::grab_job, {}));
   EXPECT_EQ(worker.read_exact(12), proto::encode(magic::response, command::no_job, {}));
   worker.send(proto::encode(magic::request, command::pre_sleep, {}));
   EXPECT_TRUE(worker.silent_for(100));

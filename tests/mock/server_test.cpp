@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 #include <libgearman/gearman.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -33,8 +33,7 @@ std::string req(command c, std::initializer_list<std::string_view> args, std::st
 }
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("gearmock-" + std::to_string(::getpid()) + "-" + name))
+  return (std::filesystem::temp_directory_path() / ("gearmock-" + std::to_string(::getpid()) + "-" + name))
       .string();
 }
 
@@ -200,11 +199,21 @@ TEST(Server, BarrageOfBadClientsDoesNotDisturbAGoodOne) {
   for (int i = 0; i < 20; ++i) {
     bad.emplace_back(s.port());
     switch (i % 5) {
-      case 0: bad.back().send(std::string("\0", 1) + garbage); break;           // bad magic
-      case 1: bad.back().send(std::string("\0REQ\0\0\0\x07\xff\xff\xff\xf0", 12)); break;  // oversize
-      case 2: bad.back().send(std::string("\0REQ\0\0", 6)); break;             // slowloris: partial header
-      case 3: bad.back().send("a b c d e f\n"); break;                          // 6 tokens
-      case 4: bad.back().send(std::string(20000, 'x')); break;                  // endless text line
+      case 0:
+        bad.back().send(std::string("\0", 1) + garbage);
+        break;  // bad magic
+      case 1:
+        bad.back().send(std::string("\0REQ\0\0\0\x07\xff\xff\xff\xf0", 12));
+        break;  // oversize
+      case 2:
+        bad.back().send(std::string("\0REQ\0\0", 6));
+        break;  // slowloris: partial header
+      case 3:
+        bad.back().send("a b c d e f\n");
+        break;  // 6 tokens
+      case 4:
+        bad.back().send(std::string(20000, 'x'));
+        break;  // endless text line
     }
   }
   loopback_client good{s.port()};
@@ -215,11 +224,13 @@ TEST(Server, BarrageOfBadClientsDoesNotDisturbAGoodOne) {
   std::size_t rest = 0;
   std::size_t expected_bytes = 0;
   for (int i = 1; i <= 1000; ++i)
-    expected_bytes += proto::encode(magic::response, command::job_created, {"H:mock:" + std::to_string(i)}).size();
+    expected_bytes +=
+        proto::encode(magic::response, command::job_created, {"H:mock:" + std::to_string(i)}).size();
   const auto replies = proto::decode_all(good.read_exact(expected_bytes, 5000), ec, &rest);
   EXPECT_FALSE(ec);
   EXPECT_EQ(replies.size(), 1000u);
-  EXPECT_TRUE(std::all_of(replies.begin(), replies.end(), [](const proto::packet& p) { return p.cmd == command::job_created; }));
+  EXPECT_TRUE(std::all_of(replies.begin(), replies.end(),
+                          [](const proto::packet& p) { return p.cmd == command::job_created; }));
   // Every bad connection but the slowloris one has been closed by the server.
   int closed = 0;
   for (auto& b : bad) {
@@ -233,10 +244,11 @@ TEST(Server, BarrageOfBadClientsDoesNotDisturbAGoodOne) {
 /// Admin replies of both servers to the same sequence.
 std::vector<std::string> admin_transcript(std::uint16_t port, const std::string& handle_prefix) {
   loopback_client client{port}, worker{port};
-  worker.send(req(command::set_client_id, {"w1"}) + req(command::can_do, {"f"}) + req(command::echo_req, {}, "x"));
+  worker.send(req(command::set_client_id, {"w1"}) + req(command::can_do, {"f"}) +
+              req(command::echo_req, {}, "x"));
   worker.read_exact(13);
   for (const char* cmd : {"bg", "high", "low"}) {
-    const auto c = std::string{cmd} == "bg" ? command::submit_job_bg
+    const auto c = std::string{cmd} == "bg"     ? command::submit_job_bg
                    : std::string{cmd} == "high" ? command::submit_job_high_bg
                                                 : command::submit_job_low_bg;
     client.send(req(c, {"f", std::string{"u-"} + cmd}, "w"));
@@ -252,8 +264,10 @@ std::vector<std::string> admin_transcript(std::uint16_t port, const std::string&
                      proto::admin::tokens t;
                      proto::admin::tokenize(line, t);
                      return t;
-                   }()).what;
-    std::string reply = proto::admin::replies_with_listing(v) ? client.read_until(".\n") : client.read_until("\n");
+                   }())
+                       .what;
+    std::string reply =
+        proto::admin::replies_with_listing(v) ? client.read_until(".\n") : client.read_until("\n");
     // Normalise what legitimately differs: handle prefix, pid, file descriptors.
     for (auto pos = reply.find(handle_prefix); pos != std::string::npos; pos = reply.find(handle_prefix))
       reply.replace(pos, handle_prefix.size(), "H:X");
@@ -261,7 +275,8 @@ std::vector<std::string> admin_transcript(std::uint16_t port, const std::string&
     if (std::string{line} == "workers") {
       std::istringstream in{reply};
       std::vector<std::string> rows;
-      for (std::string row; std::getline(in, row);) rows.push_back(row.substr(row.find(' ') == std::string::npos ? 0 : row.find(' ')));
+      for (std::string row; std::getline(in, row);)
+        rows.push_back(row.substr(row.find(' ') == std::string::npos ? 0 : row.find(' ')));
       std::sort(rows.begin(), rows.end());
       reply.clear();
       for (auto& r : rows) reply += r + "\n";
@@ -349,10 +364,13 @@ TEST(Server, PerlGearmanClientWorks) {
     GTEST_SKIP() << "Perl Gearman::Client not installed (Debian package libgearman-client-perl)";
   server s{options{}};
   s.start();
-  const auto out = test::run_shell("perl -MGearman::Client -e '"
-                                   "my $c = Gearman::Client->new(job_servers => [\"" + s.address() + "\"]);"
-                                   "my $h = $c->dispatch_background(\"perlfn\", \"data\", {uniq => \"pu1\"});"
-                                   "print defined $h ? $h : \"undef\";' 2>&1")
+  const auto out = test::run_shell(
+                       "perl -MGearman::Client -e '"
+                       "my $c = Gearman::Client->new(job_servers => [\"" +
+                       s.address() +
+                       "\"]);"
+                       "my $h = $c->dispatch_background(\"perlfn\", \"data\", {uniq => \"pu1\"});"
+                       "print defined $h ? $h : \"undef\";' 2>&1")
                        .output;
   EXPECT_NE(out.find("H:mock:1"), std::string::npos) << out;
   EXPECT_EQ(s.job_count(), 1u);

@@ -40,8 +40,10 @@ void showValue(const small_submit& s, std::ostream& os) {
 rc::Gen<small_submit> small_submit_gen() {
   return rc::gen::build<small_submit>(
       rc::gen::set(&small_submit::function, rc::gen::inRange(0, 2)),
-      rc::gen::set(&small_submit::unique, rc::gen::element<std::string>("", "-", "#", "u1", "u2", std::string(63, 'q'))),
-      rc::gen::set(&small_submit::workload, rc::gen::element<std::string>("", "w1", "w2", std::string("\0z", 2))),
+      rc::gen::set(&small_submit::unique,
+                   rc::gen::element<std::string>("", "-", "#", "u1", "u2", std::string(63, 'q'))),
+      rc::gen::set(&small_submit::workload,
+                   rc::gen::element<std::string>("", "w1", "w2", std::string("\0z", 2))),
       rc::gen::set(&small_submit::prio, rc::gen::element(priority::high, priority::normal, priority::low)));
 }
 
@@ -89,19 +91,21 @@ TEST(DifferentialGearmandProperty, QueueModeAnswersLikeGearmand) {
   test::check_property(
       [&] {
         const auto batches = *rc::gen::resize(
-            4, rc::gen::nonEmpty(rc::gen::container<std::vector<std::vector<small_submit>>>(
-                   rc::gen::resize(6, rc::gen::nonEmpty(rc::gen::container<std::vector<small_submit>>(
-                                          small_submit_gen()))))));
-        const std::string prefix = "diff-" + std::to_string(::getpid()) + "-" + std::to_string(++case_number) + "-f";
+            4,
+            rc::gen::nonEmpty(rc::gen::container<std::vector<std::vector<small_submit>>>(rc::gen::resize(
+                6, rc::gen::nonEmpty(rc::gen::container<std::vector<small_submit>>(small_submit_gen()))))));
+        const std::string prefix =
+            "diff-" + std::to_string(::getpid()) + "-" + std::to_string(++case_number) + "-f";
         const auto real = play(gearmand.port(), prefix, batches);
         const auto ours = play(mock.port(), prefix, batches);
         RC_ASSERT(ours.results == real.results);
         std::map<std::string, std::string> renaming, reverse;
         for (std::size_t i = 0; i < real.handles.size(); ++i) {
-          RC_LOG() << "task " << i << ": gearmand " << real.handles[i] << ", gearmock " << ours.handles[i] << "\n";
+          RC_LOG() << "task " << i << ": gearmand " << real.handles[i] << ", gearmock " << ours.handles[i]
+                   << "\n";
           const auto [it, fresh] = renaming.emplace(ours.handles[i], real.handles[i]);
           const auto [rit, rfresh] = reverse.emplace(real.handles[i], ours.handles[i]);
-          RC_ASSERT(it->second == real.handles[i]);  // same coalescing, seen from gearmock
+          RC_ASSERT(it->second == real.handles[i]);   // same coalescing, seen from gearmock
           RC_ASSERT(rit->second == ours.handles[i]);  // and from gearmand
           (void)fresh;
           (void)rfresh;

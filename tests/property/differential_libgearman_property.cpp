@@ -31,9 +31,12 @@ using lib_add_fn = gearman_task_st* (*)(gearman_client_st*, gearman_task_st*, vo
 
 lib_add_fn libgearman_add_for(proto::priority p) {
   switch (p) {
-    case proto::priority::high: return gearman_client_add_task_high_background;
-    case proto::priority::low: return gearman_client_add_task_low_background;
-    case proto::priority::normal: break;
+    case proto::priority::high:
+      return gearman_client_add_task_high_background;
+    case proto::priority::low:
+      return gearman_client_add_task_low_background;
+    case proto::priority::normal:
+      break;
   }
   return gearman_client_add_task_background;
 }
@@ -60,10 +63,9 @@ TEST(DifferentialLibgearmanProperty, SameSubmitBytesForValidInputs) {
         gearman_client_add_server(c, "127.0.0.1", server.port());
         gearman_client_set_timeout(c, 2000);
         gearman_return_t ret = GEARMAN_UNKNOWN_STATE;
-        gearman_task_st* task = libgearman_add_for(in.prio)(c, nullptr, nullptr, in.function.c_str(),
-                                                            in.unique.c_str(),
-                                                            in.workload.empty() ? nullptr : in.workload.data(),
-                                                            in.workload.size(), &ret);
+        gearman_task_st* task = libgearman_add_for(in.prio)(
+            c, nullptr, nullptr, in.function.c_str(), in.unique.c_str(),
+            in.workload.empty() ? nullptr : in.workload.data(), in.workload.size(), &ret);
         const bool added = task != nullptr && ret == GEARMAN_SUCCESS;
         const gearman_return_t run = added ? gearman_client_run_tasks(c) : ret;
         gearman_client_free(c);  // frees the task too
@@ -100,16 +102,16 @@ TEST(DifferentialLibgearmanProperty, SameCodesForArgumentErrors) {
         gearman_client_add_server(c, "127.0.0.1", 1);  // never contacted: adding does no I/O
         gearman_return_t ret = GEARMAN_UNKNOWN_STATE;
         const auto& in = bad.input;
-        gearman_task_st* task =
-            libgearman_add_for(in.prio)(c, nullptr, nullptr, in.function.c_str(), in.unique.c_str(),
-                                        in.workload.empty() ? nullptr : in.workload.data(), in.workload.size(), &ret);
+        gearman_task_st* task = libgearman_add_for(in.prio)(
+            c, nullptr, nullptr, in.function.c_str(), in.unique.c_str(),
+            in.workload.empty() ? nullptr : in.workload.data(), in.workload.size(), &ret);
         const bool refused = task == nullptr;
         gearman_client_free(c);
         client::session s;
         client::task t;
         const auto reference = s.submit(t, in.request());
-        RC_LOG() << "libgearman " << gearman_strerror(ret) << ", reference " << proto::return_code_name(reference)
-                 << "\n";
+        RC_LOG() << "libgearman " << gearman_strerror(ret) << ", reference "
+                 << proto::return_code_name(reference) << "\n";
         RC_ASSERT(refused);
         RC_ASSERT(static_cast<int>(ret) == static_cast<int>(reference));
       },

@@ -101,9 +101,12 @@ using add_fn = gearman_task_st* (*)(gearman_client_st*, gearman_task_st*, void*,
 
 add_fn add_background_for(proto::priority p) {
   switch (p) {
-    case proto::priority::high: return gearman_client_add_task_high_background;
-    case proto::priority::low: return gearman_client_add_task_low_background;
-    case proto::priority::normal: break;
+    case proto::priority::high:
+      return gearman_client_add_task_high_background;
+    case proto::priority::low:
+      return gearman_client_add_task_low_background;
+    case proto::priority::normal:
+      break;
   }
   return gearman_client_add_task_background;
 }
@@ -134,7 +137,7 @@ TEST(EncodingProperty, CApiSendsTheInputBytesToGearmock) {
               in.workload.empty() ? nullptr : in.workload.data(), in.workload.size(), &ret);
           RC_ASSERT(ret == GEARMAN_SUCCESS);
           const bool added = task != nullptr;
-        RC_ASSERT(added);
+          RC_ASSERT(added);
           RC_ASSERT(gearman_client_run_tasks(c.raw) == GEARMAN_SUCCESS);
           RC_ASSERT(gearman_task_return(task) == GEARMAN_SUCCESS);
           unique_reported = gearman_task_unique(task);
@@ -157,8 +160,9 @@ TEST(EncodingProperty, CApiRejectsInvalidArgumentsAndSendsNothing) {
   server.start();
   test::check_property(
       [&server] {
-        const auto fault = *rc::gen::element(c_fault::from_rule, c_fault::workload_null_with_size,
-                                             c_fault::workload_pointer_with_zero_size, c_fault::function_null);
+        const auto fault =
+            *rc::gen::element(c_fault::from_rule, c_fault::workload_null_with_size,
+                              c_fault::workload_pointer_with_zero_size, c_fault::function_null);
         auto in = fault == c_fault::from_rule ? (*invalid_submit_gen(true)).input : *valid_submit(256);
         const char* function = fault == c_fault::function_null ? nullptr : in.function.c_str();
         const void* workload = in.workload.empty() ? nullptr : in.workload.data();

@@ -193,8 +193,9 @@ TEST(ErrorReturnProperty, CApiTasksEndInTheDocumentedStateWithinTheTimeout) {
         for (gearman_task_st* t : tasks) {
           const char* error = gearman_task_error(t);
           const char* handle = gearman_task_job_handle(t);
-          observed.push_back({static_cast<return_code>(gearman_task_return(t)), handle == nullptr ? "" : handle,
-                              gearman_task_is_known(t), error == nullptr ? "" : error});
+          observed.push_back({static_cast<return_code>(gearman_task_return(t)),
+                              handle == nullptr ? "" : handle, gearman_task_is_known(t),
+                              error == nullptr ? "" : error});
           gearman_task_free(t);
         }
         gearman_client_free(c);

@@ -120,7 +120,9 @@ const model_job* running_for(const queue_model& m, const std::string& function) 
   return nullptr;
 }
 
-bool has_running(const queue_model& m, const std::string& function) { return running_for(m, function) != nullptr; }
+bool has_running(const queue_model& m, const std::string& function) {
+  return running_for(m, function) != nullptr;
+}
 
 // ---- the system: session + queue engine, in memory ----------------------------------
 
@@ -227,7 +229,9 @@ struct add_coalescing_pair : command_base {
     submit.workload = *rc::gen::element<std::string>("w1", "w2");
     submit.prio = *rc::gen::element(priority::high, priority::normal, priority::low);
   }
-  void checkPreconditions(const queue_model& m) const override { RC_PRE(m.pending.size() + 2 <= max_pending); }
+  void checkPreconditions(const queue_model& m) const override {
+    RC_PRE(m.pending.size() + 2 <= max_pending);
+  }
   void apply(queue_model& m) const override {
     m.pending.push_back(submit);
     m.pending.push_back(submit);
@@ -241,7 +245,8 @@ struct add_coalescing_pair : command_base {
     }
   }
   void show(std::ostream& os) const override {
-    os << "add_coalescing_pair(" << submit.function << ", unique=" << submit.unique << ", " << submit.workload << ")";
+    os << "add_coalescing_pair(" << submit.function << ", unique=" << submit.unique << ", " << submit.workload
+       << ")";
   }
 };
 
@@ -324,7 +329,10 @@ struct run_tasks_with_fault : command_base {
   }
   void show(std::ostream& os) const override {
     os << "run_tasks_with_fault(replies delivered=" << delivered << ", fault="
-       << (fault == 0 ? "request magic" : fault == 1 ? "text line" : "timeout") << ")";
+       << (fault == 0   ? "request magic"
+           : fault == 1 ? "text line"
+                        : "timeout")
+       << ")";
   }
 };
 
@@ -348,7 +356,8 @@ struct job_status : command_base {
     RC_ASSERT(s.session.get_status(t, handle) == return_code::success);
     s.pump();
     RC_ASSERT(t.result() == return_code::success);
-    const auto it = std::find_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == handle; });
+    const auto it =
+        std::find_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == handle; });
     const bool known = it != m.jobs.end();
     RC_ASSERT(t.is_known() == known);
     RC_ASSERT(t.is_running() == (known && it->running));
@@ -403,8 +412,9 @@ struct worker_reports_status : command_base {
   }
   void run(const queue_model& m, system_under_test& s) const override {
     const auto id = s.worker(function);
-    const auto replies = s.worker_says(
-        id, proto::encode(magic::request, command::work_status, {running_for(m, function)->handle, numerator, denominator}));
+    const auto replies =
+        s.worker_says(id, proto::encode(magic::request, command::work_status,
+                                        {running_for(m, function)->handle, numerator, denominator}));
     RC_ASSERT(replies.empty());  // background job: nobody to relay to, nothing to answer
   }
   void show(std::ostream& os) const override {
@@ -418,14 +428,15 @@ struct worker_completes : command_base {
   void checkPreconditions(const queue_model& m) const override { RC_PRE(has_running(m, function)); }
   void apply(queue_model& m) const override {
     const std::string handle = running_for(m, function)->handle;
-    m.jobs.erase(std::remove_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == handle; }),
-                 m.jobs.end());
+    m.jobs.erase(
+        std::remove_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == handle; }),
+        m.jobs.end());
     m.finished_handles.push_back(handle);
   }
   void run(const queue_model& m, system_under_test& s) const override {
     const auto id = s.worker(function);
-    const auto replies =
-        s.worker_says(id, proto::encode(magic::request, command::work_complete, {running_for(m, function)->handle}, "done"));
+    const auto replies = s.worker_says(id, proto::encode(magic::request, command::work_complete,
+                                                         {running_for(m, function)->handle}, "done"));
     RC_ASSERT(replies.empty());
     s.engine.take_ready();
     RC_ASSERT(s.engine.output(s.client_conn).empty());  // nothing is relayed for a background job
@@ -437,11 +448,12 @@ TEST(StatefulModelProperty, ClientAndQueueAgreeWithTheModel) {
   test::check_property(
       [] {
         system_under_test sut;
-        rc::state::check(queue_model{}, sut,
-                         rc::state::gen::execOneOfWithArgs<add_background_task, add_background_task,
-                                                           add_coalescing_pair, run_tasks, run_tasks,
-                                                           run_tasks_with_fault, reconnect, job_status,
-                                                           worker_grabs, worker_reports_status, worker_completes>());
+        rc::state::check(
+            queue_model{}, sut,
+            rc::state::gen::execOneOfWithArgs<add_background_task, add_background_task, add_coalescing_pair,
+                                              run_tasks, run_tasks, run_tasks_with_fault, reconnect,
+                                              job_status, worker_grabs, worker_reports_status,
+                                              worker_completes>());
       },
       standard_cases);
 }

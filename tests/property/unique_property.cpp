@@ -36,7 +36,8 @@ std::uint32_t reference_murmur3(std::string_view key, std::uint32_t seed) {
   const std::size_t blocks = key.size() / 4;
   for (std::size_t i = 0; i < blocks; ++i) {
     std::uint32_t k = 0;
-    for (int b = 3; b >= 0; --b) k = (k << 8) | static_cast<unsigned char>(key[i * 4 + static_cast<std::size_t>(b)]);
+    for (int b = 3; b >= 0; --b)
+      k = (k << 8) | static_cast<unsigned char>(key[i * 4 + static_cast<std::size_t>(b)]);
     h ^= rotl(k * c1, 15) * c2;
     h = rotl(h, 13) * 5 + 0xe6546b64u;
   }
@@ -97,7 +98,8 @@ TEST(UniqueProperty, CallerUniquesTravelByteExact) {
   test::check_property(
       [] {
         auto in = *valid_submit(256);
-        in.unique = *rc::gen::weightedOneOf<std::string>({{9, caller_unique()}, {1, rc::gen::just(std::string{"-"})}});
+        in.unique = *rc::gen::weightedOneOf<std::string>(
+            {{9, caller_unique()}, {1, rc::gen::just(std::string{"-"})}});
         RC_ASSERT(wire_uniques({in}) == std::vector<std::string>{in.unique});
       },
       standard_cases);
@@ -107,7 +109,8 @@ TEST(UniqueProperty, AbsentUniquesAreDistinctVersion4Uuids) {
   test::check_property(
       [] {
         const auto count = *rc::gen::inRange<std::size_t>(1, 300);
-        const auto uniques = wire_uniques(with_unique(std::vector<submit_input>(count, *valid_submit(16)), ""));
+        const auto uniques =
+            wire_uniques(with_unique(std::vector<submit_input>(count, *valid_submit(16)), ""));
         for (const auto& u : uniques) RC_ASSERT(is_v4_uuid(u));
         RC_ASSERT(std::set<std::string>(uniques.begin(), uniques.end()).size() == uniques.size());
       },
@@ -137,14 +140,16 @@ std::vector<std::string> uniques_from_child(std::size_t count) {
   ::close(fds[1]);
   std::string bytes;
   char buffer[4096];
-  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) bytes.append(buffer, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+    bytes.append(buffer, static_cast<std::size_t>(n));
   ::close(fds[0]);
   int status = 0;
   RC_ASSERT(::waitpid(child, &status, 0) == child);
   RC_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   RC_ASSERT(bytes.size() == count * client::uuid_size);
   std::vector<std::string> all;
-  for (std::size_t i = 0; i < count; ++i) all.push_back(bytes.substr(i * client::uuid_size, client::uuid_size));
+  for (std::size_t i = 0; i < count; ++i)
+    all.push_back(bytes.substr(i * client::uuid_size, client::uuid_size));
   return all;
 }
 
@@ -154,7 +159,8 @@ TEST(UniqueProperty, AbsentUniquesAreDistinctAcrossProcesses) {
         const auto in_child = *rc::gen::inRange<std::size_t>(1, 16);
         const auto in_parent = *rc::gen::inRange<std::size_t>(1, 16);
         auto uniques = uniques_from_child(in_child);
-        const auto mine = wire_uniques(with_unique(std::vector<submit_input>(in_parent, *valid_submit(16)), ""));
+        const auto mine =
+            wire_uniques(with_unique(std::vector<submit_input>(in_parent, *valid_submit(16)), ""));
         uniques.insert(uniques.end(), mine.begin(), mine.end());
         for (const auto& u : uniques) RC_ASSERT(is_v4_uuid(u));
         RC_ASSERT(std::set<std::string>(uniques.begin(), uniques.end()).size() == uniques.size());
@@ -180,9 +186,10 @@ TEST(UniqueProperty, HashUniqueIsMurmur3OfTheWorkload) {
 TEST(UniqueProperty, TaskUniqueIsTheUniqueOnTheWire) {
   test::check_property(
       [] {
-        const auto inputs =
-            *rc::gen::resize(6, rc::gen::nonEmpty(rc::gen::container<std::vector<submit_input>>(valid_submit(256))));
-        const auto null_unique = *rc::gen::container<std::vector<bool>>(inputs.size(), rc::gen::arbitrary<bool>());
+        const auto inputs = *rc::gen::resize(
+            6, rc::gen::nonEmpty(rc::gen::container<std::vector<submit_input>>(valid_submit(256))));
+        const auto null_unique =
+            *rc::gen::container<std::vector<bool>>(inputs.size(), rc::gen::arbitrary<bool>());
         mock::server server{mock::options{}};
         server.start();
         std::vector<std::string> at_add, after_run;
@@ -194,9 +201,9 @@ TEST(UniqueProperty, TaskUniqueIsTheUniqueOnTheWire) {
           const auto& in = inputs[i];
           gearman_return_t ret = GEARMAN_UNKNOWN_STATE;
           const char* unique = in.unique.empty() && null_unique[i] ? nullptr : in.unique.c_str();
-          tasks.push_back(gearman_client_add_task_background(c, nullptr, nullptr, in.function.c_str(), unique,
-                                                             in.workload.empty() ? nullptr : in.workload.data(),
-                                                             in.workload.size(), &ret));
+          tasks.push_back(gearman_client_add_task_background(
+              c, nullptr, nullptr, in.function.c_str(), unique,
+              in.workload.empty() ? nullptr : in.workload.data(), in.workload.size(), &ret));
           RC_ASSERT(ret == GEARMAN_SUCCESS);
           at_add.emplace_back(gearman_task_unique(tasks.back()));
         }

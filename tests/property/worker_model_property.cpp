@@ -41,7 +41,7 @@ struct model_job {
 };
 
 struct worker_model {
-  std::vector<model_job> jobs;  ///< live jobs, creation order
+  std::vector<model_job> jobs;        ///< live jobs, creation order
   std::vector<std::string> finished;  ///< handles of ended jobs
   std::uint64_t created = 0;
   worker_state state = worker_state::idle;
@@ -216,7 +216,9 @@ struct report_status : command_base {
     s.pump();
     s.check(m);
   }
-  void show(std::ostream& os) const override { os << "report_status(" << numerator << "/" << denominator << ")"; }
+  void show(std::ostream& os) const override {
+    os << "report_status(" << numerator << "/" << denominator << ")";
+  }
 };
 
 struct end_job : command_base {
@@ -224,8 +226,9 @@ struct end_job : command_base {
   explicit end_job(const worker_model&) : how(*rc::gen::inRange(0, 3)) {}
   void checkPreconditions(const worker_model& m) const override { RC_PRE(m.state == worker_state::assigned); }
   void apply(worker_model& m) const override {
-    m.jobs.erase(std::remove_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == m.held; }),
-                 m.jobs.end());
+    m.jobs.erase(
+        std::remove_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == m.held; }),
+        m.jobs.end());
     m.finished.push_back(m.held);
     m.held.clear();
     m.state = worker_state::idle;
@@ -255,7 +258,8 @@ struct poll_status : command_base {
     handle = *rc::gen::elementOf(candidates);
   }
   void run(const worker_model& m, system_under_test& s) const override {
-    const auto it = std::find_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == handle; });
+    const auto it =
+        std::find_if(m.jobs.begin(), m.jobs.end(), [&](const model_job& j) { return j.handle == handle; });
     const bool known = it != m.jobs.end();
     client::task t;
     if (by_unique) {
@@ -275,16 +279,18 @@ struct poll_status : command_base {
     RC_ASSERT(t.client_count() == 0u);  // background jobs: no client waits
     s.check(m);
   }
-  void show(std::ostream& os) const override { os << "poll_status(" << handle << (by_unique ? ", by unique)" : ")"); }
+  void show(std::ostream& os) const override {
+    os << "poll_status(" << handle << (by_unique ? ", by unique)" : ")");
+  }
 };
 
 TEST(WorkerModelProperty, GrabsStatusAndEndingsFollowTheQueueModel) {
   test::check_property(
       [] {
         system_under_test sut;
-        rc::state::check(worker_model{}, sut,
-                         rc::state::gen::execOneOfWithArgs<submit, submit, grab, report_status, end_job,
-                                                           poll_status>());
+        rc::state::check(
+            worker_model{}, sut,
+            rc::state::gen::execOneOfWithArgs<submit, submit, grab, report_status, end_job, poll_status>());
       },
       standard_cases);
 }

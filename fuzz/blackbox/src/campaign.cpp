@@ -62,11 +62,9 @@ constexpr std::string_view handle_rule = "the handle the server sent";
 /// For a worker (worker_grading.cpp): the jobs it reports, and the WORK_*
 /// packets it sends for a job it took (its handle, what the function did,
 /// nothing after the end), which no assignment stream excuses.
-constexpr std::string_view worker_rules[] = {"only jobs the server assigned are reported",
-                                             "reaches the worker byte-exact",
-                                             "every WORK_* packet carries the handle",
-                                             "the worker sends ",
-                                             "nothing more for the job after it ended"};
+constexpr std::string_view worker_rules[] = {
+    "only jobs the server assigned are reported", "reaches the worker byte-exact",
+    "every WORK_* packet carries the handle", "the worker sends ", "nothing more for the job after it ended"};
 
 bool misbehaved(const gc::case_result& r, const trial& t) {
   for (const auto& f : r.findings) {
@@ -194,7 +192,8 @@ campaign_result run_campaign(const campaign_options& opts,
     for (std::size_t i = 0; i < suite.results.size(); ++i) {
       const auto& r = suite.results[i];
       // A worker trial the adapter cannot run (no feature `work`) cannot be played either.
-      if (r.verdict == gc::grade::harness_error || (trials[i].spec.work && r.verdict == gc::grade::unimplemented)) {
+      if (r.verdict == gc::grade::harness_error ||
+          (trials[i].spec.work && r.verdict == gc::grade::unimplemented)) {
         if (result.harness_errors++ == 0) result.first_harness_error = r.summary();
         continue;
       }

@@ -60,11 +60,12 @@ int fuzz_command(int argc, char** argv) {
   app.add_option("--job-timeout", opts.trials.job_timeout_ms, "ms: the timeout_ms given to the library")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
-  app.add_option("--role", opts.trials.side,
-                 "client: mutated replies to background submits (op submit); worker: mutated assignment and NOOP "
-                 "streams to a worker's grab (op work)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, role>{{"client", role::client},
-                                                                      {"worker", role::worker}}))
+  app.add_option(
+         "--role", opts.trials.side,
+         "client: mutated replies to background submits (op submit); worker: mutated assignment and NOOP "
+         "streams to a worker's grab (op work)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, role>{{"client", role::client}, {"worker", role::worker}}))
       ->capture_default_str();
   app.add_option("--grace", opts.trials.answer_grace_ms, "ms beyond the job timeout before an answer is HUNG")
       ->check(CLI::Range(1, 600000))
@@ -94,9 +95,9 @@ int fuzz_command(int argc, char** argv) {
     opts.adapter_argv = conformance::resolve_client(client);
     opts.client_label = client;
     std::cout << "gearspec fuzz: client '" << client << "' ("
-              << (opts.trials.side == role::worker ? "worker" : "client") << " role), seed " << opts.seed << ", " << opts.parallel
-              << " adapter(s) at once, job timeout " << opts.trials.job_timeout_ms << " ms, findings in "
-              << opts.out_dir << "/" << std::endl;
+              << (opts.trials.side == role::worker ? "worker" : "client") << " role), seed " << opts.seed
+              << ", " << opts.parallel << " adapter(s) at once, job timeout " << opts.trials.job_timeout_ms
+              << " ms, findings in " << opts.out_dir << "/" << std::endl;
     const auto result = run_campaign(opts, print_finding);
 
     const double rate = result.seconds > 0 ? static_cast<double>(result.runs) / result.seconds : 0;

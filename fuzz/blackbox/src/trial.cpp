@@ -78,7 +78,8 @@ std::string mutated(std::string base, const trial_settings& settings, fuzz::pack
 /// the worker works on its job. Whatever comes, the worker must not crash or
 /// hang, report no job it was not assigned, byte for byte, and send for its
 /// job exactly what its function did.
-trial make_worker_trial(const std::string& id, const trial_settings& settings, fuzz::packet_mutator& mutator) {
+trial make_worker_trial(const std::string& id, const trial_settings& settings,
+                        fuzz::packet_mutator& mutator) {
   auto& rng = mutator.rng();
   static constexpr proto::command kinds[] = {proto::command::job_assign, proto::command::job_assign_uniq,
                                              proto::command::job_assign_all};
@@ -87,9 +88,14 @@ trial make_worker_trial(const std::string& id, const trial_settings& settings, f
   const auto noop = proto::encode(proto::magic::response, proto::command::noop, {});
   std::string prefix;
   switch (draw(rng, 3)) {
-    case 1: prefix = noop; break;
-    case 2: prefix = proto::encode(proto::magic::response, proto::command::no_job, {}) + noop; break;
-    default: break;
+    case 1:
+      prefix = noop;
+      break;
+    case 2:
+      prefix = proto::encode(proto::magic::response, proto::command::no_job, {}) + noop;
+      break;
+    default:
+      break;
   }
   trial t;
   t.reply = draw(rng, 2) == 0 ? mutated(prefix + assignment, settings, mutator)
@@ -100,12 +106,14 @@ trial make_worker_trial(const std::string& id, const trial_settings& settings, f
   c.section = "WORKER 5";
   c.level = gc::requirement::must;
   c.requirement_text =
-      "report no job the server did not assign, each assigned job byte-exact, never crash, never hang past the "
+      "report no job the server did not assign, each assigned job byte-exact, never crash, never hang past "
+      "the "
       "timeout";
   c.server = gc::server_kind::scenario;
   c.scenario_yaml = std::string(draw(rng, 2) == 0 ? "then: close\n" : "then: silent\n") +
                     "steps:\n  - expect: {command: CAN_DO, args: [fz]}\n  - expect: GRAB\n"
-                    "  - raw: {hex: \"" + gearspec::util::to_hex(t.reply) + "\"}\n";
+                    "  - raw: {hex: \"" +
+                    gearspec::util::to_hex(t.reply) + "\"}\n";
   gc::work_spec w;
   gc::work_action complete;
   complete.bytes = "done";

@@ -20,13 +20,14 @@ namespace {
 // Argument values that exercise the parsers behind the codec: handles,
 // numbers at the edges of their types, uniques at the 64-byte limit, admin
 // words, separators.
-constexpr std::array<std::string_view, 18> interesting_arguments{{
-    "", "H:gearspec:1", "H:mock:4294967296", "0", "1", "100", "-1", "4294967295", "18446744073709551616",
-    "ERR_QUEUE_FULL", "GEARMAN_QUEUE_ERROR", "exceptions", "fn", "-", "#",
-    "0123456789012345678901234567890123456789012345678901234567890123",  // 64 bytes
-    "status\n", " \t\r\n"}};
+constexpr std::array<std::string_view, 18> interesting_arguments{
+    {"", "H:gearspec:1", "H:mock:4294967296", "0", "1", "100", "-1", "4294967295", "18446744073709551616",
+     "ERR_QUEUE_FULL", "GEARMAN_QUEUE_ERROR", "exceptions", "fn", "-", "#",
+     "0123456789012345678901234567890123456789012345678901234567890123",  // 64 bytes
+     "status\n", " \t\r\n"}};
 
-constexpr std::array<std::uint32_t, 9> interesting_sizes{{0, 1, 11, 12, 0x7F, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFE, 0xFFFFFFFF}};
+constexpr std::array<std::uint32_t, 9> interesting_sizes{
+    {0, 1, 11, 12, 0x7F, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFE, 0xFFFFFFFF}};
 
 // Command numbers a header may carry, 1 .. MAX-1 (is_wire_command).
 constexpr auto wire_commands = static_cast<std::size_t>(proto::command::max) - 1;
@@ -40,7 +41,8 @@ std::size_t joined_size(const std::vector<std::string>& frames) {
 
 }  // namespace
 
-std::size_t simple_byte_mutate(std::uint8_t* data, std::size_t size, std::size_t max_size, std::minstd_rand& rng) {
+std::size_t simple_byte_mutate(std::uint8_t* data, std::size_t size, std::size_t max_size,
+                               std::minstd_rand& rng) {
   auto pick = [&rng](std::size_t bound) {
     return bound == 0 ? std::size_t{0} : std::uniform_int_distribution<std::size_t>(0, bound - 1)(rng);
   };
@@ -75,9 +77,12 @@ std::size_t simple_byte_mutate(std::uint8_t* data, std::size_t size, std::size_t
   }
 }
 
-packet_mutator::packet_mutator(unsigned seed, byte_mutator fallback) : rng_(seed), fallback_(std::move(fallback)) {
+packet_mutator::packet_mutator(unsigned seed, byte_mutator fallback)
+    : rng_(seed), fallback_(std::move(fallback)) {
   if (!fallback_)
-    fallback_ = [this](std::uint8_t* d, std::size_t s, std::size_t m) { return simple_byte_mutate(d, s, m, rng_); };
+    fallback_ = [this](std::uint8_t* d, std::size_t s, std::size_t m) {
+      return simple_byte_mutate(d, s, m, rng_);
+    };
 }
 
 void packet_mutator::mutate_bytes(std::string& frame, std::size_t room) {
@@ -124,7 +129,8 @@ bool packet_mutator::mutate_argument(std::string& frame, std::size_t room) {
       break;
     case 1:  // grow: repeat the argument (over the 64-byte unique / 8 KiB argument limits)
       replacement = std::string{target};
-      while (!replacement.empty() && replacement.size() < 70 && replacement.size() * 2 <= room) replacement += replacement;
+      while (!replacement.empty() && replacement.size() < 70 && replacement.size() * 2 <= room)
+        replacement += replacement;
       break;
     case 2:  // an embedded NUL: one argument becomes two
       replacement = std::string{target};
@@ -192,9 +198,15 @@ stream_operation packet_mutator::mutate_frames(std::vector<std::string>& frames,
         if (!h) continue;
         const std::uint32_t delta = static_cast<std::uint32_t>(1 + pick(4));
         switch (pick(3)) {
-          case 0: set_body_length(frames[i], h->body_length + delta); break;
-          case 1: set_body_length(frames[i], h->body_length - delta); break;
-          default: set_body_length(frames[i], interesting_sizes[pick(interesting_sizes.size())]); break;
+          case 0:
+            set_body_length(frames[i], h->body_length + delta);
+            break;
+          case 1:
+            set_body_length(frames[i], h->body_length - delta);
+            break;
+          default:
+            set_body_length(frames[i], interesting_sizes[pick(interesting_sizes.size())]);
+            break;
         }
         return op;
       }
@@ -210,8 +222,8 @@ stream_operation packet_mutator::mutate_frames(std::vector<std::string>& frames,
       }
       case stream_operation::swap_magic: {
         if (frames.empty() || !read_header(frames[i])) continue;
-        const std::string_view m = frames[i].compare(0, 4, proto::request_magic) == 0 ? proto::response_magic
-                                                                                     : proto::request_magic;
+        const std::string_view m =
+            frames[i].compare(0, 4, proto::request_magic) == 0 ? proto::response_magic : proto::request_magic;
         frames[i].replace(0, 4, m);
         if (pick(4) == 0) frames[i][1 + pick(3)] ^= 0x20;  // "\0req": a near miss
         return op;
@@ -234,7 +246,8 @@ stream_operation packet_mutator::mutate_frames(std::vector<std::string>& frames,
   return stream_operation::mutate_frame_bytes;
 }
 
-std::size_t packet_mutator::mutate(std::uint8_t* data, std::size_t size, std::size_t max_size, std::size_t prefix) {
+std::size_t packet_mutator::mutate(std::uint8_t* data, std::size_t size, std::size_t max_size,
+                                   std::size_t prefix) {
   if (size <= prefix || pick(2) == 0) return fallback_(data, size, max_size);
   if (pick(16) == 0) {  // the option bytes deserve mutations of their own
     std::string options(reinterpret_cast<const char*>(data), prefix);

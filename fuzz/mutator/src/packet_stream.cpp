@@ -16,7 +16,8 @@ std::vector<std::string> split_stream(std::string_view bytes) {
   proto::decoder_limits limits;
   limits.max_body_size = static_cast<std::uint32_t>(bytes.size() < 0xFFFFFFFEu ? bytes.size() : 0xFFFFFFFEu);
   limits.max_argument_size = 0xFFFFFFFFu;
-  limits.max_text_line = static_cast<std::uint32_t>(bytes.size() + 1 < 0xFFFFFFFEu ? bytes.size() + 1 : 0xFFFFFFFEu);
+  limits.max_text_line =
+      static_cast<std::uint32_t>(bytes.size() + 1 < 0xFFFFFFFEu ? bytes.size() + 1 : 0xFFFFFFFEu);
   proto::decoder dec{limits};
   std::vector<std::string> frames;
   while (!bytes.empty()) {
@@ -25,7 +26,7 @@ std::vector<std::string> split_stream(std::string_view bytes) {
     if (ec && used == 0) break;  // unframeable header: the rest is one opaque frame
     frames.emplace_back(bytes.substr(0, used));
     bytes.remove_prefix(used);
-    if (ec) dec.reset();  // body-level fault: the size field still framed it
+    if (ec) dec.reset();             // body-level fault: the size field still framed it
     if (!ec && !dec.ready()) break;  // partial message: consumed everything
     dec.next();
   }

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
     if (fs::is_directory(arg, ec)) {
       std::vector<fs::path> files;
       for (const auto& entry : fs::directory_iterator(arg, ec))
-        if (entry.is_regular_file() && entry.path().filename().string().front() != '.') files.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().filename().string().front() != '.')
+          files.push_back(entry.path());
       std::sort(files.begin(), files.end());
       for (const auto& f : files) {
         ok = run_file(f) && ok;

@@ -18,7 +18,7 @@ nlohmann::json status(const nlohmann::json& request) {
   const auto [host, port] = parse_server(request["server"].get<std::string>());
 
   std::unique_ptr<gearman_client_st, decltype(&gearman_client_free)> client(gearman_client_create(nullptr),
-                                                                           &gearman_client_free);
+                                                                            &gearman_client_free);
   if (!client) throw std::runtime_error("gearman_client_create failed");
   if (request.contains("timeout_ms") && request["timeout_ms"].is_number_integer())
     gearman_client_set_timeout(client.get(), request["timeout_ms"].get<int>());
@@ -42,7 +42,10 @@ nlohmann::json status(const nlohmann::json& request) {
     const char* text = gearman_client_error(client.get());
     return classified_failure(rc, text ? text : "");
   }
-  return {{"ok", true}, {"known", known}, {"running", running}, {"numerator", numerator},
+  return {{"ok", true},
+          {"known", known},
+          {"running", running},
+          {"numerator", numerator},
           {"denominator", denominator}};
 }
 

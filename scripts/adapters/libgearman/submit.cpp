@@ -1,7 +1,5 @@
 #include "submit.hpp"
 
-#include "errors.hpp"
-
 #include <libgearman-1.0/gearman.h>
 
 #include <memory>
@@ -10,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "errors.hpp"
 #include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/util/encoding.hpp"
 #include "gearspec/util/host_port.hpp"

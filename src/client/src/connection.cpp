@@ -14,7 +14,8 @@
 namespace gearspec::client::detail {
 
 deadline::deadline(int timeout_ms)
-    : timeout_ms_(timeout_ms), end_(clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms)) {}
+    : timeout_ms_(timeout_ms),
+      end_(clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms)) {}
 
 int deadline::remaining_ms() const {
   if (timeout_ms_ < 0) return -1;
@@ -26,7 +27,8 @@ int deadline::remaining_ms() const {
 namespace {
 
 std::string describe_address(const server_address& address) {
-  return (address.host.empty() ? std::string{"localhost"} : address.host) + ":" + std::to_string(address.port);
+  return (address.host.empty() ? std::string{"localhost"} : address.host) + ":" +
+         std::to_string(address.port);
 }
 
 // Non-blocking connect of one resolved address, bounded by `until`.

@@ -30,8 +30,8 @@ class deadline {
 /// Append one server (empty host = localhost, port 0 = 4730): the
 /// add_server of both the client and the worker. INVALID_ARGUMENT (nothing
 /// added, `why` set) for a host containing NUL.
-return_code add_server_address(std::vector<server_address>& servers, std::string_view host, std::uint16_t port,
-                               std::string& why);
+return_code add_server_address(std::vector<server_address>& servers, std::string_view host,
+                               std::uint16_t port, std::string& why);
 /// add_servers: a comma-separated list, all or nothing.
 return_code add_server_list(std::vector<server_address>& servers, std::string_view list, std::string& why);
 
@@ -47,8 +47,7 @@ class connection {
 
   /// Connect to `address` before `until`. Returns SUCCESS, GETADDRINFO,
   /// COULD_NOT_CONNECT or TIMEOUT; `error`/`sys_errno` describe a failure.
-  return_code open(const server_address& address, const deadline& until, std::string& error,
-                   int& sys_errno);
+  return_code open(const server_address& address, const deadline& until, std::string& error, int& sys_errno);
   void close() noexcept;
 
   /// Check an idle connection before reuse: when the peer closed it, an error

@@ -37,8 +37,8 @@ bool parse_server_list(std::string_view list, std::vector<server_address>& out) 
 
 namespace detail {
 
-return_code add_server_address(std::vector<server_address>& servers, std::string_view host, std::uint16_t port,
-                               std::string& why) {
+return_code add_server_address(std::vector<server_address>& servers, std::string_view host,
+                               std::uint16_t port, std::string& why) {
   if (host.find('\0') != std::string_view::npos) {
     why = "host name contains a NUL byte";
     return return_code::invalid_argument;

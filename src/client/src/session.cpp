@@ -77,7 +77,8 @@ return_code session::submit(task& t, const job_request& request, std::string* wh
     return reject(return_code::invalid_argument, "function name contains a NUL byte");
   if (request.unique.size() > max_unique_size)
     return reject(return_code::invalid_argument, "unique longer than 64 bytes");
-  if (contains_nul(request.unique)) return reject(return_code::invalid_argument, "unique contains a NUL byte");
+  if (contains_nul(request.unique))
+    return reject(return_code::invalid_argument, "unique contains a NUL byte");
 
   unique_value unique;
   assign_unique(request.unique, request.workload, unique);
@@ -137,10 +138,11 @@ return_code session::enqueue(task& t, task_kind kind, command cmd, const std::st
   const std::uint64_t size = proto::header_size + proto::body_size(cmd, args, argc, data);
   if (size > proto::header_size + proto::max_encodable_body) return return_code::argument_too_large;
   const std::size_t old_size = out_.size();
-  if (auto ec = proto::encode_into(out_.extend(static_cast<std::size_t>(size)), proto::magic::request, cmd, args,
-                                   argc, data)) {
+  if (auto ec = proto::encode_into(out_.extend(static_cast<std::size_t>(size)), proto::magic::request, cmd,
+                                   args, argc, data)) {
     out_.truncate(old_size);
-    return ec == proto::errc::body_too_large ? return_code::argument_too_large : return_code::invalid_argument;
+    return ec == proto::errc::body_too_large ? return_code::argument_too_large
+                                             : return_code::invalid_argument;
   }
   // Out of memory here must leave no bytes without a queue entry (their reply
   // would be matched to the next task) and no task marked queued.

@@ -3,13 +3,30 @@
 namespace gearspec::reference_adapter {
 
 const std::vector<std::string>& broken_mode_names() {
-  static const std::vector<std::string> names{
-      "none",        "trailing-nul",   "success-on-error", "never-answer",     "crash",          "drop-unique",
-      "no-handle",   "hide-handles",   "blind-retry",      "truncate-reject",  "always-error",   "strip-whitespace",
-      "coerce-numeric", "falsy-unique", "reencode-utf8", "protocol-1",
-      "worker-busy-poll", "worker-swap-status", "worker-complete-all",
-      "worker-ignore-errors",
-      "status-ignore-flags", "status-atoi", "status-trailing-nul", "status-success-on-error"};
+  static const std::vector<std::string> names{"none",
+                                              "trailing-nul",
+                                              "success-on-error",
+                                              "never-answer",
+                                              "crash",
+                                              "drop-unique",
+                                              "no-handle",
+                                              "hide-handles",
+                                              "blind-retry",
+                                              "truncate-reject",
+                                              "always-error",
+                                              "strip-whitespace",
+                                              "coerce-numeric",
+                                              "falsy-unique",
+                                              "reencode-utf8",
+                                              "protocol-1",
+                                              "worker-busy-poll",
+                                              "worker-swap-status",
+                                              "worker-complete-all",
+                                              "worker-ignore-errors",
+                                              "status-ignore-flags",
+                                              "status-atoi",
+                                              "status-trailing-nul",
+                                              "status-success-on-error"};
   return names;
 }
 

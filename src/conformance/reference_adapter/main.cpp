@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "broken_mode.hpp"
-#include "work.hpp"
 #include "gearspec/client/client.hpp"
 #include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/util/encoding.hpp"
+#include "work.hpp"
 
 namespace {
 
@@ -91,7 +91,8 @@ bool mutate_arguments(broken_mode mode, std::string& function, std::string& uniq
       function = utf8_replaced(function), unique = utf8_replaced(unique);
       break;
     case broken_mode::truncate_reject: {
-      const bool over = function.size() > client::max_function_size || unique.size() > client::max_unique_size;
+      const bool over =
+          function.size() > client::max_function_size || unique.size() > client::max_unique_size;
       if (function.size() > client::max_function_size) function.resize(client::max_function_size);
       if (unique.size() > client::max_unique_size) unique.resize(client::max_unique_size);
       return over;
@@ -117,7 +118,8 @@ json submit(const json& request, broken_mode mode) {
   const auto& jobs = request.at("jobs");
   if (c.add_servers(request.at("server").get<std::string>()) != return_code::success) {
     for (std::size_t i = 0; i < jobs.size(); ++i)
-      results.push_back(error_result("invalid_argument", return_code::invalid_argument, "bad server address"));
+      results.push_back(
+          error_result("invalid_argument", return_code::invalid_argument, "bad server address"));
     return results;
   }
   c.set_timeout(request.value("timeout_ms", -1));
@@ -142,7 +144,9 @@ json submit(const json& request, broken_mode mode) {
     req.function = s->function;
     req.unique = s->unique;
     req.workload = s->workload;
-    req.prio = prio == "high" ? client::priority::high : prio == "low" ? client::priority::low : client::priority::normal;
+    req.prio = prio == "high"  ? client::priority::high
+               : prio == "low" ? client::priority::low
+                               : client::priority::normal;
     req.background = j.value("background", true);
     s->add_rc = c.add_task(s->task, req);
     if (mode == broken_mode::blind_retry && s->add_rc == return_code::success) {

@@ -141,34 +141,41 @@ json work(const json& request, broken_mode mode) {
   if (mode == broken_mode::worker_busy_poll) {
     // A worker that polls: a fresh connection and grab every 10 ms until
     // the caller's timeout is spent, instead of sleeping until NOOP.
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout < 0 ? 1000 : timeout);
+    const auto end =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout < 0 ? 1000 : timeout);
     int done = 0;
     while (done < max_jobs && std::chrono::steady_clock::now() < end) {
       auto w = make_worker(10);
       const auto rc = w->work();
       if (rc == return_code::success) ++done;
       if (rc != return_code::success && rc != return_code::timeout) {
-        result = {{"ok", false}, {"error_class", error_class_of_code(rc)},
-                  {"error", proto::return_code_identifier(static_cast<int>(rc))}, {"message", w->error()}};
+        result = {{"ok", false},
+                  {"error_class", error_class_of_code(rc)},
+                  {"error", proto::return_code_identifier(static_cast<int>(rc))},
+                  {"message", w->error()}};
         break;
       }
     }
     if (done < max_jobs && result["ok"] == true)
-      result = {{"ok", false}, {"error_class", "timeout"}, {"error", "GEARMAN_TIMEOUT"}, {"message", "polled"}};
+      result = {
+          {"ok", false}, {"error_class", "timeout"}, {"error", "GEARMAN_TIMEOUT"}, {"message", "polled"}};
   } else {
     auto w = make_worker(timeout);
     for (int i = 0; i < max_jobs; ++i) {
       const auto rc = w->work();
       if (rc != return_code::success) {
-        result = {{"ok", false}, {"error_class", error_class_of_code(rc)},
-                  {"error", proto::return_code_identifier(static_cast<int>(rc))}, {"message", w->error()}};
+        result = {{"ok", false},
+                  {"error_class", error_class_of_code(rc)},
+                  {"error", proto::return_code_identifier(static_cast<int>(rc))},
+                  {"message", w->error()}};
         break;
       }
     }
   }
   if (mode == broken_mode::worker_ignore_errors) result = {{"ok", true}};
   if (mode == broken_mode::always_error)
-    result = {{"ok", false}, {"error_class", "other"}, {"error", "GEARMAN_UNKNOWN_STATE"}, {"message", "always"}};
+    result = {
+        {"ok", false}, {"error_class", "other"}, {"error", "GEARMAN_UNKNOWN_STATE"}, {"message", "always"}};
   return {{"jobs", std::move(jobs)}, {"result", std::move(result)}};
 }
 

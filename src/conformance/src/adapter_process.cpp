@@ -87,8 +87,9 @@ std::vector<std::string> resolve_client(const std::string& client) {
   if (client == "reference") {
     std::error_code ec;
     const auto exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-    for (const auto& candidate : {exe_dir / "gearspec-adapter-reference",
-                                  exe_dir.parent_path() / "libexec" / "gearspec" / "gearspec-adapter-reference"})
+    for (const auto& candidate :
+         {exe_dir / "gearspec-adapter-reference",
+          exe_dir.parent_path() / "libexec" / "gearspec" / "gearspec-adapter-reference"})
       if (fs::exists(candidate, ec)) return {candidate.string()};
     throw spawn_error("the reference adapter gearspec-adapter-reference is not next to " + exe_dir.string() +
                       "/gearspec nor in ../libexec/gearspec");
@@ -193,8 +194,10 @@ bool adapter_process::pump(clock::time_point deadline, bool want_write) {
   }
   const int rc = ::poll(fds, n, remaining_ms(deadline));
   if (rc <= 0) return rc < 0 && errno == EINTR;
-  if (out_i >= 0 && fds[out_i].revents) read_available(stdout_, stdout_buffer_, max_line_bytes + 1, stdout_truncated_);
-  if (err_i >= 0 && fds[err_i].revents) read_available(stderr_fd_, stderr_, max_stderr_bytes, stderr_truncated_);
+  if (out_i >= 0 && fds[out_i].revents)
+    read_available(stdout_, stdout_buffer_, max_line_bytes + 1, stdout_truncated_);
+  if (err_i >= 0 && fds[err_i].revents)
+    read_available(stderr_fd_, stderr_, max_stderr_bytes, stderr_truncated_);
   return true;
 }
 
@@ -231,7 +234,8 @@ adapter_process::io_status adapter_process::read_line(std::string& line, clock::
       return io_status::done;
     }
     if (stdout_buffer_.size() > max_line_bytes) {
-      line = stdout_buffer_.substr(0, 200) + "... (line longer than " + std::to_string(max_line_bytes) + " bytes)";
+      line = stdout_buffer_.substr(0, 200) + "... (line longer than " + std::to_string(max_line_bytes) +
+             " bytes)";
       stdout_buffer_.clear();
       return io_status::done;
     }

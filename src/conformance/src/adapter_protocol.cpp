@@ -1,9 +1,8 @@
 #include "gearspec/conformance/adapter_protocol.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "gearspec/conformance/adapter_fields.hpp"
@@ -62,8 +61,12 @@ bool bytes_field(const json& o, const char* key, std::optional<std::string>& out
 }
 
 const std::set<std::string>& error_classes() {
-  static const std::set<std::string> classes{"invalid_argument", "could_not_connect", "lost_connection",
-                                             "server_error",     "protocol_error",    "timeout",
+  static const std::set<std::string> classes{"invalid_argument",
+                                             "could_not_connect",
+                                             "lost_connection",
+                                             "server_error",
+                                             "protocol_error",
+                                             "timeout",
                                              "other"};
   return classes;
 }
@@ -77,13 +80,14 @@ bool parse_result(const json& r, const std::string& where, job_result& jr, std::
   jr.ok = r["ok"].get<bool>();
   std::optional<std::string> error_class, error, message;
   if (!bytes_field(r, "handle", jr.handle, problem) || !bytes_field(r, "unique", jr.unique, problem) ||
-      !optional_string(r, "error_class", error_class, problem) || !optional_string(r, "error", error, problem) ||
-      !optional_string(r, "message", message, problem)) {
+      !optional_string(r, "error_class", error_class, problem) ||
+      !optional_string(r, "error", error, problem) || !optional_string(r, "message", message, problem)) {
     problem = where + problem;
     return false;
   }
   if (r.contains("server_code") && !r["server_code"].is_null())
-    jr.server_code = r["server_code"].is_string() ? r["server_code"].get<std::string>() : r["server_code"].dump();
+    jr.server_code =
+        r["server_code"].is_string() ? r["server_code"].get<std::string>() : r["server_code"].dump();
   if (!jr.ok) {
     if (!error_class || !error_classes().count(*error_class)) {
       problem = where + "failed job without a valid \"error_class\" (got " +
@@ -208,7 +212,8 @@ bool parse_submit_answer(const std::string& line, int id, std::size_t job_count,
   return true;
 }
 
-bool parse_status_answer(const std::string& line, int id, std::vector<job_result>& out, std::string& problem) {
+bool parse_status_answer(const std::string& line, int id, std::vector<job_result>& out,
+                         std::string& problem) {
   json o;
   if (!parse_object(line, id, o, problem)) return false;
   job_result jr;

@@ -45,8 +45,9 @@ std::string_view to_string(server_kind k) noexcept {
 }
 
 const std::vector<std::string>& known_features() {
-  static const std::vector<std::string> features{"background", "high", "low", "batch", "unique_readback",
-                                                 "handle_readback", "timeout",   "work", "status", "status_unique"};
+  static const std::vector<std::string> features{
+      "background",      "high",    "low",  "batch",  "unique_readback",
+      "handle_readback", "timeout", "work", "status", "status_unique"};
   return features;
 }
 

@@ -128,8 +128,12 @@ expected_wire parse_wire(const reader& rd, const YAML::Node& n) {
   rd.fail(n, "wire must be sent, sent-or-rejected or unchecked, not '" + v + "'");
 }
 
-const std::set<std::string> error_class_names{"invalid_argument", "could_not_connect", "lost_connection",
-                                              "server_error",     "protocol_error",    "timeout",
+const std::set<std::string> error_class_names{"invalid_argument",
+                                              "could_not_connect",
+                                              "lost_connection",
+                                              "server_error",
+                                              "protocol_error",
+                                              "timeout",
                                               "other"};
 
 std::vector<std::string> parse_string_list(const reader& rd, const YAML::Node& n, const char* what) {
@@ -144,8 +148,9 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
   if (!n.IsSequence() || n.size() == 0) rd.fail(n, "jobs must be a non-empty list");
   for (const auto& j : n) {
     rd.require_map(j, "a job");
-    rd.check_keys(j, {"function", "unique", "workload", "priority", "background", "expect", "expect_requirement",
-                      "wire", "error_class", "error_class_requirement", "count"},
+    rd.check_keys(j,
+                  {"function", "unique", "workload", "priority", "background", "expect", "expect_requirement",
+                   "wire", "error_class", "error_class_requirement", "count"},
                   "a job");
     job_spec job;
     if (!j["function"]) rd.fail(j, "a job needs a function");
@@ -172,7 +177,8 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
         if (!error_class_names.count(c)) rd.fail(j["error_class"], "unknown error_class '" + c + "'");
     }
     if (j["error_class_requirement"]) {
-      if (!j["error_class"]) rd.fail(j["error_class_requirement"], "error_class_requirement needs an error_class");
+      if (!j["error_class"])
+        rd.fail(j["error_class_requirement"], "error_class_requirement needs an error_class");
       job.error_class_level = parse_requirement(rd, j["error_class_requirement"]);
     }
     const int count = j["count"] ? rd.integer(j["count"], "count", 1, 100000) : 1;
@@ -270,10 +276,12 @@ struct case_node {
   }
 };
 
-const std::set<std::string> case_keys{"id",         "title",       "section",   "requirement", "checks",
-                                      "needs",      "server",      "scenario",  "timeout_ms",  "deadline_ms",
-                                      "jobs",       "requests",    "processes", "for_offset",  "fresh_uniques_distinct",
-                                      "allow_retry", "budget_ms",  "on_deadline", "protocol",    "work", "status"};
+const std::set<std::string> case_keys{
+    "id",          "title",     "section",     "requirement", "checks",
+    "needs",       "server",    "scenario",    "timeout_ms",  "deadline_ms",
+    "jobs",        "requests",  "processes",   "for_offset",  "fresh_uniques_distinct",
+    "allow_retry", "budget_ms", "on_deadline", "protocol",    "work",
+    "status"};
 
 bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
   const auto v = rd.text(n, what);
@@ -289,7 +297,9 @@ work_action parse_work_action(const reader& rd, const YAML::Node& n) {
     return a;
   }
   if (!n.IsMap() || n.size() != 1)
-    rd.fail(n, "an action is fail or one of {complete|exception|data|warning: BYTES}, {status: [N, D]}, {sleep: MS}");
+    rd.fail(n,
+            "an action is fail or one of {complete|exception|data|warning: BYTES}, {status: [N, D]}, {sleep: "
+            "MS}");
   const auto key = n.begin()->first.as<std::string>();
   const YAML::Node v = n.begin()->second;
   if (key == "status") {
@@ -314,8 +324,9 @@ work_action parse_work_action(const reader& rd, const YAML::Node& n) {
 /// `work:` of a worker case (docs/conformance.md "Worker cases").
 work_spec parse_work(const reader& rd, const YAML::Node& n) {
   rd.require_map(n, "work");
-  rd.check_keys(n, {"functions", "max_jobs", "timeout_ms", "queue", "expect", "error_class", "jobs", "max_grabs"},
-                "work");
+  rd.check_keys(
+      n, {"functions", "max_jobs", "timeout_ms", "queue", "expect", "error_class", "jobs", "max_grabs"},
+      "work");
   work_spec w;
   if (!n["functions"] || !n["functions"].IsSequence() || n["functions"].size() == 0)
     rd.fail(n, "work needs a non-empty list of functions");
@@ -445,8 +456,8 @@ case_spec parse_case(const reader& rd, const case_node& n) {
   int longest_timeout = c.work ? c.work->timeout_ms : 0;
   for (const auto& r : c.requests)
     if (!r.library_default_timeout) longest_timeout = std::max(longest_timeout, r.timeout_ms);
-  c.deadline_ms = n["deadline_ms"] ? rd.integer(n["deadline_ms"], "deadline_ms", 1, 600000)
-                                   : longest_timeout + 2000;
+  c.deadline_ms =
+      n["deadline_ms"] ? rd.integer(n["deadline_ms"], "deadline_ms", 1, 600000) : longest_timeout + 2000;
   if (c.deadline_ms <= longest_timeout)
     rd.fail(n["deadline_ms"], "deadline_ms must exceed every timeout_ms (the library needs time to report)");
   return c;
@@ -495,7 +506,9 @@ bool is_case_file(const YAML::Node& root) {
 }  // namespace
 
 case_file_error::case_file_error(std::string file, int line, const std::string& what)
-    : std::runtime_error(file + ":" + std::to_string(line) + ": " + what), file_(std::move(file)), line_(line) {}
+    : std::runtime_error(file + ":" + std::to_string(line) + ": " + what),
+      file_(std::move(file)),
+      line_(line) {}
 
 std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::string& source_name) {
   reader rd(source_name);
@@ -507,12 +520,14 @@ std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::st
   }
   std::vector<case_spec> out;
   try {
-    if (!root.IsMap()) throw case_file_error(source_name, 1, "a case file is a mapping with 'cases:' or one case");
+    if (!root.IsMap())
+      throw case_file_error(source_name, 1, "a case file is a mapping with 'cases:' or one case");
     if (root["generate"]) {
       // Cases generated from a table in the code (value_matrix.hpp).
       rd.check_keys(root, {"generate"}, "a generated case file");
       const auto what = rd.text(root["generate"], "generate");
-      if (what != "value-matrix") rd.fail(root["generate"], "generate must be value-matrix, not '" + what + "'");
+      if (what != "value-matrix")
+        rd.fail(root["generate"], "generate must be value-matrix, not '" + what + "'");
       return value_matrix_cases(source_name, root["generate"].Mark().line + 1);
     }
     if (root["cases"]) {
@@ -523,7 +538,8 @@ std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::st
       if (defaults.IsMap()) {
         rd.check_keys(defaults, case_keys, "defaults");
         for (const char* per_case : {"id", "title", "jobs", "requests", "status", "for_offset"})
-          if (defaults[per_case]) rd.fail(defaults[per_case], std::string("'") + per_case + "' cannot be a default");
+          if (defaults[per_case])
+            rd.fail(defaults[per_case], std::string("'") + per_case + "' cannot be a default");
       }
       for (const auto& n : root["cases"]) {
         auto expanded = expand(rd, case_node{n, defaults});
@@ -539,7 +555,9 @@ std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::st
   return out;
 }
 
-std::vector<case_spec> load_case_file(const std::string& path) { return parse_case_file(read_file(path), path); }
+std::vector<case_spec> load_case_file(const std::string& path) {
+  return parse_case_file(read_file(path), path);
+}
 
 std::vector<case_spec> load_cases(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
@@ -680,7 +698,8 @@ std::string to_case_file(const case_spec& c) {
       e << YAML::EndSeq;
     }
     e << YAML::Key << "expect" << YAML::Value << (w.expect_either ? "either" : w.expect_ok ? "ok" : "error");
-    if (!w.error_classes.empty()) e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << w.error_classes;
+    if (!w.error_classes.empty())
+      e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << w.error_classes;
     if (w.expect_jobs) e << YAML::Key << "jobs" << YAML::Value << *w.expect_jobs;
     if (w.max_grabs) e << YAML::Key << "max_grabs" << YAML::Value << *w.max_grabs;
     e << YAML::EndMap << YAML::EndMap;
@@ -741,7 +760,8 @@ std::string to_case_file(const case_spec& c) {
       if (!j.error_classes.empty())
         e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << j.error_classes;
       if (j.error_class_level)
-        e << YAML::Key << "error_class_requirement" << YAML::Value << std::string(to_string(*j.error_class_level));
+        e << YAML::Key << "error_class_requirement" << YAML::Value
+          << std::string(to_string(*j.error_class_level));
       e << YAML::EndMap;
     }
     e << YAML::EndSeq << YAML::EndMap;

@@ -19,21 +19,22 @@ bool same_job(const job_spec& j, const sent_submit& s, bool compare_unique) {
 std::string describe_submit(const sent_submit& s) {
   std::string out = std::string(proto::name(s.packet.cmd)) + " on connection " + std::to_string(s.connection);
   if (s.packet.args.size() == 2)
-    out += ": function " + describe_bytes(s.function()) + ", unique " + describe_bytes(s.unique()) + ", workload " +
-           describe_bytes(s.packet.data);
+    out += ": function " + describe_bytes(s.function()) + ", unique " + describe_bytes(s.unique()) +
+           ", workload " + describe_bytes(s.packet.data);
   return out;
 }
 
 std::string describe_job(const job_spec& j) {
-  return std::string(proto::name(j.submit_command())) + ": function " + describe_bytes(j.function) + ", unique " +
-         (j.unique ? describe_bytes(*j.unique) : std::string("(the library's choice)")) + ", workload " +
-         describe_bytes(j.workload);
+  return std::string(proto::name(j.submit_command())) + ": function " + describe_bytes(j.function) +
+         ", unique " + (j.unique ? describe_bytes(*j.unique) : std::string("(the library's choice)")) +
+         ", workload " + describe_bytes(j.workload);
 }
 
-std::string describe_difference(const std::string& what, const std::string& expected, const std::string& sent) {
+std::string describe_difference(const std::string& what, const std::string& expected,
+                                const std::string& sent) {
   if (sent.size() < expected.size() && expected.compare(0, sent.size(), sent) == 0)
-    return what + " truncated from " + std::to_string(expected.size()) + " to " + std::to_string(sent.size()) +
-           " bytes";
+    return what + " truncated from " + std::to_string(expected.size()) + " to " +
+           std::to_string(sent.size()) + " bytes";
   if (sent.size() > expected.size() && sent.compare(0, expected.size(), expected) == 0)
     return what + " has " + std::to_string(sent.size() - expected.size()) + " extra trailing byte(s) " +
            describe_bytes(sent.substr(expected.size()));
@@ -64,7 +65,8 @@ std::string differences(const job_spec& j, const sent_submit& s) {
 }
 
 std::string describe_result(const job_result& r) {
-  if (r.ok) return "success, handle " + (r.handle ? describe_bytes(*r.handle) : std::string("(none reported)"));
+  if (r.ok)
+    return "success, handle " + (r.handle ? describe_bytes(*r.handle) : std::string("(none reported)"));
   std::string out = "error " + r.error_class;
   if (!r.error.empty()) out += " (" + r.error + ")";
   if (!r.message.empty()) out += ": " + r.message;
@@ -77,7 +79,8 @@ std::string describe_reply(const sent_submit* s) {
     return "the server's reply to its submit was not a valid packet (" + s->reply_problem + ")";
   if (!s->reply) return "the server never sent a whole reply to its submit";
   if (s->reply->cmd == proto::command::error)
-    return "the server answered ERROR " + describe_bytes(s->reply->code) + " " + describe_bytes(s->reply->text);
+    return "the server answered ERROR " + describe_bytes(s->reply->code) + " " +
+           describe_bytes(s->reply->text);
   return std::string("the server answered JOB_CREATED ") + describe_bytes(s->reply->handle) +
          (s->reply->response_magic ? "" : " with the request magic \"\\0REQ\"");
 }
@@ -167,7 +170,8 @@ void grade_leftover_submits(const case_spec& c, const wire_analysis& analysis, c
     if (++leftovers > detailed) continue;
     std::string why;
     if (same != matched.end()) {
-      why = "the same bytes as the submit of " + same->second + " sent again (a retry the case does not allow)";
+      why =
+          "the same bytes as the submit of " + same->second + " sent again (a retry the case does not allow)";
     } else {
       const graded_job* nearest = nullptr;
       int best = 0;
@@ -187,7 +191,8 @@ void grade_leftover_submits(const case_spec& c, const wire_analysis& analysis, c
   if (leftovers > detailed)
     add_finding(r, grade::failed, "every submit the client sends belongs to one job of the request",
                 std::to_string(leftovers - detailed) + " more leftover submit(s)");
-  if (retries > 0) r.notes.push_back(std::to_string(retries) + " submit(s) sent again (retries this case allows)");
+  if (retries > 0)
+    r.notes.push_back(std::to_string(retries) + " submit(s) sent again (retries this case allows)");
 }
 
 std::string format_ms(double ms) { return std::to_string(static_cast<long long>(ms + 0.5)) + " ms"; }
@@ -258,7 +263,8 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
           // The same job sent with something altered, else (when the job had to be
           // sent) the next unused submit, to say what came instead.
           idx = find_submit([&](const sent_submit& s) {
-            return s.packet.cmd == job.submit_command() && s.packet.args.size() == 2 && s.function() == job.function;
+            return s.packet.cmd == job.submit_command() && s.packet.args.size() == 2 &&
+                   s.function() == job.function;
           });
           const bool rejected = job.wire == expected_wire::sent_or_rejected && result && !result->ok;
           if (idx == no_match && job.wire == expected_wire::sent)
@@ -288,7 +294,8 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
           add_finding(r, grade::failed, who + ": success only for a job the server created",
                       "reported " + describe_result(*result) + ", but " + describe_reply(sent));
         } else if (result->ok && result->handle && *result->handle != sent->reply->handle) {
-          add_finding(r, grade::failed, who + ": the handle the server sent, " + describe_bytes(sent->reply->handle),
+          add_finding(r, grade::failed,
+                      who + ": the handle the server sent, " + describe_bytes(sent->reply->handle),
                       "reported handle " + describe_bytes(*result->handle));
         } else if (result->ok && !result->handle && handle_readback) {
           add_finding(r, grade::failed,
@@ -296,7 +303,8 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
                           describe_bytes(sent->reply->handle) + " (the adapter lists handle_readback)",
                       "reported success without a handle");
         }
-        if (!result->ok && result->error_class == "invalid_argument" && sent && job.wire != expected_wire::unchecked)
+        if (!result->ok && result->error_class == "invalid_argument" && sent &&
+            job.wire != expected_wire::unchecked)
           add_finding(r, grade::failed,
                       who + ": error_class invalid_argument only for a job rejected before anything was sent",
                       "reported " + describe_result(*result) + ", but its submit reached the server (" +
@@ -330,13 +338,13 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
                 job.error_classes.end()) {
           std::string list;
           for (const auto& e : job.error_classes) list += (list.empty() ? "" : " or ") + e;
-          const grade class_level =
-              job.error_class_level ? severity_of(*job.error_class_level) : std::min(level, grade::non_strict);
+          const grade class_level = job.error_class_level ? severity_of(*job.error_class_level)
+                                                          : std::min(level, grade::non_strict);
           add_finding(r, class_level, who + ": error_class " + list, "reported " + describe_result(*result));
         }
         if (result->unique && sent && sent->packet.args.size() == 2 && *result->unique != sent->unique())
-          add_finding(r, grade::non_strict, who + ": the unique read back is the one sent, " +
-                                                describe_bytes(sent->unique()),
+          add_finding(r, grade::non_strict,
+                      who + ": the unique read back is the one sent, " + describe_bytes(sent->unique()),
                       "read back " + describe_bytes(*result->unique));
       }
       // The time the request took: against the case's budget, and reported
@@ -345,8 +353,8 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
         const double ms = obs.request_ms[p][q];
         if (c.budget_ms && ms > *c.budget_ms)
           add_finding(r, level,
-                      "request " + std::to_string(q + 1) + " (" + std::to_string(jobs.size()) + " jobs) answered within " +
-                          format_ms(*c.budget_ms),
+                      "request " + std::to_string(q + 1) + " (" + std::to_string(jobs.size()) +
+                          " jobs) answered within " + format_ms(*c.budget_ms),
                       "answered after " + format_ms(ms));
         if (c.budget_ms || request.library_default_timeout)
           r.notes.push_back("request " + std::to_string(q + 1) + " answered after " + format_ms(ms));

@@ -24,7 +24,8 @@ std::vector<known_failure_entry> load_known_failures(const std::string& path,
     if (first == std::string::npos) continue;
     const auto last = line.find_last_not_of(" \t\r");
     auto pattern = line.substr(first, last - first + 1);
-    const bool flaky = pattern.rfind("flaky", 0) == 0 && pattern.size() > 5 && (pattern[5] == ' ' || pattern[5] == '\t');
+    const bool flaky =
+        pattern.rfind("flaky", 0) == 0 && pattern.size() > 5 && (pattern[5] == ' ' || pattern[5] == '\t');
     if (flaky) pattern = pattern.substr(pattern.find_first_not_of(" \t", 5));
     if (pattern.find_first_of(" \t") != std::string::npos)
       throw case_file_error(path, number,
@@ -51,7 +52,8 @@ gate_outcome apply_known_failures(const std::vector<known_failure_entry>& entrie
       }
     }
     // Entries for cases not selected in this run are neither stale nor used.
-    if (matched_any && !failing && !e.flaky) g.stale.push_back(path + ":" + std::to_string(e.line) + ": " + e.pattern);
+    if (matched_any && !failing && !e.flaky)
+      g.stale.push_back(path + ":" + std::to_string(e.line) + ": " + e.pattern);
   }
   for (const auto& r : results) {
     if (!is_failure(r.verdict) || r.verdict == grade::harness_error) continue;

@@ -15,8 +15,8 @@ namespace gearspec::conformance {
 namespace {
 
 /// Grades from worst to best: the order of rows, of summary counts, of filters.
-constexpr std::array<grade, 8> by_severity{grade::harness_error, grade::crashed,       grade::hung,
-                                           grade::failed,        grade::non_strict,    grade::unimplemented,
+constexpr std::array<grade, 8> by_severity{grade::harness_error, grade::crashed,    grade::hung,
+                                           grade::failed,        grade::non_strict, grade::unimplemented,
                                            grade::informational, grade::ok};
 
 /// The page's budget for evidence and wire logs, shared by the cells that
@@ -54,7 +54,8 @@ const char* page_head =
     "body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;margin-bottom:1em}"
     "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;font-size:13px}"
     "th{background:#eee}#cases th{position:sticky;top:0}"
-    "pre{font-size:12px;max-width:110ch;overflow-x:auto;white-space:pre-wrap}summary{cursor:pointer;font-weight:bold}"
+    "pre{font-size:12px;max-width:110ch;overflow-x:auto;white-space:pre-wrap}summary{cursor:pointer;font-"
+    "weight:bold}"
     ".OK{background:#d4f7d4}.NON-STRICT{background:#fff2b3}.INFORMATIONAL,.UNIMPLEMENTED{background:#dcecff}"
     ".FAILED,.CRASHED,.HUNG,.ERROR{background:#ffb8b8}.known{outline:2px dashed #777}"
     "#summary td{text-align:center;min-width:7em}#filter label{margin-right:1em}"
@@ -65,7 +66,8 @@ const char* page_head =
 // browser and checks the marker and the absence of a script error).
 const char* page_script =
     "<script>\n"
-    "window.addEventListener('error',function(e){document.documentElement.dataset.scriptError=String(e.message);});\n"
+    "window.addEventListener('error',function(e){document.documentElement.dataset.scriptError=String(e."
+    "message);});\n"
     "(function(){\n"
     "  var boxes=document.querySelectorAll('#filter input');\n"
     "  function apply(){\n"
@@ -84,8 +86,8 @@ const char* page_script =
 std::string summary_table(const std::vector<suite_result>& suites, const std::vector<std::string>& areas) {
   std::string h = "<h2>Summary</h2>\n<table id=\"summary\"><tr><th>area</th>";
   for (const auto& s : suites)
-    h += "<th>" + markup_escape(s.client_label) + "<br><small>" + markup_escape(s.adapter.name + " " + s.adapter.version) +
-         "</small></th>";
+    h += "<th>" + markup_escape(s.client_label) + "<br><small>" +
+         markup_escape(s.adapter.name + " " + s.adapter.version) + "</small></th>";
   h += "</tr>\n";
   auto cell = [](const std::vector<const case_result*>& results) {
     if (results.empty()) return std::string("<td>not run</td>");
@@ -95,7 +97,8 @@ std::string summary_table(const std::vector<suite_result>& suites, const std::ve
     std::string c = "<td class=\"" + std::string(to_string(worst)) + "\">";
     bool first = true;
     for (const auto& [k, n] : counts) {
-      c += (first ? "" : "<br>") + std::to_string(n) + " " + std::string(to_string(by_severity[static_cast<std::size_t>(k)]));
+      c += (first ? "" : "<br>") + std::to_string(n) + " " +
+           std::string(to_string(by_severity[static_cast<std::size_t>(k)]));
       first = false;
     }
     return c + "</td>";
@@ -123,8 +126,8 @@ std::string filter_bar() {
   std::string h = "<p id=\"filter\">Show cases with a cell graded: ";
   for (const auto g : by_severity) {
     const std::string name(to_string(g));
-    h += "<label><input type=\"checkbox\" value=\"" + name + "\"" + (g == grade::ok ? "" : " checked") + "> " +
-         name + "</label>";
+    h += "<label><input type=\"checkbox\" value=\"" + name + "\"" + (g == grade::ok ? "" : " checked") +
+         "> " + name + "</label>";
   }
   return h + "</p>\n";
 }
@@ -161,7 +164,8 @@ std::string html_matrix(const std::vector<suite_result>& suites) {
       index[i].emplace(r.case_id, &r);
       if (!first.emplace(r.case_id, &r).second) continue;
       ids.push_back(r.case_id);
-      if (std::find(areas.begin(), areas.end(), area_of(r.case_id)) == areas.end()) areas.push_back(area_of(r.case_id));
+      if (std::find(areas.begin(), areas.end(), area_of(r.case_id)) == areas.end())
+        areas.push_back(area_of(r.case_id));
     }
   auto result_of = [&](std::size_t client, const std::string& id) -> const case_result* {
     const auto it = index[client].find(id);
@@ -176,8 +180,9 @@ std::string html_matrix(const std::vector<suite_result>& suites) {
   // Failures first; within a grade, the suite's own order.
   std::size_t detailed = 0;
   for (const auto& suite : suites)
-    detailed += static_cast<std::size_t>(std::count_if(suite.results.begin(), suite.results.end(),
-                                                       [](const case_result& r) { return carries_details(r.verdict); }));
+    detailed += static_cast<std::size_t>(
+        std::count_if(suite.results.begin(), suite.results.end(),
+                      [](const case_result& r) { return carries_details(r.verdict); }));
   const cell_caps caps{share_of(evidence_budget, detailed), share_of(wire_log_budget, detailed)};
   std::stable_sort(ids.begin(), ids.end(),
                    [&](const std::string& a, const std::string& b) { return worst_rank(a) < worst_rank(b); });
@@ -202,8 +207,8 @@ std::string html_matrix(const std::vector<suite_result>& suites) {
       cells += result_cell(r, caps);
     }
     const bool all_ok = worst_rank(id) == rank(grade::ok);
-    h += "<tr data-grades=\"" + grades + "\"" + (all_ok ? " class=\"allok\"" : "") + "><td><b>" + markup_escape(id) +
-         "</b><br>" + markup_escape(any->title) + "</td><td>" +
+    h += "<tr data-grades=\"" + grades + "\"" + (all_ok ? " class=\"allok\"" : "") + "><td><b>" +
+         markup_escape(id) + "</b><br>" + markup_escape(any->title) + "</td><td>" +
          markup_escape(std::string(to_string(any->level)) + " " + any->section) + "</td>" + cells + "</tr>\n";
   }
   h += "</table>\n";

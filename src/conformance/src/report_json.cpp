@@ -32,7 +32,8 @@ std::string json_report(const suite_result& suite, const gate_outcome& gate) {
   for (const auto& r : suite.results) {
     json findings = json::array();
     for (const auto& f : r.findings)
-      findings.push_back({{"grade", to_string(f.severity)}, {"expected", text(f.expected)}, {"observed", text(f.observed)}});
+      findings.push_back(
+          {{"grade", to_string(f.severity)}, {"expected", text(f.expected)}, {"observed", text(f.observed)}});
     cases.push_back({{"id", r.case_id},
                      {"title", r.title},
                      {"section", r.section},
@@ -49,7 +50,10 @@ std::string json_report(const suite_result& suite, const gate_outcome& gate) {
   for (const auto& r : suite.results) ++counts[std::string(to_string(r.verdict))];
   json j{{"format", "gearspec-report/1"},
          {"client", suite.client_label},
-         {"adapter", {{"name", suite.adapter.name}, {"version", suite.adapter.version}, {"features", suite.adapter.features}}},
+         {"adapter",
+          {{"name", suite.adapter.name},
+           {"version", suite.adapter.version},
+           {"features", suite.adapter.features}}},
          {"seconds", suite.seconds},
          {"summary", counts},
          {"stale_known_failures", gate.stale},
@@ -81,8 +85,8 @@ suite_result parse_json_report(const std::string& input, const std::string& sour
       r.known_failure = c.value("known_failure", false);
       r.seconds = c.value("seconds", 0.0);
       for (const auto& f : c.value("findings", json::array()))
-        r.findings.push_back({grade_from(f.at("grade").get<std::string>()), f.value("expected", ""),
-                              f.value("observed", "")});
+        r.findings.push_back(
+            {grade_from(f.at("grade").get<std::string>()), f.value("expected", ""), f.value("observed", "")});
       r.notes = c.value("notes", std::vector<std::string>{});
       r.wire_log = c.value("wire_log", "");
       s.results.push_back(std::move(r));

@@ -38,11 +38,11 @@ std::string markdown_summary(const std::vector<suite_result>& suites) {
     std::string rows;
     for (const auto& r : s.results)
       if (is_failure(r.verdict) && r.verdict != grade::harness_error)
-        rows += "| `" + r.case_id + "` | " + std::string(to_string(r.verdict)) + " | " + cell(r.title, 90) + " | " +
-                cell(r.summary()) + " |\n";
+        rows += "| `" + r.case_id + "` | " + std::string(to_string(r.verdict)) + " | " + cell(r.title, 90) +
+                " | " + cell(r.summary()) + " |\n";
     if (rows.empty()) continue;
-    md += "\n### " + cell(s.client_label) + "\n\n| case | grade | title | evidence (first finding) |\n|---|---|---|---|\n" +
-          rows;
+    md += "\n### " + cell(s.client_label) +
+          "\n\n| case | grade | title | evidence (first finding) |\n|---|---|---|---|\n" + rows;
   }
   return md;
 }

@@ -19,8 +19,8 @@ std::string seconds_text(double s) {
 }  // namespace
 
 std::string evidence_text(const case_result& r) {
-  std::string out = "requirement (" + std::string(to_string(r.level)) + ", " + r.section + "): " +
-                    r.requirement_text + "\n";
+  std::string out = "requirement (" + std::string(to_string(r.level)) + ", " + r.section +
+                    "): " + r.requirement_text + "\n";
   for (const auto& f : r.findings)
     out += std::string(to_string(f.severity)) + ": expected " + f.expected +
            (f.observed.empty() ? "" : "\n    observed " + f.observed) + "\n";
@@ -91,30 +91,33 @@ std::string junit_xml(const suite_result& suite, const gate_outcome& gate) {
        std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" +
        std::to_string(skipped) + "\" time=\"" + seconds_text(suite.seconds) + "\">\n";
   x += "    <properties>\n      <property name=\"adapter\" value=" + attr(suite.adapter.name) +
-       "/>\n      <property name=\"adapter_version\" value=" + attr(suite.adapter.version) + "/>\n    </properties>\n";
+       "/>\n      <property name=\"adapter_version\" value=" + attr(suite.adapter.version) +
+       "/>\n    </properties>\n";
   for (const auto& r : suite.results) {
     x += "    <testcase classname=" + attr(suite_name + "." + area_of(r.case_id)) +
          " name=" + attr(r.case_id + ": " + r.title) + " time=\"" + seconds_text(r.seconds) + "\">\n";
     const auto message = r.summary();
     const std::string type(to_string(r.verdict));
     if (r.verdict == grade::harness_error) {
-      x += "      <error type=\"ERROR\" message=" + attr(message) + ">" + markup_escape(evidence_text(r)) + "</error>\n";
+      x += "      <error type=\"ERROR\" message=" + attr(message) + ">" + markup_escape(evidence_text(r)) +
+           "</error>\n";
     } else if (r.known_failure) {
       x += "      <skipped message=" + attr("known failure (" + type + "): " + message) + "/>\n";
     } else if (r.verdict == grade::unimplemented) {
       x += "      <skipped message=" + attr("UNIMPLEMENTED: " + message) + "/>\n";
     } else if (is_failure(r.verdict)) {
-      x += "      <failure type=" + attr(type) + " message=" + attr(message) + ">" + markup_escape(evidence_text(r)) +
-           "</failure>\n";
+      x += "      <failure type=" + attr(type) + " message=" + attr(message) + ">" +
+           markup_escape(evidence_text(r)) + "</failure>\n";
     }
-    x += "      <system-out>" + markup_escape("grade: " + type + "\n" + evidence_text(r) + "\n" + r.wire_log) +
-         "</system-out>\n";
+    x += "      <system-out>" +
+         markup_escape("grade: " + type + "\n" + evidence_text(r) + "\n" + r.wire_log) + "</system-out>\n";
     x += "    </testcase>\n";
   }
   for (const auto& s : gate.stale) {
     x += "    <testcase classname=" + attr(suite_name + ".known-failures") + " name=" + attr("stale: " + s) +
          " time=\"0\">\n      <failure type=\"STALE\" message=" +
-         attr("listed as a known failure but passes now; remove it from the file: " + s) + "/>\n    </testcase>\n";
+         attr("listed as a known failure but passes now; remove it from the file: " + s) +
+         "/>\n    </testcase>\n";
   }
   x += "  </testsuite>\n</testsuites>\n";
   return x;

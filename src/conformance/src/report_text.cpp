@@ -28,7 +28,8 @@ std::string grade_counts(const std::vector<case_result>& results) {
   std::map<grade, int> counts;
   for (const auto& r : results) ++counts[r.verdict];
   std::string out;
-  for (const auto& [g, n] : counts) out += (out.empty() ? "" : ", ") + std::string(to_string(g)) + " " + std::to_string(n);
+  for (const auto& [g, n] : counts)
+    out += (out.empty() ? "" : ", ") + std::string(to_string(g)) + " " + std::to_string(n);
   return out;
 }
 
@@ -38,7 +39,8 @@ void print_summary(std::ostream& out, const suite_result& suite, const gate_outc
   std::size_t width = 8;
   for (const auto& r : suite.results) width = std::max(width, r.case_id.size());
   out << "gearspec conformance: client " << suite.client_label;
-  if (!suite.adapter.name.empty()) out << " (adapter " << suite.adapter.name << " " << suite.adapter.version << ")";
+  if (!suite.adapter.name.empty())
+    out << " (adapter " << suite.adapter.name << " " << suite.adapter.version << ")";
   out << "\n\n";
   bool any = false;
   for (const auto& r : suite.results) {
@@ -55,7 +57,8 @@ void print_summary(std::ostream& out, const suite_result& suite, const gate_outc
     if (!why.empty()) out << std::string(width + 4, ' ') << "  " << why << "\n";
   }
   if (any) out << "\n";
-  out << suite.results.size() << " cases in " << (static_cast<double>(static_cast<int>(suite.seconds * 100)) / 100)
+  out << suite.results.size() << " cases in "
+      << (static_cast<double>(static_cast<int>(suite.seconds * 100)) / 100)
       << " s: " << grade_counts(suite.results) << "\n";
   std::vector<const case_result*> by_time;
   for (const auto& r : suite.results) by_time.push_back(&r);
@@ -70,11 +73,12 @@ void print_summary(std::ostream& out, const suite_result& suite, const gate_outc
   if (!gate.known_failing.empty()) out << gate.known_failing.size() << " known failure(s) tolerated\n";
   for (const auto& s : gate.stale)
     out << (color ? "\033[31m" : "") << "stale known failure (now passes): " << s << reset << "\n";
-  const auto harness_errors = std::count_if(suite.results.begin(), suite.results.end(),
-                                            [](const case_result& r) { return r.verdict == grade::harness_error; });
+  const auto harness_errors =
+      std::count_if(suite.results.begin(), suite.results.end(),
+                    [](const case_result& r) { return r.verdict == grade::harness_error; });
   if (harness_errors > 0)
-    out << (color ? "\033[31m" : "") << harness_errors << " case(s) could not be graded (ERROR: a harness problem)"
-        << reset << "\n";
+    out << (color ? "\033[31m" : "") << harness_errors
+        << " case(s) could not be graded (ERROR: a harness problem)" << reset << "\n";
   if (!gate.new_failures.empty())
     out << (color ? "\033[31m" : "") << gate.new_failures.size() << " case(s) failed" << reset << "\n";
   else if (gate.stale.empty() && harness_errors == 0)

@@ -98,10 +98,12 @@ void settle(const mock::server& server, std::uint64_t skip) {
     std::vector<std::uint64_t> open;
     for (const auto& e : journal) {
       if (e.connection <= skip) continue;
-      const bool ended = e.what == mock::journal_entry::kind::closed || e.what == mock::journal_entry::kind::reset;
+      const bool ended =
+          e.what == mock::journal_entry::kind::closed || e.what == mock::journal_entry::kind::reset;
       const auto it = std::find(open.begin(), open.end(), e.connection);
       if (ended && it != open.end()) open.erase(it);
-      if (!ended && it == open.end() && e.what == mock::journal_entry::kind::accepted) open.push_back(e.connection);
+      if (!ended && it == open.end() && e.what == mock::journal_entry::kind::accepted)
+        open.push_back(e.connection);
     }
     if (open.empty()) return;
     std::this_thread::sleep_for(milliseconds(5));
@@ -166,7 +168,8 @@ class process_driver {
         if (std::find(hello.features.begin(), hello.features.end(), f) == hello.features.end())
           missing += (missing.empty() ? "" : ", ") + f;
       if (!missing.empty()) {
-        add_finding(result_, grade::unimplemented, "adapter feature(s) " + missing, "not listed in its hello");
+        add_finding(result_, grade::unimplemented, "adapter feature(s) " + missing,
+                    "not listed in its hello");
         unimplemented_ = true;
       }
       if (hello.protocol < required_protocol(case_)) {
@@ -196,7 +199,8 @@ class process_driver {
       }
       answers[q] = std::move(results);
     }
-    if (outcome == process_outcome::healthy && !unimplemented_ && case_.work) outcome = run_work(s, server, record);
+    if (outcome == process_outcome::healthy && !unimplemented_ && case_.work)
+      outcome = run_work(s, server, record);
     record.stderr_text = s.process().take_stderr();
     if (session && outcome == process_outcome::healthy) {
       record.exit_description = "kept running for the next case";
@@ -233,7 +237,8 @@ class process_driver {
     if (outcome != process_outcome::healthy) return outcome;
     work_answer answer;
     if (!parse_work_answer(line, id, answer, problem)) {
-      add_finding(result_, grade::failed, "a valid answer to the work request", problem + ": " + shorten(line));
+      add_finding(result_, grade::failed, "a valid answer to the work request",
+                  problem + ": " + shorten(line));
       return process_outcome::failed;
     }
     if (work_out_) *work_out_ = std::move(answer);
@@ -262,7 +267,8 @@ class process_driver {
                     "the library gives up by itself within " + std::to_string(wait_ms) + " ms",
                     "still waiting after " + std::to_string(wait_ms) + " ms; the adapter was killed");
       else
-        add_finding(result_, grade::hung, "an answer to " + what + " within " + std::to_string(wait_ms) + " ms",
+        add_finding(result_, grade::hung,
+                    "an answer to " + what + " within " + std::to_string(wait_ms) + " ms",
                     "no answer; the adapter was killed");
       return process_outcome::failed;
     }
@@ -276,7 +282,8 @@ class process_driver {
       return process_outcome::failed;
     }
     if (proc.exit().signaled) {
-      add_finding(result_, grade::crashed, "an answer to " + what, "the adapter was " + proc.exit().describe());
+      add_finding(result_, grade::crashed, "an answer to " + what,
+                  "the adapter was " + proc.exit().describe());
     } else {
       add_finding(result_, grade::failed, "an answer to " + what,
                   "the adapter ended (" + proc.exit().describe() + ") without answering");
@@ -412,7 +419,8 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
   if (c.server == server_kind::scenario) {
     const auto options = analyse(obs.wire).unanswered_options;
     if (!options.empty())
-      add_finding(r, grade::harness_error, "a scenario that answers the client's OPTION_REQ before the submit",
+      add_finding(r, grade::harness_error,
+                  "a scenario that answers the client's OPTION_REQ before the submit",
                   "connection " + std::to_string(options.front()) +
                       ": the client sent OPTION_REQ and the case's gearmock script did not answer it with "
                       "OPTION_RES; this case cannot grade a client that sends options first");
@@ -458,8 +466,9 @@ class persistent_worker {
       const std::string first_log = run.process_log;
       run = run_case_until(c, opts_, hard_, &session_);
       if (!run.process_ended)
-        held_case_ended_later(first_exit, "before it answered the next case, " + c.id +
-                                              " (which then ran again in a fresh process and answered)",
+        held_case_ended_later(first_exit,
+                              "before it answered the next case, " + c.id +
+                                  " (which then ran again in a fresh process and answered)",
                               "the next case's first attempt, in this case's process:\n" + first_log);
       run.result.wire_log +=
           "(ran twice: the first attempt's process, which had served earlier cases, ended "
@@ -540,11 +549,12 @@ class persistent_worker {
       return;
     }
     auto rerun = run_case_until(*held_->spec, opts_, hard_, nullptr);
-    rerun.result.wire_log += "(ran twice: the persistent process that served this case's first run ended by itself " +
-                             when + ", " + ended.describe() +
-                             "; that may be the aftermath of any case it served, so this is the case's run in a "
-                             "process of its own, as --isolate runs it)\nthe first run:\n" +
-                             held_->result.wire_log + extra_log;
+    rerun.result.wire_log +=
+        "(ran twice: the persistent process that served this case's first run ended by itself " + when +
+        ", " + ended.describe() +
+        "; that may be the aftermath of any case it served, so this is the case's run in a "
+        "process of its own, as --isolate runs it)\nthe first run:\n" +
+        held_->result.wire_log + extra_log;
     held_->result = std::move(rerun.result);
     if (!rerun.hello.name.empty()) held_->hello = std::move(rerun.hello);
   }
@@ -579,8 +589,8 @@ case_result run_case(const case_spec& c, const run_options& opts, hello_answer* 
 suite_result run_suite(const std::vector<case_spec>& cases, const run_options& opts) {
   validate_scenarios(cases);
   const auto started = clock::now();
-  const auto hard = opts.global_timeout_ms ? started + milliseconds(*opts.global_timeout_ms)
-                                           : clock::time_point::max();
+  const auto hard =
+      opts.global_timeout_ms ? started + milliseconds(*opts.global_timeout_ms) : clock::time_point::max();
   suite_result suite;
   suite.client_label = opts.client_label;
   suite.results.resize(cases.size());

@@ -16,7 +16,8 @@ std::vector<std::string> list_broken_modes(const std::vector<std::string>& adapt
     if (!line.empty()) modes.push_back(line);
   if (!proc.wait_exit(deadline)) proc.kill();
   if (proc.exit().signaled || proc.exit().code != 0)
-    throw spawn_error("the adapter does not list broken modes (--list-breaks: " + proc.exit().describe() + ")");
+    throw spawn_error("the adapter does not list broken modes (--list-breaks: " + proc.exit().describe() +
+                      ")");
   return modes;
 }
 

@@ -51,7 +51,8 @@ const std::vector<value_class>& classes() {
       {"false", "\"false\"", "false", all_fields},
       {"null", "\"null\"", "null", all_fields},
       // Bytes.
-      {"non-ascii", "of non-ASCII UTF-8", "\xc3\xbcn\xc3\xaf-\xe2\x82\xac-\xe6\x97\xa5\xe6\x9c\xac", all_fields},
+      {"non-ascii", "of non-ASCII UTF-8", "\xc3\xbcn\xc3\xaf-\xe2\x82\xac-\xe6\x97\xa5\xe6\x9c\xac",
+       all_fields},
       {"nul-inside", "holding a NUL", "a\0b"s, function_field | unique_field, handling::unencodable},
       {"nul-inside", "holding a NUL", "a\0b"s, workload_field},
       {"nul-only", "of one NUL byte", "\0"s, workload_field},
@@ -60,12 +61,15 @@ const std::vector<value_class>& classes() {
       // Limits (GEARMAN_FUNCTION_MAX_SIZE, GEARMAN_MAX_UNIQUE_SIZE).
       {"limit-minus-1", "one byte under the limit", repeat('f', fmax - 1), function_field},
       {"limit", "at the limit", repeat('f', fmax), function_field},
-      {"limit-plus-1", "one byte over the limit", repeat('f', fmax + 1), function_field, handling::may_reject},
-      {"far-over-limit", "far over the limit (4096 bytes)", repeat('f', 4096), function_field, handling::may_reject},
+      {"limit-plus-1", "one byte over the limit", repeat('f', fmax + 1), function_field,
+       handling::may_reject},
+      {"far-over-limit", "far over the limit (4096 bytes)", repeat('f', 4096), function_field,
+       handling::may_reject},
       {"limit-minus-1", "one byte under the limit", repeat('u', umax - 1), unique_field},
       {"limit", "at the limit", repeat('u', umax), unique_field},
       {"limit-plus-1", "one byte over the limit", repeat('u', umax + 1), unique_field, handling::may_reject},
-      {"far-over-limit", "far over the limit (1024 bytes)", repeat('u', 1024), unique_field, handling::may_reject},
+      {"far-over-limit", "far over the limit (1024 bytes)", repeat('u', 1024), unique_field,
+       handling::may_reject},
       {"dash", "\"-\" (coalesce by workload)", "-", unique_field},
       {"hash", "\"#\" (libgearman: a hash of the workload)", "#", unique_field, handling::any_unique},
       // Buffer sizes.
@@ -100,9 +104,11 @@ std::string requirement_for(field f, const value_class& v) {
                "succeeds";
       return subject + " is sent byte-exact, and the job the server creates succeeds";
     case handling::may_reject:
-      return subject + " is rejected before sending, or sent whole and reported as the server answers; never cut";
+      return subject +
+             " is rejected before sending, or sent whole and reported as the server answers; never cut";
     case handling::unencodable:
-      return subject + " cannot be encoded (a NUL ends the argument): it is rejected before sending, never sent cut";
+      return subject +
+             " cannot be encoded (a NUL ends the argument): it is rejected before sending, never sent cut";
     case handling::any_unique:
       break;
   }
@@ -170,8 +176,8 @@ std::vector<case_spec> value_matrix_cases(const std::string& source_file, int so
         title[0] = static_cast<char>(title[0] - 'a' + 'A');
         c.title = title;
         c.section = v.how == handling::may_reject || v.how == handling::unencodable ? "SEMANTICS 2"
-                    : f == unique_field                                           ? "SEMANTICS 3"
-                                                                                  : "SEMANTICS 4";
+                    : f == unique_field                                             ? "SEMANTICS 3"
+                                                                                    : "SEMANTICS 4";
         c.level = requirement::must;
         c.requirement_text = requirement_for(f, v);
         c.server = server_kind::queue;

@@ -114,9 +114,10 @@ wire_analysis analyse(const observed_wire& wire) {
     const auto where = "connection " + std::to_string(conn.id) + ", ";
     if (!from_client.problem().empty()) out.client_stream_problems.push_back(where + from_client.problem());
     if (from_client.problem().empty() && from_client.pending() > 0)
-      out.client_stream_problems.push_back(where + std::to_string(from_client.pending()) +
-                                           " byte(s) of an incomplete packet at the end of the stream (byte " +
-                                           std::to_string(from_client.offset() - from_client.pending()) + ")");
+      out.client_stream_problems.push_back(
+          where + std::to_string(from_client.pending()) +
+          " byte(s) of an incomplete packet at the end of the stream (byte " +
+          std::to_string(from_client.offset() - from_client.pending()) + ")");
   }
   return out;
 }
@@ -147,11 +148,13 @@ std::string render_wire_log(const observed_wire& wire) {
       const bool had_problem = !s.problem().empty();
       s.feed(ev.bytes, [&](const proto::packet& p) {
         auto text = proto::to_string(p);
-        if (text.size() > 400) text = text.substr(0, 400) + "... (" + std::to_string(p.data.size()) + " data bytes)";
+        if (text.size() > 400)
+          text = text.substr(0, 400) + "... (" + std::to_string(p.data.size()) + " data bytes)";
         log += std::string("              ") + (up ? "  >> " : "  << ") + text + "\n";
       });
       if (!had_problem && !s.problem().empty())
-        log += std::string("              ") + (up ? "  >> " : "  << ") + "undecodable from " + s.problem() + "\n";
+        log += std::string("              ") + (up ? "  >> " : "  << ") + "undecodable from " + s.problem() +
+               "\n";
     }
   }
   for (const auto& n : wire.server_notes) log += "server: " + n + "\n";

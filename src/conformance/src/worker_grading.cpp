@@ -21,7 +21,6 @@ struct assignment {
   std::vector<proto::packet> answers;  ///< the worker's WORK_* packets for this handle, in order
 };
 
-
 assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
   assignment a;
   a.connection = conn;
@@ -40,19 +39,27 @@ std::vector<proto::packet> expected_packets(const work_function& f, const std::s
     using k = work_action::kind;
     switch (a.what) {
       case k::status:
-        out.emplace_back(req, command::work_status,
-                         std::vector<std::string>{handle, std::to_string(a.numerator), std::to_string(a.denominator)});
+        out.emplace_back(
+            req, command::work_status,
+            std::vector<std::string>{handle, std::to_string(a.numerator), std::to_string(a.denominator)});
         break;
-      case k::data: out.emplace_back(req, command::work_data, std::vector<std::string>{handle}, a.bytes); break;
-      case k::warning: out.emplace_back(req, command::work_warning, std::vector<std::string>{handle}, a.bytes); break;
+      case k::data:
+        out.emplace_back(req, command::work_data, std::vector<std::string>{handle}, a.bytes);
+        break;
+      case k::warning:
+        out.emplace_back(req, command::work_warning, std::vector<std::string>{handle}, a.bytes);
+        break;
       case k::exception:
         out.emplace_back(req, command::work_exception, std::vector<std::string>{handle}, a.bytes);
         return out;
-      case k::fail: out.emplace_back(req, command::work_fail, std::vector<std::string>{handle}); return out;
+      case k::fail:
+        out.emplace_back(req, command::work_fail, std::vector<std::string>{handle});
+        return out;
       case k::complete:
         out.emplace_back(req, command::work_complete, std::vector<std::string>{handle}, a.bytes);
         return out;
-      case k::sleep: break;
+      case k::sleep:
+        break;
     }
   }
   return out;
@@ -93,7 +100,8 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     std::optional<command> last_grab;
     auto on_client = [&](const proto::packet& p) {
       if (p.mag != proto::magic::request)
-        add_finding(r, level, "requests with the \\0REQ magic", where + describe_packet(p) + " with another magic");
+        add_finding(r, level, "requests with the \\0REQ magic",
+                    where + describe_packet(p) + " with another magic");
       if (p.cmd == command::can_do || p.cmd == command::can_do_timeout) announced.insert(p.args.at(0));
       if (p.cmd == command::reset_abilities) announced.clear();
       if (p.cmd == command::pre_sleep && after_no_job) slept = true;
@@ -116,7 +124,8 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
       }
       if (proto::is_relayed(p.cmd)) {
         if (current == static_cast<std::size_t>(-1) || p.args.at(0) != assigned[current].handle) {
-          add_finding(r, level, "every WORK_* packet carries the handle of the job assigned on its connection",
+          add_finding(r, level,
+                      "every WORK_* packet carries the handle of the job assigned on its connection",
                       where + describe_packet(p) +
                           (current == static_cast<std::size_t>(-1)
                                ? std::string(" with no job assigned")
@@ -179,9 +188,10 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     return;
   }
   if (w.max_grabs && grabs > *w.max_grabs)
-    add_finding(r, level,
-                "at most " + std::to_string(*w.max_grabs) + " GRAB_JOB* in the case (the worker sleeps, not polls)",
-                std::to_string(grabs) + " grabs");
+    add_finding(
+        r, level,
+        "at most " + std::to_string(*w.max_grabs) + " GRAB_JOB* in the case (the worker sleeps, not polls)",
+        std::to_string(grabs) + " grabs");
 
   // What the case expects of the outcome (nothing for `expect: either`).
   const bool ok_expected = w.expect_ok && !w.expect_either;
@@ -228,8 +238,9 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         {"workload", {&a.workload, &j.workload}}};
     for (const auto& [name, pair] : fields)
       if (*pair.first != *pair.second)
-        add_finding(r, level, std::string("the job's ") + name + " reaches the worker byte-exact: " +
-                                  describe_bytes(*pair.first),
+        add_finding(r, level,
+                    std::string("the job's ") + name +
+                        " reaches the worker byte-exact: " + describe_bytes(*pair.first),
                     which + describe_bytes(*pair.second));
     if (ok_expected)
       for (std::size_t s = 0; s < j.steps.size(); ++s)
@@ -237,20 +248,21 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
           add_finding(r, level, "every action of the function succeeds",
                       which + "action " + std::to_string(s + 1) + " failed: " + j.steps[s].error);
   }
-  const auto want_jobs = w.expect_jobs ? w.expect_jobs : ok_expected ? std::optional<int>(w.max_jobs) : std::nullopt;
+  const auto want_jobs = w.expect_jobs ? w.expect_jobs
+                         : ok_expected ? std::optional<int>(w.max_jobs)
+                                       : std::nullopt;
   if (want_jobs && static_cast<int>(ans.jobs.size()) != *want_jobs)
     add_finding(r, level, std::to_string(*want_jobs) + " job(s) reported", std::to_string(ans.jobs.size()));
   if (ok_expected && !ans.ok)
     add_finding(r, level, "the worker takes " + std::to_string(w.max_jobs) + " job(s) without an error",
                 "error " + ans.error_class + " (" + ans.error + ": " + ans.message + ")");
-  if (error_expected && ans.ok)
-    add_finding(r, level, "the library reports an error", "it reported success");
+  if (error_expected && ans.ok) add_finding(r, level, "the library reports an error", "it reported success");
   if (error_expected && !ans.ok && !w.error_classes.empty() &&
       std::find(w.error_classes.begin(), w.error_classes.end(), ans.error_class) == w.error_classes.end()) {
     std::string list;
     for (const auto& e : w.error_classes) list += (list.empty() ? "" : " or ") + e;
-    add_finding(r, std::min(level, grade::non_strict),
-                "error_class " + list, ans.error_class + " (" + ans.error + ": " + ans.message + ")");
+    add_finding(r, std::min(level, grade::non_strict), "error_class " + list,
+                ans.error_class + " (" + ans.error + ": " + ans.message + ")");
   }
 }
 

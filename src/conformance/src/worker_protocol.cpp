@@ -56,13 +56,20 @@ struct socket_fd {
 
 std::string_view to_string(work_action::kind k) noexcept {
   switch (k) {
-    case work_action::kind::complete: return "complete";
-    case work_action::kind::fail: return "fail";
-    case work_action::kind::exception: return "exception";
-    case work_action::kind::status: return "status";
-    case work_action::kind::data: return "data";
-    case work_action::kind::warning: return "warning";
-    case work_action::kind::sleep: return "sleep";
+    case work_action::kind::complete:
+      return "complete";
+    case work_action::kind::fail:
+      return "fail";
+    case work_action::kind::exception:
+      return "exception";
+    case work_action::kind::status:
+      return "status";
+    case work_action::kind::data:
+      return "data";
+    case work_action::kind::warning:
+      return "warning";
+    case work_action::kind::sleep:
+      return "sleep";
   }
   return "?";
 }
@@ -76,8 +83,12 @@ std::string make_work_request(int id, const std::string& server, const work_spec
     for (const auto& a : f.actions) fo["actions"].push_back(action_json(a));
     fns.push_back(std::move(fo));
   }
-  json o{{"id", id},           {"op", "work"},      {"server", server},
-         {"timeout_ms", w.timeout_ms}, {"max_jobs", w.max_jobs}, {"functions", std::move(fns)}};
+  json o{{"id", id},
+         {"op", "work"},
+         {"server", server},
+         {"timeout_ms", w.timeout_ms},
+         {"max_jobs", w.max_jobs},
+         {"functions", std::move(fns)}};
   return o.dump();
 }
 
@@ -85,7 +96,8 @@ bool parse_work_answer(const std::string& line, int id, work_answer& out, std::s
   try {
     const auto o = json::parse(line);
     if (!o.is_object()) throw std::invalid_argument("not a JSON object");
-    if (!o.contains("id") || o["id"] != id) throw std::invalid_argument("\"id\" is not " + std::to_string(id));
+    if (!o.contains("id") || o["id"] != id)
+      throw std::invalid_argument("\"id\" is not " + std::to_string(id));
     if (!o.contains("result") || !o["result"].is_object() || !o["result"].contains("ok") ||
         !o["result"]["ok"].is_boolean())
       throw std::invalid_argument("no \"result\" object with a boolean \"ok\"");
@@ -95,7 +107,8 @@ bool parse_work_answer(const std::string& line, int id, work_answer& out, std::s
     out.error_class = text_of(r, "error_class");
     out.error = text_of(r, "error");
     out.message = text_of(r, "message");
-    if (!out.ok && out.error_class.empty()) throw std::invalid_argument("a failed result without \"error_class\"");
+    if (!out.ok && out.error_class.empty())
+      throw std::invalid_argument("a failed result without \"error_class\"");
     if (!o.contains("jobs") || !o["jobs"].is_array()) throw std::invalid_argument("no \"jobs\" list");
     for (const auto& j : o["jobs"]) {
       if (!j.is_object()) throw std::invalid_argument("a job is not an object");
@@ -134,7 +147,8 @@ void queue_jobs(std::uint16_t port, const std::vector<queued_job>& jobs, int tim
     throw std::runtime_error("queueing jobs: cannot connect to 127.0.0.1:" + std::to_string(port));
   std::string out;
   for (const auto& j : jobs)
-    out += proto::encode(proto::magic::request, proto::command::submit_job_bg, {j.function, j.unique}, j.workload);
+    out += proto::encode(proto::magic::request, proto::command::submit_job_bg, {j.function, j.unique},
+                         j.workload);
   for (std::size_t done = 0; done < out.size();) {
     const auto n = ::send(s.fd, out.data() + done, out.size() - done, MSG_NOSIGNAL);
     if (n <= 0) throw std::runtime_error("queueing jobs: write failed");
@@ -145,7 +159,8 @@ void queue_jobs(std::uint16_t port, const std::vector<queued_job>& jobs, int tim
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buf[4096];
   while (created < jobs.size()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{s.fd, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
       throw std::runtime_error("queueing jobs: no JOB_CREATED within " + std::to_string(timeout_ms) + " ms");
@@ -158,7 +173,8 @@ void queue_jobs(std::uint16_t port, const std::vector<queued_job>& jobs, int tim
       if (ec) throw std::runtime_error("queueing jobs: undecodable reply: " + ec.message());
       if (dec.ready()) {
         if (dec.packet().cmd != proto::command::job_created)
-          throw std::runtime_error("queueing jobs: the server answered " + std::string(proto::name(dec.packet().cmd)));
+          throw std::runtime_error("queueing jobs: the server answered " +
+                                   std::string(proto::name(dec.packet().cmd)));
         ++created;
         dec.next();
       }

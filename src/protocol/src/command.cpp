@@ -12,9 +12,12 @@ std::optional<command> command_from_name(std::string_view text) noexcept {
 
 std::string_view name(priority p) noexcept {
   switch (p) {
-    case priority::high: return "high";
-    case priority::low: return "low";
-    case priority::normal: break;
+    case priority::high:
+      return "high";
+    case priority::low:
+      return "low";
+    case priority::normal:
+      break;
   }
   return "normal";
 }

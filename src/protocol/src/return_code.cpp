@@ -13,7 +13,7 @@ constexpr std::array<const char*, return_code_count + 1> identifiers{
 #define GEARSPEC_RETURN_CODE_IDENTIFIER(name, upper, value) "GEARMAN_" #upper,
     GEARSPEC_RETURN_CODES(GEARSPEC_RETURN_CODE_IDENTIFIER)
 #undef GEARSPEC_RETURN_CODE_IDENTIFIER
-    "GEARMAN_MAX_RETURN"};
+        "GEARMAN_MAX_RETURN"};
 
 // The table is indexed by value: the list must count 0, 1, 2, ... with no gap.
 constexpr bool values_are_positions() {

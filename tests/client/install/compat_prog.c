@@ -8,12 +8,12 @@
 
 static int failures = 0;
 
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                    \
-    }                                                                \
+      ++failures;                                                              \
+    }                                                                          \
   } while (0)
 
 int main(int argc, char** argv) {
@@ -28,12 +28,14 @@ int main(int argc, char** argv) {
   int context = 42;
   gearman_return_t ret;
   gearman_task_st stack_task;
-  gearman_task_st* normal =
-      gearman_client_add_task_background(client, &stack_task, &context, "compat_fn", "u-1", "payload", 7, &ret);
+  gearman_task_st* normal = gearman_client_add_task_background(client, &stack_task, &context, "compat_fn",
+                                                               "u-1", "payload", 7, &ret);
   CHECK(normal == &stack_task && gearman_success(ret));
-  gearman_task_st* high = gearman_client_add_task_high_background(client, NULL, NULL, "compat_fn", NULL, "h", 1, &ret);
+  gearman_task_st* high =
+      gearman_client_add_task_high_background(client, NULL, NULL, "compat_fn", NULL, "h", 1, &ret);
   CHECK(high != NULL && ret == GEARMAN_SUCCESS);
-  gearman_task_st* low = gearman_client_add_task_low_background(client, NULL, NULL, "compat_fn", "#", "hello", 5, NULL);
+  gearman_task_st* low =
+      gearman_client_add_task_low_background(client, NULL, NULL, "compat_fn", "#", "hello", 5, NULL);
   CHECK(low != NULL);
   CHECK(gearman_task_return(normal) == GEARMAN_UNKNOWN_STATE);
   CHECK(strcmp(gearman_task_unique(low), "1067880409") == 0);
@@ -43,7 +45,8 @@ int main(int argc, char** argv) {
 
   ret = gearman_client_run_tasks(client);
   CHECK(ret == GEARMAN_SUCCESS);
-  if (ret != GEARMAN_SUCCESS) fprintf(stderr, "run_tasks: %s %s\n", gearman_strerror(ret), gearman_client_error(client));
+  if (ret != GEARMAN_SUCCESS)
+    fprintf(stderr, "run_tasks: %s %s\n", gearman_strerror(ret), gearman_client_error(client));
   CHECK(gearman_task_return(normal) == GEARMAN_SUCCESS);
   CHECK(gearman_task_is_known(normal) && !gearman_task_is_running(normal));
   CHECK(strncmp(gearman_task_job_handle(normal), "H:", 2) == 0);
@@ -64,8 +67,8 @@ int main(int argc, char** argv) {
 
   CHECK(strcmp(gearman_strerror(GEARMAN_COULD_NOT_CONNECT), "GEARMAN_COULD_NOT_CONNECT") == 0);
   CHECK(gearman_continue(GEARMAN_IO_WAIT));
-  CHECK(GEARMAN_DEFAULT_TCP_PORT == 4730 && GEARMAN_MAX_UNIQUE_SIZE == 64 && GEARMAN_FUNCTION_MAX_SIZE == 512 &&
-        GEARMAN_JOB_HANDLE_SIZE == 64);
+  CHECK(GEARMAN_DEFAULT_TCP_PORT == 4730 && GEARMAN_MAX_UNIQUE_SIZE == 64 &&
+        GEARMAN_FUNCTION_MAX_SIZE == 512 && GEARMAN_JOB_HANDLE_SIZE == 64);
   CHECK(gearman_client_errno(client) == 0);
 
   gearman_client_st* copy = gearman_client_clone(NULL, client);

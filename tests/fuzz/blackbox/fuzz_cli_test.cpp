@@ -133,10 +133,11 @@ TEST_F(BlackboxFuzz, AWorkerCampaignAgainstAnAdapterWithoutWorkIsAHarnessError) 
   fs::create_directories(out_);
   const auto adapter = out_ / "no-work-adapter.sh";
   // Answers every request with a hello that lists no feature.
-  std::ofstream(adapter) << "#!/bin/sh\n"
-                            "while read -r l; do id=$(printf '%s' \"$l\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/'); "
-                            "printf '{\"id\":%s,\"name\":\"x\",\"version\":\"1\",\"protocol\":2,\"features\":[]}\\n' "
-                            "\"$id\"; done\n";
+  std::ofstream(adapter)
+      << "#!/bin/sh\n"
+         "while read -r l; do id=$(printf '%s' \"$l\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/'); "
+         "printf '{\"id\":%s,\"name\":\"x\",\"version\":\"1\",\"protocol\":2,\"features\":[]}\\n' "
+         "\"$id\"; done\n";
   fs::permissions(adapter, fs::perms::owner_all);
   const auto r = fuzz(adapter.string(), "--role worker --runs 4 --seed 1");
   EXPECT_EQ(r.status, 2) << r.output;

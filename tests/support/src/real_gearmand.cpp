@@ -66,7 +66,8 @@ real_gearmand::real_gearmand(std::vector<std::string> extra_args) {
   // A port can be taken between the probe and gearmand's bind: retry a few times.
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_loopback_port();
-    std::vector<std::string> args{path, "--listen=127.0.0.1", "--port=" + std::to_string(port_), "--log-file=none"};
+    std::vector<std::string> args{path, "--listen=127.0.0.1", "--port=" + std::to_string(port_),
+                                  "--log-file=none"};
     // One thread by default (deterministic order, light on 2 cores) unless the caller chose.
     const bool threads_given = std::any_of(extra_args.begin(), extra_args.end(), [](const std::string& a) {
       return a.rfind("--threads", 0) == 0 || a == "-t";

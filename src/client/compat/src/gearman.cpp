@@ -9,8 +9,8 @@
 
 #include "boundary.hpp"
 #include "c_return_code.hpp"
-#include "shell.hpp"
 #include "gearspec/client/client.hpp"
+#include "shell.hpp"
 
 namespace {
 
@@ -148,7 +148,8 @@ gearman_task_st* add_queued(client_impl* c, gearman_task_st* task, void* context
 
 gearman_task_st* add_submit(gearman_client_st* client, gearman_task_st* task, void* context,
                             const char* function_name, const char* unique, const void* workload,
-                            size_t workload_size, gearman_return_t* ret_ptr, gc::priority prio, bool background) {
+                            size_t workload_size, gearman_return_t* ret_ptr, gc::priority prio,
+                            bool background) {
   client_impl* c = impl_of(client);
   if (c == nullptr) {
     set_ret(ret_ptr, GEARMAN_INVALID_ARGUMENT);
@@ -161,7 +162,8 @@ gearman_task_st* add_submit(gearman_client_st* client, gearman_task_st* task, vo
       return nullptr;
     }
     return add_queued(c, task, context, ret_ptr, [&](gc::task& t) {
-      return c->cpp.add_task(t, make_request(function_name, unique, workload, workload_size, prio, background));
+      return c->cpp.add_task(t,
+                             make_request(function_name, unique, workload, workload_size, prio, background));
     });
   });
 }
@@ -176,8 +178,8 @@ gearman_return_t do_background(gearman_client_st* client, const char* function_n
     gearman_return_t rc;
     if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) return rc;
     std::string handle;
-    const gc::return_code done =
-        c->cpp.do_background(make_request(function_name, unique, workload, workload_size, prio, true), handle);
+    const gc::return_code done = c->cpp.do_background(
+        make_request(function_name, unique, workload, workload_size, prio, true), handle);
     if (done == gc::return_code::success && job_handle != nullptr) {
       std::memcpy(job_handle, handle.data(), handle.size());  // <= 63 bytes: the session refuses longer
       job_handle[handle.size()] = '\0';
@@ -213,8 +215,9 @@ gearman_client_st* gearman_client_create(gearman_client_st* client) {
 gearman_client_st* gearman_client_clone(gearman_client_st* client, const gearman_client_st* from) {
   const client_impl* source = impl_of(from);
   if (source == nullptr) return gearman_client_create(client);
-  return c_boundary(no_client, nullptr,
-                    [&] { return install_client(client, std::make_unique<client_impl>(source->cpp.clone())); });
+  return c_boundary(no_client, nullptr, [&] {
+    return install_client(client, std::make_unique<client_impl>(source->cpp.clone()));
+  });
 }
 
 void gearman_client_free(gearman_client_st* client) {
@@ -227,7 +230,8 @@ void gearman_client_free(gearman_client_st* client) {
 gearman_return_t gearman_client_add_server(gearman_client_st* client, const char* host, in_port_t port) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(c, nullptr, [&] { return c->result_from_cpp(c->cpp.add_server(host == nullptr ? "" : host, port)); });
+  return c_boundary(c, nullptr,
+                    [&] { return c->result_from_cpp(c->cpp.add_server(host == nullptr ? "" : host, port)); });
 }
 
 gearman_return_t gearman_client_add_servers(gearman_client_st* client, const char* servers) {
@@ -291,8 +295,9 @@ gearman_task_st* gearman_client_add_task_high(gearman_client_st* client, gearman
 }
 
 gearman_task_st* gearman_client_add_task_low(gearman_client_st* client, gearman_task_st* task, void* context,
-                                             const char* function_name, const char* unique, const void* workload,
-                                             size_t workload_size, gearman_return_t* ret_ptr) {
+                                             const char* function_name, const char* unique,
+                                             const void* workload, size_t workload_size,
+                                             gearman_return_t* ret_ptr) {
   return add_submit(client, task, context, function_name, unique, workload, workload_size, ret_ptr,
                     gc::priority::low, false);
 }
@@ -407,7 +412,8 @@ gearman_return_t gearman_client_do_background(gearman_client_st* client, const c
 gearman_return_t gearman_client_do_high_background(gearman_client_st* client, const char* function_name,
                                                    const char* unique, const void* workload,
                                                    size_t workload_size, gearman_job_handle_t job_handle) {
-  return do_background(client, function_name, unique, workload, workload_size, job_handle, gc::priority::high);
+  return do_background(client, function_name, unique, workload, workload_size, job_handle,
+                       gc::priority::high);
 }
 
 gearman_return_t gearman_client_do_low_background(gearman_client_st* client, const char* function_name,
@@ -462,9 +468,9 @@ gearman_return_t gearman_client_echo(gearman_client_st* client, const void* work
   client_impl* c = impl_of(client);
   if (c == nullptr || (workload == nullptr && workload_size > 0)) return GEARMAN_INVALID_ARGUMENT;
   return c_boundary(c, nullptr, [&] {
-    return c->result_from_cpp(
-        c->cpp.echo(workload == nullptr ? std::string_view{}
-                                        : std::string_view{static_cast<const char*>(workload), workload_size}));
+    return c->result_from_cpp(c->cpp.echo(
+        workload == nullptr ? std::string_view{}
+                            : std::string_view{static_cast<const char*>(workload), workload_size}));
   });
 }
 

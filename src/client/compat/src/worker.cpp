@@ -8,8 +8,8 @@
 
 #include "boundary.hpp"
 #include "c_return_code.hpp"
-#include "shell.hpp"
 #include "libgearman/gearman.h"
+#include "shell.hpp"
 
 namespace gc = gearspec::client;
 using gearspec::compat::c_boundary;

@@ -1,9 +1,8 @@
 // A program that uses gearspec as a dependency: an embedded gearmock serves,
 // the reference client submits one background job and must get JOB_CREATED.
+#include <cstdio>
 #include <gearspec/client/client.hpp>
 #include <gearspec/mock/server.hpp>
-
-#include <cstdio>
 #include <string>
 
 int main() {

@@ -39,15 +39,15 @@ rc::Gen<std::string> unrelated_packets() {
 }
 
 rc::Gen<scripted_reply> reply() {
-  const auto created = rc::gen::build<scripted_reply>(
-      rc::gen::set(&scripted_reply::is_error, rc::gen::just(false)),
-      rc::gen::set(&scripted_reply::handle, test::gen::job_handle()),
-      rc::gen::set(&scripted_reply::unrelated_before, unrelated_packets()));
-  const auto error = rc::gen::build<scripted_reply>(
-      rc::gen::set(&scripted_reply::is_error, rc::gen::just(true)),
-      rc::gen::set(&scripted_reply::code, error_code()),
-      rc::gen::set(&scripted_reply::text, test::gen::nul_free_bytes(100)),
-      rc::gen::set(&scripted_reply::unrelated_before, unrelated_packets()));
+  const auto created =
+      rc::gen::build<scripted_reply>(rc::gen::set(&scripted_reply::is_error, rc::gen::just(false)),
+                                     rc::gen::set(&scripted_reply::handle, test::gen::job_handle()),
+                                     rc::gen::set(&scripted_reply::unrelated_before, unrelated_packets()));
+  const auto error =
+      rc::gen::build<scripted_reply>(rc::gen::set(&scripted_reply::is_error, rc::gen::just(true)),
+                                     rc::gen::set(&scripted_reply::code, error_code()),
+                                     rc::gen::set(&scripted_reply::text, test::gen::nul_free_bytes(100)),
+                                     rc::gen::set(&scripted_reply::unrelated_before, unrelated_packets()));
   return rc::gen::weightedOneOf<scripted_reply>({{7, created}, {3, error}});
 }
 
@@ -80,12 +80,13 @@ rc::Gen<std::string> garbage_for(garbage_class g) {
         return line + "\n";
       });
     case garbage_class::oversize:
-      return rc::gen::map(rc::gen::inRange<std::uint32_t>((64u << 20) + 1, 0xFFFFFFFFu), [](std::uint32_t size) {
-        std::string out;
-        proto::append_raw_header(out, proto::response_magic, static_cast<std::uint32_t>(command::job_created),
-                                 size);
-        return out;
-      });
+      return rc::gen::map(rc::gen::inRange<std::uint32_t>((64u << 20) + 1, 0xFFFFFFFFu),
+                          [](std::uint32_t size) {
+                            std::string out;
+                            proto::append_raw_header(out, proto::response_magic,
+                                                     static_cast<std::uint32_t>(command::job_created), size);
+                            return out;
+                          });
     case garbage_class::missing_nul:
       return rc::gen::map(test::gen::nul_free_bytes(40), [](const std::string& code) {
         std::string out;
@@ -105,22 +106,32 @@ rc::Gen<std::string> garbage_for(garbage_class g) {
 
 const char* to_string(stream_end e) noexcept {
   switch (e) {
-    case stream_end::silence: return "silence";
-    case stream_end::close: return "close";
-    case stream_end::garbage: return "garbage";
+    case stream_end::silence:
+      return "silence";
+    case stream_end::close:
+      return "close";
+    case stream_end::garbage:
+      return "garbage";
   }
   return "?";
 }
 
 const char* to_string(garbage_class g) noexcept {
   switch (g) {
-    case garbage_class::request_magic: return "request magic";
-    case garbage_class::foreign_magic: return "foreign magic";
-    case garbage_class::unknown_command: return "unknown command";
-    case garbage_class::text_line: return "text line";
-    case garbage_class::oversize: return "oversize size field";
-    case garbage_class::missing_nul: return "ERROR without terminator";
-    case garbage_class::request_only: return "request-only command";
+    case garbage_class::request_magic:
+      return "request magic";
+    case garbage_class::foreign_magic:
+      return "foreign magic";
+    case garbage_class::unknown_command:
+      return "unknown command";
+    case garbage_class::text_line:
+      return "text line";
+    case garbage_class::oversize:
+      return "oversize size field";
+    case garbage_class::missing_nul:
+      return "ERROR without terminator";
+    case garbage_class::request_only:
+      return "request-only command";
   }
   return "?";
 }
@@ -134,9 +145,12 @@ std::string server_behaviour::reply_stream() const {
 std::string server_behaviour::delivered() const {
   std::string stream = reply_stream();
   switch (end) {
-    case stream_end::silence: return stream;
-    case stream_end::close: return stream.substr(0, std::min(close_at, stream.size()));
-    case stream_end::garbage: return stream + garbage_bytes;
+    case stream_end::silence:
+      return stream;
+    case stream_end::close:
+      return stream.substr(0, std::min(close_at, stream.size()));
+    case stream_end::garbage:
+      return stream + garbage_bytes;
   }
   return stream;
 }
@@ -166,7 +180,8 @@ void showValue(const server_behaviour& b, std::ostream& os) {
       os << "JOB_CREATED handle=" << proto::escape_bytes(r.handle) << " (" << r.handle.size() << " bytes)\n";
   }
   os << "  then " << to_string(b.end);
-  if (b.end == stream_end::close) os << " after " << b.close_at << " of " << b.reply_stream().size() << " bytes";
+  if (b.end == stream_end::close)
+    os << " after " << b.close_at << " of " << b.reply_stream().size() << " bytes";
   if (b.end == stream_end::garbage)
     os << " (" << to_string(b.garbage) << ": " << proto::escape_bytes(b.garbage_bytes) << ")";
   os << "\n  writes at cuts [";
@@ -177,12 +192,16 @@ void showValue(const server_behaviour& b, std::ostream& os) {
 proto::return_code expected_code(garbage_class g) noexcept {
   switch (g) {
     case garbage_class::request_magic:
-    case garbage_class::foreign_magic: return return_code::invalid_magic;
-    case garbage_class::unknown_command: return return_code::invalid_command;
+    case garbage_class::foreign_magic:
+      return return_code::invalid_magic;
+    case garbage_class::unknown_command:
+      return return_code::invalid_command;
     case garbage_class::text_line:
     case garbage_class::oversize:
-    case garbage_class::missing_nul: return return_code::invalid_packet;
-    case garbage_class::request_only: return return_code::unexpected_packet;
+    case garbage_class::missing_nul:
+      return return_code::invalid_packet;
+    case garbage_class::request_only:
+      return return_code::unexpected_packet;
   }
   return return_code::unknown_state;
 }
@@ -235,7 +254,8 @@ rc::Gen<std::string> error_code() {
                         [name](const std::vector<bool>& lower) {
                           std::string s = name;
                           for (std::size_t i = 0; i < s.size(); ++i)
-                            if (lower[i]) s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+                            if (lower[i])
+                              s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
                           return s;
                         });
   });
@@ -262,12 +282,12 @@ rc::Gen<server_behaviour> server_behaviour_gen(std::size_t batch, bool allow_sil
         b.garbage = g;
         return b;
       },
-      rc::gen::mapcat(replied,
-                      [](std::size_t n) { return rc::gen::container<std::vector<scripted_reply>>(n, reply()); }),
+      rc::gen::mapcat(
+          replied, [](std::size_t n) { return rc::gen::container<std::vector<scripted_reply>>(n, reply()); }),
       rc::gen::elementOf(ends),
-      rc::gen::element(garbage_class::request_magic, garbage_class::foreign_magic, garbage_class::unknown_command,
-                       garbage_class::text_line, garbage_class::oversize, garbage_class::missing_nul,
-                       garbage_class::request_only));
+      rc::gen::element(garbage_class::request_magic, garbage_class::foreign_magic,
+                       garbage_class::unknown_command, garbage_class::text_line, garbage_class::oversize,
+                       garbage_class::missing_nul, garbage_class::request_only));
   const auto with_end = rc::gen::mapcat(core, [](server_behaviour b) {
     const std::size_t length = b.reply_stream().size();
     return rc::gen::apply(
@@ -277,7 +297,8 @@ rc::Gen<server_behaviour> server_behaviour_gen(std::size_t batch, bool allow_sil
           if (out.end == stream_end::garbage) out.garbage_bytes = std::move(garbage);
           return out;
         },
-        rc::gen::weightedOneOf<std::size_t>({{1, rc::gen::just(length)}, {3, rc::gen::inRange<std::size_t>(0, length + 1)}}),
+        rc::gen::weightedOneOf<std::size_t>(
+            {{1, rc::gen::just(length)}, {3, rc::gen::inRange<std::size_t>(0, length + 1)}}),
         garbage_for(b.garbage));
   });
   return rc::gen::mapcat(with_end, [](server_behaviour b) {

@@ -74,11 +74,16 @@ rc::Gen<submit_input> valid_submit(std::size_t max_workload) {
 
 const char* to_string(broken_rule r) noexcept {
   switch (r) {
-    case broken_rule::function_empty: return "function empty";
-    case broken_rule::function_too_long: return "function longer than 512 bytes";
-    case broken_rule::function_has_nul: return "function contains NUL";
-    case broken_rule::unique_too_long: return "unique longer than 64 bytes";
-    case broken_rule::unique_has_nul: return "unique contains NUL";
+    case broken_rule::function_empty:
+      return "function empty";
+    case broken_rule::function_too_long:
+      return "function longer than 512 bytes";
+    case broken_rule::function_has_nul:
+      return "function contains NUL";
+    case broken_rule::unique_too_long:
+      return "unique longer than 64 bytes";
+    case broken_rule::unique_has_nul:
+      return "unique contains NUL";
   }
   return "?";
 }
@@ -99,11 +104,15 @@ rc::Gen<invalid_submit> invalid_submit_gen(bool c_strings) {
     rc::Gen<std::string> function = valid_function();
     rc::Gen<std::string> unique = valid_unique();
     switch (rule) {
-      case broken_rule::function_empty: function = rc::gen::just(std::string{}); break;
+      case broken_rule::function_empty:
+        function = rc::gen::just(std::string{});
+        break;
       case broken_rule::function_too_long:
         function = nul_free_of_length(client::max_function_size + 1, 2 * client::max_function_size);
         break;
-      case broken_rule::function_has_nul: function = with_nul(valid_function()); break;
+      case broken_rule::function_has_nul:
+        function = with_nul(valid_function());
+        break;
       case broken_rule::unique_too_long:
         unique = nul_free_of_length(client::max_unique_size + 1, 4 * client::max_unique_size);
         break;
@@ -111,11 +120,14 @@ rc::Gen<invalid_submit> invalid_submit_gen(bool c_strings) {
         unique = rc::gen::suchThat(with_nul(valid_unique()), [](const std::string& u) { return !u.empty(); });
         break;
     }
-    return rc::gen::map(rc::gen::build<submit_input>(rc::gen::set(&submit_input::function, function),
-                                                     rc::gen::set(&submit_input::unique, unique),
-                                                     rc::gen::set(&submit_input::workload, test::gen::bytes(256)),
-                                                     rc::gen::set(&submit_input::prio, priority())),
-                        [rule](submit_input in) { return invalid_submit{std::move(in), rule}; });
+    return rc::gen::map(
+        rc::gen::build<submit_input>(rc::gen::set(&submit_input::function, function),
+                                     rc::gen::set(&submit_input::unique, unique),
+                                     rc::gen::set(&submit_input::workload, test::gen::bytes(256)),
+                                     rc::gen::set(&submit_input::prio, priority())),
+        [rule](submit_input in) {
+          return invalid_submit{std::move(in), rule};
+        });
   });
 }
 

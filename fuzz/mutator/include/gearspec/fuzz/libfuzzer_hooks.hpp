@@ -31,17 +31,17 @@ inline bool plain_mutator_requested() {
 }
 }  // namespace gearspec::fuzz::detail
 
-#define GEARSPEC_FUZZ_PACKET_STREAM_MUTATOR(prefix_bytes)                                                   \
+#define GEARSPEC_FUZZ_PACKET_STREAM_MUTATOR(prefix_bytes)                                                    \
   extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size, \
                                                  unsigned int seed) {                                        \
-    if (::gearspec::fuzz::detail::plain_mutator_requested()) return LLVMFuzzerMutate(data, size, max_size); \
+    if (::gearspec::fuzz::detail::plain_mutator_requested()) return LLVMFuzzerMutate(data, size, max_size);  \
     ::gearspec::fuzz::packet_mutator m{seed, LLVMFuzzerMutate};                                              \
     const std::size_t prefix = (prefix_bytes);                                                               \
-    return m.mutate(data, size, max_size, prefix < size ? prefix : size);                                   \
+    return m.mutate(data, size, max_size, prefix < size ? prefix : size);                                    \
   }                                                                                                          \
-  extern "C" std::size_t LLVMFuzzerCustomCrossOver(const std::uint8_t* a, std::size_t a_size,               \
-                                                   const std::uint8_t* b, std::size_t b_size,               \
-                                                   std::uint8_t* out, std::size_t max_out, unsigned int seed) { \
+  extern "C" std::size_t LLVMFuzzerCustomCrossOver(                                                          \
+      const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b, std::size_t b_size,                  \
+      std::uint8_t* out, std::size_t max_out, unsigned int seed) {                                           \
     if (::gearspec::fuzz::detail::plain_mutator_requested()) return 0;                                       \
     ::gearspec::fuzz::packet_mutator m{seed, LLVMFuzzerMutate};                                              \
     const auto prefix_of = [](const std::uint8_t* data, std::size_t size) {                                  \

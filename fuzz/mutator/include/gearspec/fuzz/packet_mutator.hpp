@@ -20,12 +20,24 @@ using byte_mutator = std::function<std::size_t(std::uint8_t* data, std::size_t s
 
 /// A small byte-level mutator (bit flip, byte set, insert, erase, interesting
 /// 32-bit values) for use outside libFuzzer, e.g. in the black-box mode.
-std::size_t simple_byte_mutate(std::uint8_t* data, std::size_t size, std::size_t max_size, std::minstd_rand& rng);
+std::size_t simple_byte_mutate(std::uint8_t* data, std::size_t size, std::size_t max_size,
+                               std::minstd_rand& rng);
 
 /// The structural operations, one of which is applied per mutation.
 enum class stream_operation : std::uint8_t {
-  drop, duplicate, swap, shuffle, truncate, fragment, fix_size, break_size,
-  swap_command, swap_magic, mutate_argument, insert_packet, mutate_frame_bytes,
+  drop,
+  duplicate,
+  swap,
+  shuffle,
+  truncate,
+  fragment,
+  fix_size,
+  break_size,
+  swap_command,
+  swap_magic,
+  mutate_argument,
+  insert_packet,
+  mutate_frame_bytes,
 };
 inline constexpr std::size_t stream_operation_count = 13;
 
@@ -48,13 +60,16 @@ class packet_mutator {
   /// Cross two streams at frame granularity: A's option prefix (a_prefix
   /// bytes), then a prefix of A's frames, then a suffix of B's frames (after
   /// B's b_prefix option bytes), or the two interleaved frame by frame.
-  std::size_t cross_over(const std::uint8_t* a, std::size_t a_size, std::size_t a_prefix, const std::uint8_t* b,
-                         std::size_t b_size, std::size_t b_prefix, std::uint8_t* out, std::size_t max_out);
+  std::size_t cross_over(const std::uint8_t* a, std::size_t a_size, std::size_t a_prefix,
+                         const std::uint8_t* b, std::size_t b_size, std::size_t b_prefix, std::uint8_t* out,
+                         std::size_t max_out);
 
   std::minstd_rand& rng() noexcept { return rng_; }
 
  private:
-  std::size_t pick(std::size_t bound) { return bound == 0 ? 0 : std::uniform_int_distribution<std::size_t>(0, bound - 1)(rng_); }
+  std::size_t pick(std::size_t bound) {
+    return bound == 0 ? 0 : std::uniform_int_distribution<std::size_t>(0, bound - 1)(rng_);
+  }
   bool mutate_argument(std::string& frame, std::size_t room);
   std::string fresh_packet(std::size_t room);
   void mutate_bytes(std::string& frame, std::size_t room);

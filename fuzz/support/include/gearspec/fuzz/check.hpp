@@ -21,7 +21,7 @@ namespace gearspec::fuzz {
 
 /// Abort the fuzz run when `cond` is false. Always on, also in release builds:
 /// the invariant is the point of the target, not a debug aid.
-#define GEARSPEC_FUZZ_CHECK(cond)                                          \
-  do {                                                                     \
+#define GEARSPEC_FUZZ_CHECK(cond)                                               \
+  do {                                                                          \
     if (!(cond)) ::gearspec::fuzz::invariant_failed(__FILE__, __LINE__, #cond); \
   } while (false)

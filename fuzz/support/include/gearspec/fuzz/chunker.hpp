@@ -16,15 +16,22 @@ namespace gearspec::fuzz {
 class chunker {
  public:
   chunker(std::uint8_t mode, std::uint16_t param, std::size_t total) noexcept
-      : mode_(mode & 3), param_(param), left_(total), state_(param | 1u),
+      : mode_(mode & 3),
+        param_(param),
+        left_(total),
+        state_(param | 1u),
         cut_(mode_ == 3 && total != 0 ? param % total : 0) {}
 
   /// Next chunk size; 0 once the stream is used up.
   std::size_t next() noexcept {
     std::size_t step = left_;
     switch (mode_) {
-      case 0: step = 1; break;
-      case 1: step = (param_ >> 8) + 1u; break;
+      case 0:
+        step = 1;
+        break;
+      case 1:
+        step = (param_ >> 8) + 1u;
+        break;
       case 2:
         state_ ^= state_ << 13, state_ ^= state_ >> 17, state_ ^= state_ << 5;
         step = 1 + state_ % 64;

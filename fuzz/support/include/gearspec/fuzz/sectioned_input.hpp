@@ -23,11 +23,13 @@ struct sectioned_input {
   std::string_view stream;  ///< capped at max_stream bytes
 };
 
-inline sectioned_input split_sections(const std::uint8_t* data, std::size_t size, std::size_t max_stream) noexcept {
+inline sectioned_input split_sections(const std::uint8_t* data, std::size_t size,
+                                      std::size_t max_stream) noexcept {
   const std::size_t prefix = option_section_size(data, size);
   const std::size_t skip = std::min<std::size_t>(prefix, 1);
-  return {byte_reader{data + skip, prefix - skip},
-          std::string_view{reinterpret_cast<const char*>(data) + prefix, std::min(size - prefix, max_stream)}};
+  return {
+      byte_reader{data + skip, prefix - skip},
+      std::string_view{reinterpret_cast<const char*>(data) + prefix, std::min(size - prefix, max_stream)}};
 }
 
 }  // namespace gearspec::fuzz

@@ -111,7 +111,8 @@ typedef enum {
 static inline bool gearman_success(gearman_return_t rc) { return rc == GEARMAN_SUCCESS; }
 static inline bool gearman_failed(gearman_return_t rc) { return rc != GEARMAN_SUCCESS; }
 static inline bool gearman_continue(gearman_return_t rc) {
-  return rc == GEARMAN_IO_WAIT || rc == GEARMAN_IN_PROGRESS || rc == GEARMAN_PAUSE || rc == GEARMAN_JOB_EXISTS;
+  return rc == GEARMAN_IO_WAIT || rc == GEARMAN_IN_PROGRESS || rc == GEARMAN_PAUSE ||
+         rc == GEARMAN_JOB_EXISTS;
 }
 
 /* "GEARMAN_" + name for every code; "GEARMAN_MAX_RETURN" when out of range. */
@@ -171,15 +172,14 @@ int gearman_client_errno(const gearman_client_st* client);
 
 /* ---- tasks -------------------------------------------------------------------- */
 gearman_task_st* gearman_client_add_task(gearman_client_st* client, gearman_task_st* task, void* context,
-                                         const char* function_name, const char* unique,
-                                         const void* workload, size_t workload_size,
-                                         gearman_return_t* ret_ptr);
-gearman_task_st* gearman_client_add_task_high(gearman_client_st* client, gearman_task_st* task,
-                                              void* context, const char* function_name, const char* unique,
+                                         const char* function_name, const char* unique, const void* workload,
+                                         size_t workload_size, gearman_return_t* ret_ptr);
+gearman_task_st* gearman_client_add_task_high(gearman_client_st* client, gearman_task_st* task, void* context,
+                                              const char* function_name, const char* unique,
                                               const void* workload, size_t workload_size,
                                               gearman_return_t* ret_ptr);
-gearman_task_st* gearman_client_add_task_low(gearman_client_st* client, gearman_task_st* task,
-                                             void* context, const char* function_name, const char* unique,
+gearman_task_st* gearman_client_add_task_low(gearman_client_st* client, gearman_task_st* task, void* context,
+                                             const char* function_name, const char* unique,
                                              const void* workload, size_t workload_size,
                                              gearman_return_t* ret_ptr);
 gearman_task_st* gearman_client_add_task_background(gearman_client_st* client, gearman_task_st* task,
@@ -337,7 +337,8 @@ gearman_return_t gearman_worker_define_function(gearman_worker_st* worker, const
                                                 void* context);
 gearman_return_t gearman_worker_unregister(gearman_worker_st* worker, const char* function_name);
 gearman_return_t gearman_worker_unregister_all(gearman_worker_st* worker);
-bool gearman_worker_function_exist(gearman_worker_st* worker, const char* function_name, size_t function_length);
+bool gearman_worker_function_exist(gearman_worker_st* worker, const char* function_name,
+                                   size_t function_length);
 /* Wait for one job, run its function, answer it. */
 gearman_return_t gearman_worker_work(gearman_worker_st* worker);
 
@@ -354,7 +355,8 @@ gearman_return_t gearman_job_send_data(gearman_job_st* job, const void* data, si
 gearman_return_t gearman_job_send_warning(gearman_job_st* job, const void* warning, size_t warning_size);
 gearman_return_t gearman_job_send_status(gearman_job_st* job, uint32_t numerator, uint32_t denominator);
 gearman_return_t gearman_job_send_complete(gearman_job_st* job, const void* result, size_t result_size);
-gearman_return_t gearman_job_send_exception(gearman_job_st* job, const void* exception, size_t exception_size);
+gearman_return_t gearman_job_send_exception(gearman_job_st* job, const void* exception,
+                                            size_t exception_size);
 gearman_return_t gearman_job_send_fail(gearman_job_st* job);
 
 #ifdef __cplusplus

@@ -177,13 +177,14 @@ class session {
   session_limits limits_;
   proto::decoder decoder_;
   std::string namespace_;
-  std::string scratch_;           // namespaced function name
-  detail::byte_buffer out_;       // bytes not yet written start at out_pos_
+  std::string scratch_;      // namespaced function name
+  detail::byte_buffer out_;  // bytes not yet written start at out_pos_
   std::size_t out_pos_ = 0;
-  std::uint64_t out_base_ = 0;    // absolute offset of out_[0]
-  std::deque<entry> queue_;       // [0, sent_) waiting for a reply, [sent_, end) queued
+  std::uint64_t out_base_ = 0;  // absolute offset of out_[0]
+  std::deque<entry> queue_;     // [0, sent_) waiting for a reply, [sent_, end) queued
   std::size_t sent_ = 0;
-  std::unordered_multimap<std::string, task*> running_;  // foreground jobs by handle (coalesced jobs share one)
+  std::unordered_multimap<std::string, task*>
+      running_;  // foreground jobs by handle (coalesced jobs share one)
   bool broken_ = false;
   return_code outcome_ = return_code::success;
   std::string outcome_text_;

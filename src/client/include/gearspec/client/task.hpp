@@ -29,7 +29,7 @@ using proto::max_job_handle_length;
 
 /// What a task asks the server.
 enum class task_kind : std::uint8_t {
-  submit,      ///< SUBMIT_JOB* (background or foreground)
+  submit,             ///< SUBMIT_JOB* (background or foreground)
   get_status,         ///< GET_STATUS for a handle
   get_status_unique,  ///< GET_STATUS_UNIQUE for a unique
   echo,               ///< ECHO_REQ

@@ -21,10 +21,10 @@ using proto::uuid_size;
 
 /// Which rule of the table produced a unique.
 enum class unique_rule : std::uint8_t {
-  caller,         ///< the caller's bytes, unchanged
-  generated_uuid, ///< the caller gave none: a random (v4) UUID
-  workload_hash,  ///< "#": MurmurHash3 of the workload
-  dash,           ///< "-": passed through
+  caller,          ///< the caller's bytes, unchanged
+  generated_uuid,  ///< the caller gave none: a random (v4) UUID
+  workload_hash,   ///< "#": MurmurHash3 of the workload
+  dash,            ///< "-": passed through
 };
 
 /// A unique of at most 64 bytes stored inline (no allocation per task).

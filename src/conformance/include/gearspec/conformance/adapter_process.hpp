@@ -33,7 +33,7 @@ std::vector<std::string> resolve_client(const std::string& client);
 
 /// How a process ended.
 struct exit_info {
-  bool exited = false;    ///< normal exit; `code` is valid
+  bool exited = false;  ///< normal exit; `code` is valid
   int code = 0;
   bool signaled = false;  ///< killed by a signal; `signal` is valid
   int signal = 0;

@@ -102,7 +102,7 @@ struct case_spec {
   std::string title;    ///< one line, plain words
   std::string section;  ///< the spec section it checks, e.g. "SEMANTICS 5"
   requirement level = requirement::must;
-  std::string requirement_text;  ///< the sentence of the spec being checked
+  std::string requirement_text;    ///< the sentence of the spec being checked
   std::vector<std::string> needs;  ///< adapter features without which the case is UNIMPLEMENTED
   /// The adapter protocol the case needs besides what its jobs imply (`protocol: 2`:
   /// a handle that is not UTF-8 can only be reported as handle_b64).

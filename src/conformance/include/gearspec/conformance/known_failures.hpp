@@ -30,9 +30,9 @@ std::vector<known_failure_entry> load_known_failures(const std::string& path,
                                                      const std::vector<case_spec>& all_cases);
 
 struct gate_outcome {
-  std::vector<std::string> stale;           ///< entries whose cases all passed: "file:line: pattern"
-  std::vector<std::string> new_failures;    ///< failing cases not listed
-  std::vector<std::string> known_failing;   ///< failing cases covered by the file
+  std::vector<std::string> stale;          ///< entries whose cases all passed: "file:line: pattern"
+  std::vector<std::string> new_failures;   ///< failing cases not listed
+  std::vector<std::string> known_failing;  ///< failing cases covered by the file
 };
 
 /// Mark listed failures as known (case_result::known_failure) and work out

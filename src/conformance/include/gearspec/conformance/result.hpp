@@ -56,7 +56,7 @@ struct case_result {
   std::string requirement_text;
 
   grade verdict = grade::ok;
-  std::vector<finding> findings;  ///< what made the grade, worst first
+  std::vector<finding> findings;   ///< what made the grade, worst first
   std::vector<std::string> notes;  ///< informational observations (unique form used, ...)
   std::string wire_log;            ///< decoded bytes both ways, then each adapter process
   double seconds = 0;

@@ -44,7 +44,7 @@ struct run_options {
 
 struct suite_result {
   std::string client_label;
-  hello_answer adapter;  ///< from the first successful hello
+  hello_answer adapter;              ///< from the first successful hello
   std::vector<case_result> results;  ///< in case order
   double seconds = 0;
 };

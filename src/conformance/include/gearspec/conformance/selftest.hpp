@@ -21,9 +21,9 @@ std::vector<std::string> list_broken_modes(const std::vector<std::string>& adapt
 bool catches(grade clean, grade broken) noexcept;
 
 struct mode_coverage {
-  suite_result clean;                     ///< the adapter as given
-  std::vector<std::string> modes;         ///< broken modes, in run order
-  std::vector<suite_result> broken;       ///< one run per mode (`--break=MODE` appended)
+  suite_result clean;                               ///< the adapter as given
+  std::vector<std::string> modes;                   ///< broken modes, in run order
+  std::vector<suite_result> broken;                 ///< one run per mode (`--break=MODE` appended)
   std::vector<std::vector<std::string>> caught_by;  ///< per case (suite order): the modes that catch it
 };
 

@@ -15,10 +15,10 @@ namespace gearspec::conformance {
 struct work_action {
   enum class kind : std::uint8_t { complete, fail, exception, status, data, warning, sleep };
   kind what = kind::complete;
-  std::string bytes;             ///< complete, exception, data, warning
-  std::uint32_t numerator = 0;   ///< status
+  std::string bytes;            ///< complete, exception, data, warning
+  std::uint32_t numerator = 0;  ///< status
   std::uint32_t denominator = 0;
-  int ms = 0;                    ///< sleep
+  int ms = 0;  ///< sleep
 };
 
 struct work_function {

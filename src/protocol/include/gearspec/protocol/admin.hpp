@@ -18,7 +18,9 @@ inline constexpr std::size_t max_tokens = 5;
 struct tokens {
   std::array<std::string_view, max_tokens> token{};
   std::size_t count = 0;
-  std::string_view operator[](std::size_t i) const noexcept { return i < count ? token[i] : std::string_view{}; }
+  std::string_view operator[](std::size_t i) const noexcept {
+    return i < count ? token[i] : std::string_view{};
+  }
 };
 
 /// Split a line as decoder::text() returns it (the "\n" and the one "\r"
@@ -30,14 +32,26 @@ struct tokens {
 std::error_code tokenize(std::string_view line, tokens& out) noexcept;
 
 enum class verb : std::uint8_t {
-  status, prioritystatus, workers, version, getpid, verbose, maxqueue,
-  show_jobs, show_unique_jobs, show_unknown, cancel_job, create_function,
-  drop_function, unknown,
+  status,
+  prioritystatus,
+  workers,
+  version,
+  getpid,
+  verbose,
+  maxqueue,
+  show_jobs,
+  show_unique_jobs,
+  show_unknown,
+  cancel_job,
+  create_function,
+  drop_function,
+  unknown,
 };
 
 /// gearmand's error replies to admin lines (WIRE.md 8.3), one per wording.
 enum class refusal : std::uint8_t {
-  incomplete_arguments,  ///< "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+<word>"
+  incomplete_arguments,  ///< "ERR INVALID_ARGUMENTS
+                         ///< An+incomplete+set+of+arguments+was+sent+to+this+command+<word>"
   unknown_show,          ///< "ERR UNKNOWN_SHOW_ARGUMENTS"
   unknown_job,           ///< "ERR UNKNOWN_JOB": cancel of a handle the server does not know
   unknown_error,         ///< "ERR UNKNOWN_ERROR": a malformed cancel, or cancel of a running job
@@ -67,16 +81,30 @@ request classify(const tokens& t) noexcept;
 
 /// True when the reply to `v` is a listing ended by ".\n".
 constexpr bool replies_with_listing(verb v) noexcept {
-  return v == verb::status || v == verb::prioritystatus || v == verb::workers ||
-         v == verb::show_jobs || v == verb::show_unique_jobs;
+  return v == verb::status || v == verb::prioritystatus || v == verb::workers || v == verb::show_jobs ||
+         v == verb::show_unique_jobs;
 }
 
 // ---- formatting (server side), byte-exact as gearmand 1.1.20 -------------
 
-struct status_row { std::string function; std::uint64_t total = 0, running = 0, workers = 0; };
-struct priority_status_row { std::string function; std::uint64_t high = 0, normal = 0, low = 0, workers = 0; };
-struct worker_row { std::string fd, ip, client_id; std::vector<std::string> functions; };
-struct job_row { std::string handle; std::uint64_t retries = 0; bool ignore = false; bool queued = true; };
+struct status_row {
+  std::string function;
+  std::uint64_t total = 0, running = 0, workers = 0;
+};
+struct priority_status_row {
+  std::string function;
+  std::uint64_t high = 0, normal = 0, low = 0, workers = 0;
+};
+struct worker_row {
+  std::string fd, ip, client_id;
+  std::vector<std::string> functions;
+};
+struct job_row {
+  std::string handle;
+  std::uint64_t retries = 0;
+  bool ignore = false;
+  bool queued = true;
+};
 
 std::string format_status(const std::vector<status_row>& rows);
 std::string format_priority_status(const std::vector<priority_status_row>& rows);
@@ -101,9 +129,9 @@ std::string format_refusal(const request& r);
 
 /// One complete reply, as read off the wire.
 struct reply {
-  bool ok = false;           ///< "OK..." line or a listing
-  std::string code;          ///< ERR code
-  std::string text;          ///< ERR text with '+' turned back into spaces, or OK value
+  bool ok = false;                 ///< "OK..." line or a listing
+  std::string code;                ///< ERR code
+  std::string text;                ///< ERR text with '+' turned back into spaces, or OK value
   std::vector<std::string> lines;  ///< listing lines (without "\n"), terminator excluded
 };
 

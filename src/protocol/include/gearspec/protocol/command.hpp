@@ -120,14 +120,14 @@ inline constexpr std::size_t command_count = 44;
 /// One row of the command table.
 struct command_info {
   command cmd;
-  std::string_view name;  ///< upper-case protocol name, e.g. "SUBMIT_JOB_BG"
-  peer_set from;          ///< who may send it
-  direction dir;          ///< the magic it travels with, from `from`
-  std::uint8_t argc;      ///< fixed number of arguments
-  bool has_data;          ///< an opaque DATA part follows the arguments
+  std::string_view name;                  ///< upper-case protocol name, e.g. "SUBMIT_JOB_BG"
+  peer_set from;                          ///< who may send it
+  direction dir;                          ///< the magic it travels with, from `from`
+  std::uint8_t argc;                      ///< fixed number of arguments
+  bool has_data;                          ///< an opaque DATA part follows the arguments
   std::array<role, max_arguments> roles;  ///< roles[i] for i < argc; role::none after
-  command_set answers;    ///< the requests this packet is the reply to (empty: not a reply)
-  bool served;            ///< a server acts on it when a peer sends it (false: ALL_YOURS, SUBMIT_JOB_SCHED)
+  command_set answers;                    ///< the requests this packet is the reply to (empty: not a reply)
+  bool served;  ///< a server acts on it when a peer sends it (false: ALL_YOURS, SUBMIT_JOB_SCHED)
 };
 
 namespace detail {
@@ -142,8 +142,8 @@ constexpr direction direction_of(peer_set from) noexcept {
 
 constexpr command_info row(command cmd, std::string_view name, peer_set from, bool has_data,
                            std::initializer_list<role> roles, command_set answers = {}, bool served = true) {
-  command_info r{cmd, name, from, direction_of(from), static_cast<std::uint8_t>(roles.size()), has_data, {},
-                 answers, served};
+  command_info r{cmd, name,    from,  direction_of(from), static_cast<std::uint8_t>(roles.size()), has_data,
+                 {},  answers, served};
   std::size_t i = 0;
   for (const role x : roles) r.roles[i++] = x;
   return r;
@@ -153,10 +153,11 @@ using c = command;
 using r = role;
 inline constexpr peer_set client{peer::client}, worker{peer::worker}, server{peer::server},
     client_or_worker{peer::client, peer::worker}, relayed{peer::worker, peer::server};
-inline constexpr command_set submits{c::submit_job,         c::submit_job_bg,     c::submit_job_high,
-                                     c::submit_job_high_bg, c::submit_job_low,    c::submit_job_low_bg,
-                                     c::submit_job_sched,   c::submit_job_epoch,  c::submit_reduce_job,
-                                     c::submit_reduce_job_background};
+inline constexpr command_set submits{c::submit_job,        c::submit_job_bg,
+                                     c::submit_job_high,   c::submit_job_high_bg,
+                                     c::submit_job_low,    c::submit_job_low_bg,
+                                     c::submit_job_sched,  c::submit_job_epoch,
+                                     c::submit_reduce_job, c::submit_reduce_job_background};
 // Every request that waits for exactly one reply, which may be ERROR instead.
 inline constexpr command_set answered =
     submits | command_set{c::get_status, c::echo_req, c::option_req, c::get_status_unique};
@@ -223,9 +224,7 @@ inline constexpr std::array<command_info, command_count> command_table{{
 }  // namespace detail
 
 /// The whole table, indexed by command number.
-constexpr const std::array<command_info, command_count>& commands() noexcept {
-  return detail::command_table;
-}
+constexpr const std::array<command_info, command_count>& commands() noexcept { return detail::command_table; }
 
 /// True for the numbers a binary header may carry (1..42).
 constexpr bool is_wire_command(std::uint32_t number) noexcept {
@@ -279,7 +278,9 @@ constexpr bool sent_by(command cmd, peer p) noexcept {
 
 /// True when the server passes `cmd` on from a worker to the job's clients
 /// (the WORK_* commands): both a worker and the server send it.
-constexpr bool is_relayed(command cmd) noexcept { return sent_by(cmd, peer::worker) && sent_by(cmd, peer::server); }
+constexpr bool is_relayed(command cmd) noexcept {
+  return sent_by(cmd, peer::worker) && sent_by(cmd, peer::server);
+}
 
 /// True when `reply` is an answer to `request` (FIFO per connection, WIRE.md 3.5).
 constexpr bool answers(command reply, command request) noexcept {

@@ -108,7 +108,7 @@ std::error_code split_arguments(command cmd, std::string_view body, packet_view&
 /// Decode a whole buffer that must hold complete binary packets only.
 /// Returns the packets; stops at the first error (reported in ec) or at a
 /// trailing partial packet (reported as `rest` > 0).
-std::vector<packet> decode_all(std::string_view bytes, std::error_code& ec,
-                               std::size_t* rest = nullptr, decoder_limits limits = {});
+std::vector<packet> decode_all(std::string_view bytes, std::error_code& ec, std::size_t* rest = nullptr,
+                               decoder_limits limits = {});
 
 }  // namespace gearspec::proto

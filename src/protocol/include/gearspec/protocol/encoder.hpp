@@ -37,8 +37,7 @@ std::error_code encode_to(std::string& out, magic m, command cmd, const std::str
                           std::size_t argc, std::string_view data = {});
 
 inline std::error_code encode_to(std::string& out, magic m, command cmd,
-                                 std::initializer_list<std::string_view> args,
-                                 std::string_view data = {}) {
+                                 std::initializer_list<std::string_view> args, std::string_view data = {}) {
   return encode_to(out, m, cmd, args.begin(), args.size(), data);
 }
 

@@ -46,9 +46,7 @@ enum class errc {
 
 const std::error_category& protocol_category() noexcept;
 
-inline std::error_code make_error_code(errc e) noexcept {
-  return {static_cast<int>(e), protocol_category()};
-}
+inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), protocol_category()}; }
 
 }  // namespace gearspec::proto
 

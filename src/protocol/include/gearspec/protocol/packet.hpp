@@ -31,10 +31,14 @@ constexpr std::string_view magic_bytes(magic m) noexcept {
 constexpr bool magic_fits(command cmd, magic m) noexcept {
   if (static_cast<std::uint32_t>(cmd) >= command_count) return false;
   switch (info(cmd).dir) {
-    case direction::request: return m == magic::request;
-    case direction::response: return m == magic::response;
-    case direction::both: return true;
-    case direction::none: break;
+    case direction::request:
+      return m == magic::request;
+    case direction::response:
+      return m == magic::response;
+    case direction::both:
+      return true;
+    case direction::none:
+      break;
   }
   return false;
 }
@@ -44,9 +48,9 @@ constexpr magic magic_of(peer p) noexcept { return p == peer::server ? magic::re
 
 /// How the receiving end judges a packet from `sender`'s side.
 enum class arrival : std::uint8_t {
-  expected,        ///< the sender's magic and a command the receiver takes from it
-  wrong_magic,     ///< "\0REQ" from the server, "\0RES" from a client or worker
-  wrong_command,   ///< the server refuses it (accepted_by_server), or a client gets a request-only command
+  expected,       ///< the sender's magic and a command the receiver takes from it
+  wrong_magic,    ///< "\0REQ" from the server, "\0RES" from a client or worker
+  wrong_command,  ///< the server refuses it (accepted_by_server), or a client gets a request-only command
 };
 
 /// One rule for both ends (WIRE.md 1.3, 2): the magic first, then the

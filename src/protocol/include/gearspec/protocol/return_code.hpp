@@ -16,7 +16,7 @@ enum class return_code : int {
 #define GEARSPEC_RETURN_CODE_ENUMERATOR(name, upper, value) name = value,
   GEARSPEC_RETURN_CODES(GEARSPEC_RETURN_CODE_ENUMERATOR)
 #undef GEARSPEC_RETURN_CODE_ENUMERATOR
-  max_return,  ///< end marker: one past the last code
+      max_return,  ///< end marker: one past the last code
 };
 
 /// How many codes there are (MAX_RETURN's value).

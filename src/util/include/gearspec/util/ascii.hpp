@@ -6,7 +6,9 @@
 
 namespace gearspec::util {
 
-constexpr char to_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+constexpr char to_upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 /// Equal ignoring ASCII case.
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {

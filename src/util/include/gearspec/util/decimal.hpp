@@ -34,7 +34,8 @@ constexpr std::errc parse_decimal(std::string_view text, std::uint64_t& out,
 }
 
 /// parse_decimal() for callers that need no reason.
-constexpr std::optional<std::uint64_t> decimal(std::string_view text, std::uint64_t max = UINT64_MAX) noexcept {
+constexpr std::optional<std::uint64_t> decimal(std::string_view text,
+                                               std::uint64_t max = UINT64_MAX) noexcept {
   std::uint64_t value = 0;
   if (parse_decimal(text, value, max) != std::errc{}) return std::nullopt;
   return value;

@@ -23,8 +23,8 @@ bool wait_for_listener(std::uint16_t port, int timeout_ms);
 class real_gearmand {
  public:
   /// Starts `gearmand -L 127.0.0.1 -p <free port> --log-file none` plus
-  /// `extra_args` (and `--threads=1` unless they set the thread count); throws std::runtime_error if it is not installed or does
-  /// not listen within 10 s.
+  /// `extra_args` (and `--threads=1` unless they set the thread count); throws std::runtime_error if it is
+  /// not installed or does not listen within 10 s.
   explicit real_gearmand(std::vector<std::string> extra_args = {});
   ~real_gearmand();
   real_gearmand(const real_gearmand&) = delete;
@@ -42,9 +42,9 @@ class real_gearmand {
 }  // namespace gearspec::test
 
 /// In a GoogleTest body: skip with a clear message when gearmand is absent.
-#define GEARSPEC_REQUIRE_GEARMAND()                                                              \
-  do {                                                                                           \
-    if (::gearspec::test::gearmand_path().empty())                                               \
-      GTEST_SKIP() << "real gearmand not installed (Debian package gearman-job-server); "        \
-                      "scripts/install-deps installs it";                                        \
+#define GEARSPEC_REQUIRE_GEARMAND()                                                       \
+  do {                                                                                    \
+    if (::gearspec::test::gearmand_path().empty())                                        \
+      GTEST_SKIP() << "real gearmand not installed (Debian package gearman-job-server); " \
+                      "scripts/install-deps installs it";                                 \
   } while (0)

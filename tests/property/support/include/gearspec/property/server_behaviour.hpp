@@ -58,7 +58,7 @@ struct server_behaviour {
   stream_end end = stream_end::silence;
   std::size_t close_at = 0;  ///< stream_end::close: bytes of the reply stream delivered
   garbage_class garbage = garbage_class::text_line;
-  std::string garbage_bytes;     ///< stream_end::garbage: the message sent
+  std::string garbage_bytes;      ///< stream_end::garbage: the message sent
   std::vector<std::size_t> cuts;  ///< write boundaries inside delivered()
 
   /// The well-formed reply packets (with their unrelated prefixes), in order.
@@ -76,7 +76,7 @@ struct expected_outcome {
   std::vector<proto::return_code> task_results;  ///< per task, submit order
   std::vector<std::string> handles;              ///< per task: the handle when SUCCESS, else ""
   proto::return_code run_result = proto::return_code::success;  ///< what run_tasks returns
-  std::size_t answered = 0;  ///< tasks [0, answered) were answered by a delivered reply
+  std::size_t answered = 0;        ///< tasks [0, answered) were answered by a delivered reply
   bool connection_failed = false;  ///< the stream ended in a close, garbage or silence with tasks waiting
 };
 
