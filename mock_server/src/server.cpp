@@ -351,8 +351,27 @@ struct server::impl {
     std::vector<connection_ptr> all;
     for (auto& kv : conns) all.push_back(kv.second);
     for (auto& c : all) {
+      drain(c);
+      if (c->closed) continue;
       note(c->id, kind::note, {}, "server stopping");
       finish(c, false, false);
+    }
+  }
+
+  /// What a peer sent before the server stopped is part of its record even
+  /// when no read was armed to take it (a peer that exited just before, or
+  /// one held back by a full write): read what the socket holds, bounded, so
+  /// a peer that never stops writing cannot keep the server from stopping.
+  void drain(const connection_ptr& c) {
+    constexpr std::size_t most = 4 * read_chunk;
+    boost::system::error_code ec;
+    c->socket.non_blocking(true, ec);
+    for (std::size_t taken = 0; !ec && !c->closed && !c->peer_done && taken < most;) {
+      const std::size_t n = c->socket.read_some(asio::buffer(c->buffer), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) return;
+      if (ec) return on_read_error(c, ec);
+      on_data(c, std::string_view{c->buffer.data(), n});
+      taken += n;
     }
   }
 };

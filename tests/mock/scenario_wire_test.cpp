@@ -321,5 +321,29 @@ TEST(ScenarioWire, RepeatThenQueueFallback) {
   EXPECT_EQ(c.read_exact(expected.size()), expected);
 }
 
+// The stop race: a peer's last bytes may sit in the socket with no read armed
+// (here: reading is held back behind a 16 MB write the peer never reads).
+// Stopping the server still journals them.
+TEST(ScenarioWire, StopJournalsBytesThePeerSentBeforeIt) {
+  options o;
+  o.lim.max_buffered_per_connection = 1024;
+  o.script = parse_scenario("steps:\n  - garbage: 16000000\n", "inline");
+  server srv{o};
+  srv.start();
+  loopback_client c{srv.port()};
+  const std::string submit = proto::encode(magic::request, command::submit_job_bg, {"f", "u"}, "last");
+  c.send(submit);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string before;
+  for (const auto& e : srv.journal())
+    if (e.what == journal_entry::kind::received) before += e.bytes;
+  EXPECT_EQ(before, "") << "the server read while its write was held back; the test proves nothing";
+  srv.stop();
+  std::string received;
+  for (const auto& e : srv.journal())
+    if (e.what == journal_entry::kind::received) received += e.bytes;
+  EXPECT_EQ(received, submit);
+}
+
 }  // namespace
 }  // namespace gearspec::mock
