@@ -18,7 +18,6 @@
 namespace {
 
 using gearspec::conformance::clock;
-using gearspec::test::adapter_spec;
 using io_status = gearspec::conformance::adapter_process::io_status;
 using nlohmann::json;
 using namespace std::chrono_literals;
