@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "gearspec/conformance/adapter_fields.hpp"
 #include "gearspec/conformance/case_loader.hpp"
 #include "gearspec/conformance/runner.hpp"
 #include "gearspec/protocol/decoder.hpp"
@@ -21,33 +22,19 @@ namespace {
 /// How many leading reply bytes name a bucket: magic and command number.
 constexpr std::size_t signature_bytes = 8;
 
-bool is_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    const std::size_t length = lead < 0x80           ? 1
-                               : (lead >> 5) == 0x6  ? 2
-                               : (lead >> 4) == 0xe  ? 3
-                               : (lead >> 3) == 0x1e ? 4
-                                                     : 0;
-    if (length == 0 || i + length > s.size()) return false;
-    for (std::size_t k = 1; k < length; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    i += length;
-  }
-  return true;
-}
-
-/// True when a JOB_CREATED in the reply carries a handle that is not UTF-8:
-/// adapter protocol v1 reports handles as JSON strings, which cannot carry
-/// it, so a "different handle" is the protocol's limit, not the client's.
-bool sends_unreportable_handle(const std::string& reply) {
+/// True when the adapter cannot report a handle in the reply as the server
+/// sent it: a JOB_CREATED carries one that is not UTF-8 and the adapter
+/// speaks protocol v1, whose handles are JSON strings; a "different handle"
+/// is then the protocol's limit, not the client's. From v2 on, handle_b64
+/// carries any bytes, and the handle is graded byte for byte.
+bool sends_unreportable_handle(const std::string& reply, int adapter_protocol) {
+  if (adapter_protocol >= gc::adapter_protocol_v2) return false;
   std::error_code ec;
   for (const auto& p : proto::decode_all(reply, ec))
     if (p.cmd == proto::command::job_created) {
       for (const auto& a : p.args)
-        if (!is_utf8(a)) return true;
-      if (!is_utf8(p.data)) return true;
+        if (!util::is_valid_utf8(a)) return true;
+      if (!util::is_valid_utf8(p.data)) return true;
     }
   return false;
 }
@@ -66,7 +53,7 @@ constexpr std::string_view worker_rules[] = {
     "only jobs the server assigned are reported", "reaches the worker byte-exact",
     "every WORK_* packet carries the handle", "the worker sends ", "nothing more for the job after it ended"};
 
-bool misbehaved(const gc::case_result& r, const trial& t) {
+bool misbehaved(const gc::case_result& r, const trial& t, int adapter_protocol) {
   for (const auto& f : r.findings) {
     if (f.severity != gc::grade::failed) continue;
     if (t.spec.work) {
@@ -75,14 +62,16 @@ bool misbehaved(const gc::case_result& r, const trial& t) {
       continue;
     }
     if (f.expected.find(success_rule) != std::string::npos) return true;
-    if (f.expected.find(handle_rule) != std::string::npos && !sends_unreportable_handle(t.reply)) return true;
+    if (f.expected.find(handle_rule) != std::string::npos &&
+        !sends_unreportable_handle(t.reply, adapter_protocol))
+      return true;
   }
   return false;
 }
 
-std::optional<finding_kind> classify(const gc::case_result& r, const trial& t) {
+std::optional<finding_kind> classify(const gc::case_result& r, const trial& t, int adapter_protocol) {
   if (r.verdict == gc::grade::failed)
-    return misbehaved(r, t) ? std::optional(finding_kind::misbehaved) : std::nullopt;
+    return misbehaved(r, t, adapter_protocol) ? std::optional(finding_kind::misbehaved) : std::nullopt;
   switch (r.verdict) {
     case gc::grade::crashed:
       return finding_kind::crashed;
@@ -197,7 +186,7 @@ campaign_result run_campaign(const campaign_options& opts,
         if (result.harness_errors++ == 0) result.first_harness_error = r.summary();
         continue;
       }
-      const auto kind = classify(r, trials[i]);
+      const auto kind = classify(r, trials[i], suite.adapter.protocol);
       if (!kind) continue;
       ++result.trials_by_kind[*kind];
       const std::string signature =
@@ -211,7 +200,7 @@ campaign_result run_campaign(const campaign_options& opts,
       // Keep only what reproduces when played again alone: a trial slowed
       // down by its neighbours can time out before it even sends its submit.
       const auto again = gc::run_case(trials[i].spec, run);
-      if (classify(again, trials[i]) != kind) {
+      if (classify(again, trials[i], suite.adapter.protocol) != kind) {
         ++result.unconfirmed;
         continue;
       }

@@ -99,6 +99,26 @@ TEST_F(BlackboxFuzz, SuccessOnErrorModeIsFoundAsMisbehavedAndReplaysAsFailed) {
   expect_found(broken("success-on-error"), "--runs 32 --seed 3", "MISBEHAVED", "FAILED");
 }
 
+TEST_F(BlackboxFuzz, AHandleThatIsNotUtf8IsGradedByteExactForAProtocol2Adapter) {
+  // Seed 5 mutates a JOB_CREATED into one whose handle is not UTF-8. A client
+  // of protocol 2 reports it as handle_b64: re-encoded as UTF-8 it is another
+  // handle, found; the clean reference, given the same trials, reports it
+  // byte-exact. A client of protocol 1 (JSON strings only) cannot report it,
+  // so there it is not graded.
+  const std::string budget = "--runs 96 --seed 5 --jobs 4";
+  expect_found(broken("reencode-utf8"), budget, "MISBEHAVED", "FAILED");
+  const auto cases = saved("misbehaved-", ".yaml");
+  ASSERT_FALSE(cases.empty());
+  const auto found = run("cat " + quoted(cases.front().string())).output;
+  EXPECT_NE(found.find("observed reported handle"), std::string::npos) << found;
+  for (const std::string& clean : std::vector<std::string>{"reference", broken("protocol-1")}) {
+    fs::remove_all(out_);
+    const auto r = fuzz(clean, budget);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("findings: 0 unique,"), std::string::npos) << r.output;
+  }
+}
+
 TEST_F(BlackboxFuzz, SameSeedSavesTheSameFindings) {
   // A generous library timeout and few adapters at once: what a trial finds
   // depends on the seed, not on how busy (or sanitized) the machine is.
