@@ -156,4 +156,98 @@ TEST(WorkerGrading, AnAssignmentTheGrabDidNotAskForMakesTheCaseSayNothing) {
       << "JOB_ASSIGN_UNIQ does answer GRAB_JOB_ALL (a job without a reducer)";
 }
 
+/// A worker conversation on one connection, in journal order: `true` for the
+/// worker's bytes, `false` for the server's. The function `fn` completes with
+/// "done"; the adapter reports the job `reported` (none when empty).
+gc::case_result grade_conversation(const std::vector<std::pair<bool, std::string>>& events, bool either,
+                                   const std::string& reported = "") {
+  gc::case_spec c;
+  c.id = "w/pairing";
+  gc::work_spec w;
+  w.functions.push_back({"fn", {{gc::work_action::kind::complete, "done", 0, 0, 0}}});
+  w.expect_either = either;
+  c.work = w;
+  gc::case_observation o;
+  gc::wire_connection conn;
+  conn.id = 1;
+  for (const auto& [from_worker, bytes] : events)
+    conn.events.push_back(
+        {from_worker ? gc::wire_event::kind::from_client : gc::wire_event::kind::to_client, 0, bytes, {}});
+  o.wire.connections.push_back(std::move(conn));
+  gc::work_answer a;
+  if (!reported.empty()) a.jobs.push_back({reported, "fn", "", "w", {{true, ""}}});
+  o.work = a;
+  gc::case_result r;
+  gc::grade_case(c, o, r);
+  return r;
+}
+
+std::string req(proto::command cmd, std::vector<std::string> args = {}, std::string data = "") {
+  return proto::encode(proto::packet(proto::magic::request, cmd, std::move(args), std::move(data)));
+}
+
+std::string res(proto::command cmd, std::vector<std::string> args = {}, std::string data = "") {
+  return proto::encode(proto::packet(proto::magic::response, cmd, std::move(args), std::move(data)));
+}
+
+TEST(WorkerGrading, AnUnaskedSecondAssignmentIsNeverTheJobHeld) {
+  // A fuzz stream answers the grab with H:1 and sends H:2 unasked: the
+  // worker that finishes H:1 is right, one that answers H:2 is not.
+  using proto::command;
+  auto talk = [](const std::string& handle) {
+    return grade_conversation(
+        {{true, req(command::can_do, {"fn"}) + req(command::grab_job)},
+         {false, res(command::job_assign, {"H:1", "fn"}, "w") + res(command::job_assign, {"H:2", "fn"}, "w")},
+         {true, req(command::work_complete, {handle}, "done")}},
+        true, handle);
+  };
+  auto r = talk("H:1");
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  r = talk("H:2");
+  EXPECT_EQ(r.verdict, gc::grade::failed) << r.summary();
+  EXPECT_NE(r.summary().find("WORK_COMPLETE \"H:2\" (3 bytes) data \"done\" (4 bytes) while holding \"H:1\""),
+            std::string::npos)
+      << r.summary();
+}
+
+TEST(WorkerGrading, AnAssignmentWrittenAheadOfItsGrabIsHeldFromThatGrabOn) {
+  // The wake-up NOOP and the assignment in one write, ahead of the grab
+  // they lead to; a second NO_JOB, which no grab waits for, answers nothing.
+  using proto::command;
+  const auto hello = req(command::can_do, {"fn"}) + req(command::grab_job);
+  const auto no_jobs = res(command::no_job) + res(command::no_job);
+  const auto ahead = res(command::noop) + res(command::job_assign, {"H:1", "fn"}, "w");
+  const auto complete = req(command::work_complete, {"H:1"}, "done");
+  auto r = grade_conversation({{true, hello},
+                               {false, no_jobs},
+                               {true, req(command::pre_sleep)},
+                               {false, ahead},
+                               {true, req(command::grab_job) + complete}},
+                              true, "H:1");
+  EXPECT_EQ(r.verdict, gc::grade::ok) << r.summary();
+  r = grade_conversation(
+      {{true, hello}, {false, no_jobs}, {true, req(command::pre_sleep)}, {false, ahead}, {true, complete}},
+      true);
+  EXPECT_EQ(r.verdict, gc::grade::failed) << "no grab took H:1 yet";
+  EXPECT_NE(r.summary().find("with no job assigned"), std::string::npos) << r.summary();
+}
+
+TEST(WorkerGrading, AScriptedAssignmentNoGrabAskedForMakesTheCaseSayNothing) {
+  // worker/assign-uniq against a worker that sleeps before its first grab:
+  // the script's expect takes PRE_SLEEP as its GRAB_JOB_ALL and sends the
+  // assignment; the worker runs it. Not what the case is about.
+  using proto::command;
+  const auto r =
+      grade_conversation({{true, req(command::can_do, {"fn"}) + req(command::pre_sleep)},
+                          {false, res(command::job_assign_uniq, {"H:w:7", "fn", "u-7"}, "payload")},
+                          {true, req(command::work_status, {"H:w:7", "1", "2"}) +
+                                     req(command::work_complete, {"H:w:7"}, "done")}},
+                         false, "H:w:7");
+  EXPECT_EQ(r.verdict, gc::grade::unimplemented) << r.summary();
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary();
+  EXPECT_EQ(r.findings[0].observed,
+            "connection 1: JOB_ASSIGN_UNIQ \"H:w:7\" (5 bytes) after PRE_SLEEP, which no GRAB_JOB* of the "
+            "worker asked for");
+}
+
 }  // namespace

@@ -4,6 +4,7 @@
 // bytes reported exactly, every WORK_* on the assigned handle with the bytes
 // the function gave, and the outcome the case expects.
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <set>
 
@@ -17,13 +18,21 @@ using proto::command;
 
 struct assignment {
   std::uint64_t connection = 0;
+  command kind = command::job_assign;
   std::string handle, function, unique, workload;
+  bool held = false;    ///< it answered one of the worker's grabs
+  std::string arrived;  ///< the worker's last request before it came, for the report of an unasked one
   std::vector<proto::packet> answers;  ///< the worker's WORK_* packets for this handle, in order
 };
+
+bool is_assignment(command c) {
+  return c == command::job_assign || c == command::job_assign_uniq || c == command::job_assign_all;
+}
 
 assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
   assignment a;
   a.connection = conn;
+  a.kind = p.cmd;
   a.handle = p.args.at(0);
   a.function = p.args.at(1);
   if (p.cmd != command::job_assign) a.unique = p.args.at(2);
@@ -85,7 +94,9 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
   const auto& w = *c.work;
   const auto findings_before = r.findings.size();
   const auto verdict_before = r.verdict;
-  std::string unasked_kind;  // a scripted JOB_ASSIGN* that does not answer the worker's grab
+  // A scripted JOB_ASSIGN* that does not answer the worker's grab, or that
+  // answers no grab at all.
+  std::string unasked;
   std::vector<assignment> assigned;
   int grabs = 0;
   for (const auto& conn : obs.wire.connections) {
@@ -96,8 +107,25 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     std::size_t client_offset = 0;
     std::set<std::string> announced;
     bool after_no_job = false, slept = false, woken = false, busy_reported = false, cando_reported = false;
-    std::size_t current = static_cast<std::size_t>(-1);  // index into `assigned` of the job held here
-    std::optional<command> last_grab;
+    constexpr auto none = static_cast<std::size_t>(-1);
+    std::size_t current = none;  // index into `assigned` of the job held here
+    std::string last_request = "before any request";
+    // Answers pair with grabs in order (WIRE 2), whenever either was
+    // journaled: a server may write an assignment ahead of the grab it
+    // answers (NO_JOB, NOOP and the assignment in one write), and that grab
+    // takes it. An assignment no grab ever takes was not asked for, and its
+    // job is never held. A NO_JOB only answers a grab already waiting: one
+    // sent ahead would otherwise take the grab the next assignment answers.
+    std::deque<command> grabs_waiting;
+    std::deque<std::size_t> answers_ahead;  // indexes into `assigned`
+    auto pair = [&](command grab, std::size_t index) {
+      auto& a = assigned[index];
+      a.held = true;
+      current = index;
+      if (!proto::info(a.kind).answers.has(grab) && unasked.empty())
+        unasked = where + std::string(proto::name(grab)) + ", answered with " +
+                  std::string(proto::name(a.kind)) + ", which does not answer it";
+    };
     auto on_client = [&](const proto::packet& p) {
       if (p.mag != proto::magic::request)
         add_finding(r, level, "requests with the \\0REQ magic",
@@ -105,9 +133,15 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
       if (p.cmd == command::can_do || p.cmd == command::can_do_timeout) announced.insert(p.args.at(0));
       if (p.cmd == command::reset_abilities) announced.clear();
       if (p.cmd == command::pre_sleep && after_no_job) slept = true;
+      last_request = "after " + std::string(proto::name(p.cmd));
       if (proto::is_grab(p.cmd)) {
         ++grabs;
-        last_grab = p.cmd;
+        if (answers_ahead.empty()) {
+          grabs_waiting.push_back(p.cmd);
+        } else {
+          pair(p.cmd, answers_ahead.front());
+          answers_ahead.pop_front();
+        }
         for (const auto& f : w.functions)
           if (!announced.count(f.name) && !cando_reported) {
             add_finding(r, level, "CAN_DO for every function before the first grab on a connection",
@@ -123,28 +157,32 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         after_no_job = slept = woken = false;
       }
       if (proto::is_relayed(p.cmd)) {
-        if (current == static_cast<std::size_t>(-1) || p.args.at(0) != assigned[current].handle) {
+        if (current == none || p.args.at(0) != assigned[current].handle) {
           add_finding(r, level,
                       "every WORK_* packet carries the handle of the job assigned on its connection",
                       where + describe_packet(p) +
-                          (current == static_cast<std::size_t>(-1)
-                               ? std::string(" with no job assigned")
-                               : " while holding " + describe_bytes(assigned[current].handle)));
+                          (current == none ? std::string(" with no job assigned")
+                                           : " while holding " + describe_bytes(assigned[current].handle)));
         } else {
           assigned[current].answers.push_back(p);
         }
       }
     };
     auto on_server = [&](const proto::packet& p) {
-      if (p.cmd == command::no_job) after_no_job = true, slept = woken = false;
+      if (p.cmd == command::no_job) {
+        after_no_job = true, slept = woken = false;
+        if (!grabs_waiting.empty()) grabs_waiting.pop_front();
+      }
       if (p.cmd == command::noop && slept) woken = true;
-      if (p.cmd == command::job_assign || p.cmd == command::job_assign_uniq ||
-          p.cmd == command::job_assign_all) {
-        if (last_grab && !proto::info(p.cmd).answers.has(*last_grab) && unasked_kind.empty())
-          unasked_kind = where + std::string(proto::name(*last_grab)) + ", answered with " +
-                         std::string(proto::name(p.cmd)) + ", which does not answer it";
-        current = assigned.size();
+      if (is_assignment(p.cmd)) {
         assigned.push_back(assignment_of(conn.id, p));
+        assigned.back().arrived = last_request;
+        if (grabs_waiting.empty()) {
+          answers_ahead.push_back(assigned.size() - 1);
+        } else {
+          pair(grabs_waiting.front(), assigned.size() - 1);
+          grabs_waiting.pop_front();
+        }
       }
     };
     auto feed = [](proto::decoder& dec, const std::string& bytes, std::string* problem, std::size_t* offset,
@@ -175,16 +213,23 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
     }
     if (!client_problem.empty())
       add_finding(r, level, "the worker's bytes are well-formed request packets", where + client_problem);
+    for (const auto index : answers_ahead)
+      if (unasked.empty())
+        unasked = where + std::string(proto::name(assigned[index].kind)) + " " +
+                  describe_bytes(assigned[index].handle) + " " + assigned[index].arrived +
+                  ", which no GRAB_JOB* of the worker asked for";
   }
   // A fuzz trial's assignment stream is hostile on purpose: there an
-  // assignment of another kind is one more thing the worker must survive.
-  if (!unasked_kind.empty() && !w.expect_either) {
+  // assignment of another kind, or one nobody asked for, is one more thing
+  // the worker must survive.
+  if (!unasked.empty() && !w.expect_either) {
     // A script with fixed commands (a case about one assignment packet) met
-    // a worker that grabs differently: the case says nothing about it.
+    // a worker that grabs differently, or not yet (PRE_SLEEP first): the
+    // case says nothing about it.
     r.findings.resize(findings_before);
     r.verdict = verdict_before;
     add_finding(r, grade::unimplemented, "a worker whose grab the case's scripted assignment answers",
-                unasked_kind);
+                unasked);
     return;
   }
   if (w.max_grabs && grabs > *w.max_grabs)
@@ -196,8 +241,14 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
   // What the case expects of the outcome (nothing for `expect: either`).
   const bool ok_expected = w.expect_ok && !w.expect_either;
   const bool error_expected = !w.expect_ok && !w.expect_either;
-  // The worker's answers for each job it was given.
-  for (const auto& a : assigned) {
+  // The jobs the worker asked for, in order, and its answers for each. An
+  // unasked assignment (only a fuzz trial's stream gets here with one) is
+  // no job of the worker's.
+  std::vector<const assignment*> held;
+  for (const auto& a : assigned)
+    if (a.held) held.push_back(&a);
+  for (const auto* h : held) {
+    const auto& a = *h;
     const auto* f = function_named(w, a.function);
     if (!f) continue;  // a job for an unregistered function: the library decides
     const auto want = expected_packets(*f, a.handle);
@@ -225,12 +276,12 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
   for (std::size_t i = 0; i < ans.jobs.size(); ++i) {
     const auto& j = ans.jobs[i];
     const auto which = "reported job " + std::to_string(i + 1) + ": ";
-    if (i >= assigned.size()) {
+    if (i >= held.size()) {
       add_finding(r, level, "only jobs the server assigned are reported",
-                  which + "handle " + describe_bytes(j.handle) + " was never assigned");
+                  which + "handle " + describe_bytes(j.handle) + " was never assigned in answer to a grab");
       continue;
     }
-    const auto& a = assigned[i];
+    const auto& a = *held[i];
     const std::pair<const char*, std::pair<const std::string*, const std::string*>> fields[] = {
         {"handle", {&a.handle, &j.handle}},
         {"function", {&a.function, &j.function}},
