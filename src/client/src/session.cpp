@@ -40,7 +40,7 @@ std::string read_status_field(const proto::packet_view& p, std::size_t index, co
   if (flag) {
     why += ": expected 0 or 1";
   } else if (ec == std::errc::result_out_of_range) {
-    why += ": above 4294967295";
+    why += ": above " + std::to_string(UINT32_MAX);
   } else {
     why += ": not a decimal number";
   }
