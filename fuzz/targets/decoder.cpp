@@ -76,10 +76,10 @@ GEARSPEC_FUZZ_HARNESS void append_packet(std::string& log, proto::magic m, proto
 }
 
 GEARSPEC_FUZZ_HARNESS proto::decoder_limits limits_from(std::uint8_t b) {
-  static constexpr std::uint32_t body[] = {64u << 20, 0, 16, 4096};
-  static constexpr std::uint32_t arg[] = {8192, 0, 8, 64};
-  static constexpr std::uint32_t line[] = {8192, 1, 16, 256};
-  proto::decoder_limits l;
+  proto::decoder_limits l;  // the defaults, then choices 1-3 of each
+  const std::uint32_t body[] = {l.max_body_size, 0, 16, 4096};
+  const std::uint32_t arg[] = {l.max_argument_size, 0, 8, 64};
+  const std::uint32_t line[] = {l.max_text_line, 1, 16, 256};
   l.max_body_size = body[b & 3];
   l.max_argument_size = arg[(b >> 2) & 3];
   l.max_text_line = line[(b >> 4) & 3];

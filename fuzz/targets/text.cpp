@@ -30,6 +30,7 @@
 #include "gearspec/protocol/packet.hpp"
 #include "gearspec/protocol/return_code.hpp"
 #include "gearspec/util/encoding.hpp"
+#include "gearspec/util/escape.hpp"
 
 namespace {
 
@@ -103,48 +104,11 @@ GEARSPEC_FUZZ_HARNESS void names_mode(byte_reader in) {
   if (const auto cmd = proto::command_from_name(text)) GEARSPEC_FUZZ_CHECK(iequals(proto::name(*cmd), text));
 }
 
-// escape_bytes' format read back: \0 \n \r \t \" \\ and \xNN.
+// escape_bytes' format read back: its quotes, then util::unescape.
 GEARSPEC_FUZZ_HARNESS bool unescape(std::string_view quoted, std::string& out) {
   if (quoted.size() < 2 || quoted.front() != '"' || quoted.back() != '"') return false;
-  const std::string_view s = quoted.substr(1, quoted.size() - 2);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\') {
-      out += s[i];
-      continue;
-    }
-    if (++i == s.size()) return false;
-    switch (s[i]) {
-      case '0':
-        out += '\0';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case '"':
-        out += '"';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      case 'x': {
-        if (i + 2 >= s.size()) return false;
-        std::string decoded;
-        if (gearspec::util::from_hex(s.substr(i + 1, 2), decoded) || decoded.size() != 1) return false;
-        out += decoded;
-        i += 2;
-        break;
-      }
-      default:
-        return false;
-    }
-  }
-  return true;
+  std::string error;
+  return gearspec::util::unescape(quoted.substr(1, quoted.size() - 2), out, error);
 }
 
 GEARSPEC_FUZZ_HARNESS void escape_mode(std::string_view bytes) {

@@ -102,28 +102,13 @@ struct written_stream {
       if (!dec.ready()) continue;
       const proto::packet_view& p = dec.packet();
       GEARSPEC_FUZZ_CHECK(p.mag == proto::magic::request && proto::sent_by(p.cmd, proto::peer::worker));
-      switch (p.cmd) {
-        case command::grab_job:
-        case command::grab_job_uniq:
-        case command::grab_job_all:
-          if (grab_seen) GEARSPEC_FUZZ_CHECK(since_grab == 1);  // never a poll without PRE_SLEEP
-          grab_seen = true;
-          since_grab = 0;
-          break;
-        case command::pre_sleep:
-        case command::work_complete:
-        case command::work_fail:
-        case command::work_exception:
-          ++since_grab;
-          if (proto::is_relayed(p.cmd)) work_handles.emplace_back(p.arg(0));
-          break;
-        case command::work_status:
-        case command::work_data:
-        case command::work_warning:
-          work_handles.emplace_back(p.arg(0));
-          break;
-        default:
-          break;
+      if (proto::is_grab(p.cmd)) {
+        if (grab_seen) GEARSPEC_FUZZ_CHECK(since_grab == 1);  // never a poll without PRE_SLEEP
+        grab_seen = true;
+        since_grab = 0;
+      } else {
+        if (p.cmd == command::pre_sleep || proto::ends_job(p.cmd)) ++since_grab;
+        if (proto::is_relayed(p.cmd)) work_handles.emplace_back(p.arg(0));
       }
       dec.next();
     }

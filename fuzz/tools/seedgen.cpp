@@ -15,6 +15,7 @@
 #include "gearspec/protocol/admin.hpp"
 #include "gearspec/protocol/command.hpp"
 #include "gearspec/protocol/encoder.hpp"
+#include "gearspec/protocol/limits.hpp"
 #include "gearspec/protocol/packet.hpp"
 #include "gearspec/protocol/return_code.hpp"
 
@@ -191,10 +192,10 @@ void add_client_session_seeds(seed_writer& w) {
   w.add(client_session_options(0x41, {{bg, "fn", "u-1", "w"}, {bg | 0x04, "fn", "u-2", "w"}}),
         res(command::error, {"ERR_QUEUE_FULL", "Job queue is full"}) +
             res(command::job_created, {"H:gearspec:3"}));
-  // Unrelated packets, then a 64-byte handle; timeout at the end.
+  // Unrelated packets, then a handle one byte over the limit; timeout at the end.
   w.add(client_session_options(static_cast<char>(0x80), {{bg, "fn", "", "w"}}),
         res(command::noop, {}) + res(command::work_fail, {"H:other:1"}) +
-            res(command::job_created, {std::string(64, 'h')}));
+            res(command::job_created, {std::string(proto::job_handle_buffer_size, 'h')}));
   // Status for another handle, a foreground job with warning and exception;
   // a failed connect first, the third task detached before writing.
   w.add(client_session_options(

@@ -9,8 +9,8 @@
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/util/decimal.hpp"
 #include "gearspec/util/encoding.hpp"
+#include "gearspec/util/escape.hpp"
 #include "scenario_model.hpp"
-#include "unescape.hpp"
 
 namespace gearspec::mock {
 
@@ -98,7 +98,7 @@ class parser {
       }
       if (key == "escaped") {
         std::string error;
-        if (!detail::unescape(scalar(v, "an escaped string"), out, error))
+        if (!util::unescape(scalar(v, "an escaped string"), out, error))
           fail(v, "a valid escape sequence", error);
         return out;
       }

@@ -7,6 +7,7 @@
 
 #include "gearspec/client/client.hpp"
 #include "gearspec/test/real_gearmand.hpp"
+#include "gearspec/util/decimal.hpp"
 
 namespace gearspec::client {
 namespace {
@@ -96,7 +97,7 @@ TEST_F(Gearmand, BatchOfAThousandOnOneConnection) {
   // FIFO matching: gearmand numbers handles in arrival order.
   for (std::size_t i = 1; i < tasks.size(); ++i) {
     const auto number = [](std::string_view h) {
-      return std::stoul(std::string{h.substr(h.rfind(':') + 1)});
+      return gearspec::util::decimal(h.substr(h.rfind(':') + 1)).value_or(0);
     };
     ASSERT_EQ(number(tasks[i].handle()), number(tasks[i - 1].handle()) + 1);
   }

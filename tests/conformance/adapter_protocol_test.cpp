@@ -54,10 +54,11 @@ TEST(AdapterProtocol, ParsesHello) {
 TEST(AdapterProtocol, ParsesSubmitAnswer) {
   std::vector<gc::job_result> out;
   std::string problem;
-  ASSERT_TRUE(gc::parse_submit_answer(
-      R"({"id":1,"results":[{"ok":true,"handle":"H:mock:1","unique":"u-1"},)"
-      R"({"ok":false,"error_class":"server_error","error":"GEARMAN_QUEUE_ERROR","message":"full","server_code":"QUEUE_ERROR"}]})",
-      1, 2, out, problem))
+  ASSERT_TRUE(
+      gc::parse_submit_answer(R"({"id":1,"results":[{"ok":true,"handle":"H:mock:1","unique":"u-1"},)"
+                              R"({"ok":false,"error_class":"server_error","error":"GEARMAN_QUEUE_ERROR",)"
+                              R"("message":"full","server_code":"QUEUE_ERROR"}]})",
+                              1, 2, out, problem))
       << problem;
   ASSERT_EQ(out.size(), 2u);
   EXPECT_TRUE(out[0].ok);

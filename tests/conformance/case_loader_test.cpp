@@ -29,7 +29,8 @@ cases:
       steps:
         - expect: SUBMIT_JOB_BG
     jobs:
-      - {function: f, workload: {repeat: "ab", count: 3}, expect: error, error_class: [timeout, other], count: 2}
+      - {function: f, workload: {repeat: "ab", count: 3}, expect: error,
+         error_class: [timeout, other], count: 2}
 )";
 
 /// The error text of parse_case_file on `text`, or "" if it parsed.

@@ -82,9 +82,9 @@ TEST(StatusProtocol, RequestCarriesTheHandleAsBytesAndTheTimeout) {
 TEST(StatusProtocol, AnswerFieldsAreReadAndChecked) {
   std::vector<gc::job_result> out;
   std::string problem;
-  ASSERT_TRUE(gc::parse_status_answer(
-      R"({"id":1,"ok":true,"known":true,"running":false,"numerator":4294967295,"denominator":0,"client_count":2})",
-      1, out, problem))
+  ASSERT_TRUE(gc::parse_status_answer(R"({"id":1,"ok":true,"known":true,"running":false,)"
+                                      R"("numerator":4294967295,"denominator":0,"client_count":2})",
+                                      1, out, problem))
       << problem;
   ASSERT_EQ(out.size(), 1u);
   ASSERT_TRUE(out[0].status);
@@ -186,7 +186,9 @@ requirement: MUST
 checks: c
 requests:
   - jobs: [{function: fn, unique: u, workload: w}]
-  - status: {unique: {hex: "ff00"}, expect: {known: true, running: false, numerator: 1, denominator: 2, client_count: 3}}
+  - status:
+      unique: {hex: "ff00"}
+      expect: {known: true, running: false, numerator: 1, denominator: 2, client_count: 3}
   - status: {handle: "H:1", expect: error, error_class: [protocol_error], wire: sent-or-rejected}
 )");
   ASSERT_EQ(cases.size(), 1u);

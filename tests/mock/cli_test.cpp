@@ -14,6 +14,7 @@
 
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/test/loopback_client.hpp"
+#include "gearspec/util/decimal.hpp"
 
 namespace {
 
@@ -94,8 +95,11 @@ struct child {
   }
 };
 
-std::uint16_t port_of(const std::string& line) {
-  return static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+/// The port of "listening on HOST:PORT\n" (0 when the line is not that).
+std::uint16_t port_of(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  return static_cast<std::uint16_t>(
+      gearspec::util::decimal(line.substr(line.rfind(':') + 1), 65535).value_or(0));
 }
 
 TEST(Cli, HelpExitsZeroAndListsTheOptions) {

@@ -62,6 +62,21 @@ std::string assignment_reply(proto::command assignment, const std::string& workl
 
 namespace {
 
+/// The fields every trial's case sets alike: a MUST against a scripted
+/// server, answered within the job timeout plus the grace.
+gc::case_spec trial_case(const std::string& id, std::string title, const char* section,
+                         const char* requirement, const trial_settings& settings) {
+  gc::case_spec c;
+  c.id = id;
+  c.title = std::move(title);
+  c.section = section;
+  c.level = gc::requirement::must;
+  c.requirement_text = requirement;
+  c.server = gc::server_kind::scenario;
+  c.deadline_ms = settings.job_timeout_ms + settings.answer_grace_ms;
+  return c;
+}
+
 /// 1-4 structural mutations of `base` (or, one time in four, of a seed).
 std::string mutated(std::string base, const trial_settings& settings, fuzz::packet_mutator& mutator) {
   auto& rng = mutator.rng();
@@ -100,16 +115,11 @@ trial make_worker_trial(const std::string& id, const trial_settings& settings,
   trial t;
   t.reply = draw(rng, 2) == 0 ? mutated(prefix + assignment, settings, mutator)
                               : prefix + assignment + mutated(noop + assignment, settings, mutator);
+  t.spec = trial_case(id, "Black-box fuzz trial: mutated assignment stream to a worker's grab", "WORKER 5",
+                      "report no job the server did not assign, each assigned job byte-exact, never crash, "
+                      "never hang past the timeout",
+                      settings);
   auto& c = t.spec;
-  c.id = id;
-  c.title = "Black-box fuzz trial: mutated assignment stream to a worker's grab";
-  c.section = "WORKER 5";
-  c.level = gc::requirement::must;
-  c.requirement_text =
-      "report no job the server did not assign, each assigned job byte-exact, never crash, never hang past "
-      "the "
-      "timeout";
-  c.server = gc::server_kind::scenario;
   c.scenario_yaml = std::string(draw(rng, 2) == 0 ? "then: close\n" : "then: silent\n") +
                     "steps:\n  - expect: {command: CAN_DO, args: [fz]}\n  - expect: GRAB\n"
                     "  - raw: {hex: \"" +
@@ -121,7 +131,6 @@ trial make_worker_trial(const std::string& id, const trial_settings& settings,
   w.timeout_ms = settings.job_timeout_ms;
   w.expect_either = true;
   c.work = std::move(w);
-  c.deadline_ms = settings.job_timeout_ms + settings.answer_grace_ms;
   return t;
 }
 
@@ -139,18 +148,15 @@ trial make_trial(const std::string& id, const trial_settings& settings, fuzz::pa
   // Start from the valid answer (or a seed), then apply 1-4 structural mutations.
   t.reply = mutated(job_created_replies(job_count), settings, mutator);
 
+  t.spec = trial_case(
+      id, "Black-box fuzz trial: mutated reply to " + std::to_string(job_count) + " background submit(s)",
+      "SEMANTICS 6",
+      "never report success for a job the server never created, report the handle the server "
+      "sent, never crash, never hang past the timeout",
+      settings);
   auto& c = t.spec;
-  c.id = id;
-  c.title = "Black-box fuzz trial: mutated reply to " + std::to_string(job_count) + " background submit(s)";
-  c.section = "SEMANTICS 6";
-  c.level = gc::requirement::must;
-  c.requirement_text =
-      "never report success for a job the server never created, report the handle the server sent, "
-      "never crash, never hang past the timeout";
-  c.server = gc::server_kind::scenario;
   c.scenario_yaml = reply_scenario(request.jobs, t.reply, draw(rng, 2) == 0);
   c.requests.push_back(std::move(request));
-  c.deadline_ms = settings.job_timeout_ms + settings.answer_grace_ms;
   return t;
 }
 

@@ -1,35 +1,21 @@
 #include "gearspec/client/client.hpp"
 
+#include "endpoint.hpp"
 #include "gearspec/client/exception_code.hpp"
-#include "io_loop.hpp"
+#include "gearspec/protocol/limits.hpp"
 
 namespace gearspec::client {
 
-struct client::impl {
+struct client::impl : detail::endpoint {
   explicit impl(session_limits limits) : protocol(limits) {}
 
   session protocol;
-  detail::io_state io;
-  std::vector<server_address> servers;
-  int timeout_ms = -1;
-  std::string error;
-  return_code last = return_code::success;
-
-  return_code set_result(return_code rc, std::string_view text) {
-    last = rc;
-    if (rc == return_code::success) {
-      error.clear();
-    } else {
-      error.assign(text.data(), text.size());
-    }
-    return rc;
-  }
 
   return_code connect(const detail::deadline& until) {
     if (io.socket.is_open()) io.socket.stale();  // closes a connection that can no longer be trusted
     std::string why;
     bool fresh = false;
-    const return_code rc = detail::connect_first(io, servers, until, why, fresh);
+    const return_code rc = connect_first(until, why, fresh);
     if (rc == return_code::success) {
       if (fresh) protocol.connection_opened();
     } else if (rc == return_code::timeout) {
@@ -103,6 +89,22 @@ struct client::impl {
     }
     return set_result(t.result(), t.error_text());
   }
+
+  // A status task queued by `add`, run to its outcome; `out` is filled on SUCCESS.
+  template <class Add>
+  return_code status_of(Add&& add, job_status& out) {
+    out = job_status{};
+    task t;
+    if (const return_code rc = add(t); rc != return_code::success) return rc;
+    const return_code rc = run_for(t);
+    if (rc != return_code::success) return rc;
+    out.known = t.is_known();
+    out.running = t.is_running();
+    out.numerator = t.numerator();
+    out.denominator = t.denominator();
+    out.client_count = t.client_count();
+    return rc;
+  }
 };
 
 client::client(session_limits limits) : impl_(std::make_unique<impl>(limits)) {}
@@ -119,24 +121,12 @@ client client::clone() const {
 }
 
 return_code client::add_server(std::string_view host, std::uint16_t port) {
-  std::string why;
-  return impl_->set_result(detail::add_server_address(impl_->servers, host, port, why), why);
+  return impl_->add_server(host, port);
 }
-
-return_code client::add_servers(std::string_view list) {
-  std::string why;
-  return impl_->set_result(detail::add_server_list(impl_->servers, list, why), why);
-}
-
-void client::remove_servers() noexcept {
-  impl_->servers.clear();
-  impl_->io.socket.close();
-}
-
+return_code client::add_servers(std::string_view list) { return impl_->add_servers(list); }
+void client::remove_servers() noexcept { impl_->remove_servers(); }
 const std::vector<server_address>& client::servers() const noexcept { return impl_->servers; }
-void client::set_timeout(int milliseconds) noexcept {
-  impl_->timeout_ms = milliseconds < 0 ? -1 : milliseconds;
-}
+void client::set_timeout(int milliseconds) noexcept { impl_->set_timeout(milliseconds); }
 int client::timeout() const noexcept { return impl_->timeout_ms; }
 void client::set_namespace(std::string_view ns) { impl_->protocol.set_namespace(ns); }
 
@@ -149,13 +139,15 @@ return_code client::add_task(task& t, const job_request& request) {
 }
 
 return_code client::add_status_task(task& t, std::string_view handle) {
-  return impl_->set_result(impl_->protocol.get_status(t, handle),
-                           "job handle must be 1..63 bytes without NUL");
+  return impl_->set_result(
+      impl_->protocol.get_status(t, handle),
+      "job handle must be 1.." + std::to_string(proto::max_job_handle_length) + " bytes without NUL");
 }
 
 return_code client::add_unique_status_task(task& t, std::string_view unique) {
-  return impl_->set_result(impl_->protocol.get_status_unique(t, unique),
-                           "unique must be 1..64 bytes without NUL");
+  return impl_->set_result(
+      impl_->protocol.get_status_unique(t, unique),
+      "unique must be 1.." + std::to_string(proto::max_unique_size) + " bytes without NUL");
 }
 
 return_code client::add_echo_task(task& t, std::string_view data) {
@@ -190,32 +182,12 @@ return_code client::do_foreground(const job_request& request, std::string& resul
   return rc;
 }
 
-namespace {
-void copy_status(const task& t, job_status& out) noexcept {
-  out.known = t.is_known();
-  out.running = t.is_running();
-  out.numerator = t.numerator();
-  out.denominator = t.denominator();
-  out.client_count = t.client_count();
-}
-}  // namespace
-
 return_code client::get_job_status(std::string_view handle, job_status& out) {
-  out = job_status{};
-  task t;
-  if (const return_code rc = add_status_task(t, handle); rc != return_code::success) return rc;
-  const return_code rc = impl_->run_for(t);
-  if (rc == return_code::success) copy_status(t, out);
-  return rc;
+  return impl_->status_of([&](task& t) { return add_status_task(t, handle); }, out);
 }
 
 return_code client::get_unique_status(std::string_view unique, job_status& out) {
-  out = job_status{};
-  task t;
-  if (const return_code rc = add_unique_status_task(t, unique); rc != return_code::success) return rc;
-  const return_code rc = impl_->run_for(t);
-  if (rc == return_code::success) copy_status(t, out);
-  return rc;
+  return impl_->status_of([&](task& t) { return add_unique_status_task(t, unique); }, out);
 }
 
 return_code client::echo(std::string_view data) {

@@ -27,14 +27,6 @@ class deadline {
   clock::time_point end_;
 };
 
-/// Append one server (empty host = localhost, port 0 = 4730): the
-/// add_server of both the client and the worker. INVALID_ARGUMENT (nothing
-/// added, `why` set) for a host containing NUL.
-return_code add_server_address(std::vector<server_address>& servers, std::string_view host,
-                               std::uint16_t port, std::string& why);
-/// add_servers: a comma-separated list, all or nothing.
-return_code add_server_list(std::vector<server_address>& servers, std::string_view list, std::string& why);
-
 class connection {
  public:
   connection() = default;

@@ -24,22 +24,6 @@ struct io_state {
   int sys_errno = 0;
 };
 
-/// Keep the open connection, or connect to the first server that accepts
-/// (in the order added; a timeout ends the search). `fresh` tells whether a
-/// new connection was opened; `why` describes a failure.
-inline return_code connect_first(io_state& io, const std::vector<server_address>& servers,
-                                 const deadline& until, std::string& why, bool& fresh) {
-  fresh = false;
-  if (io.socket.is_open()) return return_code::success;
-  return_code rc = return_code::could_not_connect;
-  for (const server_address& address : servers) {
-    rc = io.socket.open(address, until, why, io.sys_errno);
-    if (rc == return_code::success || rc == return_code::timeout) break;
-  }
-  fresh = rc == return_code::success;
-  return rc;
-}
-
 /// One send() of at most `slice` bytes of the session's output.
 template <class Session>
 void write_some(Session& s, io_state& io, std::size_t slice) {

@@ -1,4 +1,4 @@
-#include "connection.hpp"
+#include "endpoint.hpp"
 #include "gearspec/client/client.hpp"
 #include "gearspec/util/host_port.hpp"
 
@@ -37,20 +37,44 @@ bool parse_server_list(std::string_view list, std::vector<server_address>& out) 
 
 namespace detail {
 
-return_code add_server_address(std::vector<server_address>& servers, std::string_view host,
-                               std::uint16_t port, std::string& why) {
-  if (host.find('\0') != std::string_view::npos) {
-    why = "host name contains a NUL byte";
-    return return_code::invalid_argument;
+return_code endpoint::set_result(return_code rc, std::string_view text) {
+  last = rc;
+  if (rc == return_code::success) {
+    error.clear();
+  } else {
+    error.assign(text.data(), text.size());
   }
-  servers.push_back(server_address{std::string{host}, port == 0 ? default_port : port});
-  return return_code::success;
+  return rc;
 }
 
-return_code add_server_list(std::vector<server_address>& servers, std::string_view list, std::string& why) {
-  if (parse_server_list(list, servers)) return return_code::success;
-  why = "malformed server list";
-  return return_code::invalid_argument;
+return_code endpoint::add_server(std::string_view host, std::uint16_t port) {
+  if (host.find('\0') != std::string_view::npos) {
+    return set_result(return_code::invalid_argument, "host name contains a NUL byte");
+  }
+  servers.push_back(server_address{std::string{host}, port == 0 ? default_port : port});
+  return set_result(return_code::success, {});
+}
+
+return_code endpoint::add_servers(std::string_view list) {
+  if (parse_server_list(list, servers)) return set_result(return_code::success, {});
+  return set_result(return_code::invalid_argument, "malformed server list");
+}
+
+void endpoint::remove_servers() noexcept {
+  servers.clear();
+  io.socket.close();
+}
+
+return_code endpoint::connect_first(const deadline& until, std::string& why, bool& fresh) {
+  fresh = false;
+  if (io.socket.is_open()) return return_code::success;
+  return_code rc = return_code::could_not_connect;
+  for (const server_address& address : servers) {
+    rc = io.socket.open(address, until, why, io.sys_errno);
+    if (rc == return_code::success || rc == return_code::timeout) break;
+  }
+  fresh = rc == return_code::success;
+  return rc;
 }
 
 }  // namespace detail

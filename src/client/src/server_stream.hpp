@@ -59,4 +59,23 @@ void read_server_stream(proto::decoder& dec, std::string_view bytes, Stopped&& s
   }
 }
 
+/// False, after on_fault(code, text), for a packet no server may send: one
+/// with the request magic, or a request-only command.
+template <class OnFault>
+bool accept_from_server(const proto::packet_view& p, OnFault&& on_fault) {
+  switch (proto::check_arrival(proto::peer::server, p.mag, p.cmd)) {
+    case proto::arrival::wrong_magic:
+      on_fault(proto::return_code::invalid_magic,
+               "packet with request magic \\0REQ from server: " + std::string{proto::name(p.cmd)});
+      return false;
+    case proto::arrival::wrong_command:
+      on_fault(proto::return_code::unexpected_packet,
+               "server sent a request-only command: " + std::string{proto::name(p.cmd)});
+      return false;
+    case proto::arrival::expected:
+      break;
+  }
+  return true;
+}
+
 }  // namespace gearspec::client::detail

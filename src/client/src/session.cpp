@@ -40,7 +40,7 @@ std::string read_status_field(const proto::packet_view& p, std::size_t index, co
   if (flag) {
     why += ": expected 0 or 1";
   } else if (ec == std::errc::result_out_of_range) {
-    why += ": above 4294967295";
+    why += ": above " + std::to_string(UINT32_MAX);
   } else {
     why += ": not a decimal number";
   }
@@ -255,16 +255,9 @@ void session::receive(std::string_view bytes) {
 
 void session::handle_packet(const proto::packet_view& p) {
   ++counters_.packets_received;
-  switch (proto::check_arrival(proto::peer::server, p.mag, p.cmd)) {
-    case proto::arrival::wrong_magic:
-      fail_connection(return_code::invalid_magic, describe("reply with request magic \\0REQ", p));
-      return;
-    case proto::arrival::wrong_command:
-      fail_connection(return_code::unexpected_packet, describe("server sent a request-only command", p));
-      return;
-    case proto::arrival::expected:
-      break;
-  }
+  if (!detail::accept_from_server(
+          p, [this](return_code rc, const std::string& text) { fail_connection(rc, text); }))
+    return;
   // A reply to any client request takes the oldest slot, even OPTION_RES and
   // STATUS_RES_UNIQUE, which answer requests this client never sends.
   if (proto::answers_requests_of(p.cmd, proto::peer::client)) {

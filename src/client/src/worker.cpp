@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
-#include "io_loop.hpp"
+#include "endpoint.hpp"
+#include "gearspec/protocol/limits.hpp"
 
 namespace gearspec::client {
 
-struct worker_impl {
+struct worker_impl : detail::endpoint {
   worker_impl(worker_limits limits, grab_mode mode) : protocol(limits, mode) {}
 
   struct function_entry {
@@ -15,23 +16,8 @@ struct worker_impl {
   };
 
   worker_session protocol;
-  detail::io_state io;
-  std::vector<server_address> servers;
   std::vector<function_entry> functions;
-  int timeout_ms = -1;
-  std::string error;
-  return_code last = return_code::success;
   return_code answer = return_code::success;  // how writing the current job's ending went
-
-  return_code set_result(return_code rc, std::string_view text) {
-    last = rc;
-    if (rc == return_code::success) {
-      error.clear();
-    } else {
-      error.assign(text.data(), text.size());
-    }
-    return rc;
-  }
 
   return_code connect(const detail::deadline& until) {
     if (protocol.broken()) io.socket.close();
@@ -40,7 +26,7 @@ struct worker_impl {
     if (protocol.state() == worker_state::idle && io.socket.is_open()) io.socket.stale();
     std::string why;
     bool fresh = false;
-    const return_code rc = detail::connect_first(io, servers, until, why, fresh);
+    const return_code rc = connect_first(until, why, fresh);
     if (rc != return_code::success) return set_result(rc, why);
     if (fresh) protocol.connection_opened();  // announces every function again
     return return_code::success;
@@ -180,30 +166,19 @@ worker::worker(worker&&) noexcept = default;
 worker& worker::operator=(worker&&) noexcept = default;
 
 return_code worker::add_server(std::string_view host, std::uint16_t port) {
-  std::string why;
-  return impl_->set_result(detail::add_server_address(impl_->servers, host, port, why), why);
+  return impl_->add_server(host, port);
 }
-
-return_code worker::add_servers(std::string_view list) {
-  std::string why;
-  return impl_->set_result(detail::add_server_list(impl_->servers, list, why), why);
-}
-
-void worker::remove_servers() noexcept {
-  impl_->servers.clear();
-  impl_->io.socket.close();
-}
-
+return_code worker::add_servers(std::string_view list) { return impl_->add_servers(list); }
+void worker::remove_servers() noexcept { impl_->remove_servers(); }
 const std::vector<server_address>& worker::servers() const noexcept { return impl_->servers; }
-void worker::set_timeout(int milliseconds) noexcept {
-  impl_->timeout_ms = milliseconds < 0 ? -1 : milliseconds;
-}
+void worker::set_timeout(int milliseconds) noexcept { impl_->set_timeout(milliseconds); }
 int worker::timeout() const noexcept { return impl_->timeout_ms; }
 
 return_code worker::add_function(std::string_view name, std::uint32_t timeout, job_function fn) {
   if (!fn) return impl_->set_result(return_code::invalid_argument, "function not given");
   if (const return_code rc = impl_->protocol.can_do(name, timeout); rc != return_code::success)
-    return impl_->set_result(rc, "function name must be 1..512 bytes without NUL");
+    return impl_->set_result(
+        rc, "function name must be 1.." + std::to_string(proto::max_function_size) + " bytes without NUL");
   auto& list = impl_->functions;
   const auto it = std::find_if(list.begin(), list.end(), [&](const auto& f) { return f.name == name; });
   if (it != list.end()) {

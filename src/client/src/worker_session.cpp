@@ -113,45 +113,31 @@ return_code worker_session::grab() {
   return return_code::success;
 }
 
-return_code worker_session::send_work(command cmd, const std::string_view* args, std::size_t argc,
-                                      std::string_view data, bool ends_job) {
+return_code worker_session::send_work(command cmd, std::string_view data, std::string_view numerator,
+                                      std::string_view denominator) {
   if (state_ != worker_state::assigned) return return_code::invalid_argument;
+  const std::string_view args[3] = {job_.handle, numerator, denominator};
+  const std::size_t argc = proto::info(cmd).argc;
   if (proto::body_size(cmd, args, argc, data) > proto::max_encodable_body)
     return return_code::argument_too_large;
   queue(cmd, args, argc, data);
-  if (ends_job) state_ = worker_state::idle;
+  if (proto::ends_job(cmd)) state_ = worker_state::idle;
   return return_code::success;
 }
 
 return_code worker_session::send_status(std::uint32_t numerator, std::uint32_t denominator) {
-  const std::string num = std::to_string(numerator), den = std::to_string(denominator);
-  const std::string_view args[3] = {job_.handle, num, den};
-  return send_work(command::work_status, args, 3, {}, false);
+  return send_work(command::work_status, {}, std::to_string(numerator), std::to_string(denominator));
 }
-
-return_code worker_session::send_data(std::string_view data) {
-  const std::string_view args[1] = {job_.handle};
-  return send_work(command::work_data, args, 1, data, false);
-}
-
+return_code worker_session::send_data(std::string_view data) { return send_work(command::work_data, data); }
 return_code worker_session::send_warning(std::string_view data) {
-  const std::string_view args[1] = {job_.handle};
-  return send_work(command::work_warning, args, 1, data, false);
+  return send_work(command::work_warning, data);
 }
-
 return_code worker_session::send_complete(std::string_view result) {
-  const std::string_view args[1] = {job_.handle};
-  return send_work(command::work_complete, args, 1, result, true);
+  return send_work(command::work_complete, result);
 }
-
-return_code worker_session::send_fail() {
-  const std::string_view args[1] = {job_.handle};
-  return send_work(command::work_fail, args, 1, {}, true);
-}
-
+return_code worker_session::send_fail() { return send_work(command::work_fail, {}); }
 return_code worker_session::send_exception(std::string_view data) {
-  const std::string_view args[1] = {job_.handle};
-  return send_work(command::work_exception, args, 1, data, true);
+  return send_work(command::work_exception, data);
 }
 
 // ---- connection events ------------------------------------------------------------
@@ -204,19 +190,9 @@ void worker_session::receive(std::string_view bytes) {
 
 void worker_session::handle_packet(const proto::packet_view& p) {
   ++counters_.packets_received;
-  switch (proto::check_arrival(proto::peer::server, p.mag, p.cmd)) {
-    case proto::arrival::wrong_magic:
-      fail_connection(
-          return_code::invalid_magic,
-          std::string{"packet with request magic \\0REQ from server: "} + std::string{proto::name(p.cmd)});
-      return;
-    case proto::arrival::wrong_command:
-      fail_connection(return_code::unexpected_packet,
-                      std::string{"server sent a request-only command: "} + std::string{proto::name(p.cmd)});
-      return;
-    case proto::arrival::expected:
-      break;
-  }
+  if (!detail::accept_from_server(
+          p, [this](return_code rc, const std::string& text) { fail_connection(rc, text); }))
+    return;
   const bool grab_written = out_base_ + out_pos_ >= grab_end_;
   switch (p.cmd) {
     case command::error: {

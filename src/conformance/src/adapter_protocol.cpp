@@ -9,6 +9,18 @@
 #include "gearspec/util/encoding.hpp"
 
 namespace gearspec::conformance {
+
+const std::set<std::string>& error_classes() {
+  static const std::set<std::string> classes{"invalid_argument",
+                                             "could_not_connect",
+                                             "lost_connection",
+                                             "server_error",
+                                             "protocol_error",
+                                             "timeout",
+                                             "other"};
+  return classes;
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -58,17 +70,6 @@ bool bytes_field(const json& o, const char* key, std::optional<std::string>& out
     return false;
   }
   return true;
-}
-
-const std::set<std::string>& error_classes() {
-  static const std::set<std::string> classes{"invalid_argument",
-                                             "could_not_connect",
-                                             "lost_connection",
-                                             "server_error",
-                                             "protocol_error",
-                                             "timeout",
-                                             "other"};
-  return classes;
 }
 
 /// One result object of an answer (`ok`, handle, unique, error fields).

@@ -128,14 +128,6 @@ expected_wire parse_wire(const reader& rd, const YAML::Node& n) {
   rd.fail(n, "wire must be sent, sent-or-rejected or unchecked, not '" + v + "'");
 }
 
-const std::set<std::string> error_class_names{"invalid_argument",
-                                              "could_not_connect",
-                                              "lost_connection",
-                                              "server_error",
-                                              "protocol_error",
-                                              "timeout",
-                                              "other"};
-
 std::vector<std::string> parse_string_list(const reader& rd, const YAML::Node& n, const char* what) {
   std::vector<std::string> out;
   if (n.IsScalar()) return {n.Scalar()};
@@ -174,7 +166,7 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
     if (j["error_class"]) {
       job.error_classes = parse_string_list(rd, j["error_class"], "error_class");
       for (const auto& c : job.error_classes)
-        if (!error_class_names.count(c)) rd.fail(j["error_class"], "unknown error_class '" + c + "'");
+        if (!error_classes().count(c)) rd.fail(j["error_class"], "unknown error_class '" + c + "'");
     }
     if (j["error_class_requirement"]) {
       if (!j["error_class"])
@@ -244,7 +236,7 @@ status_spec parse_status(const reader& rd, const YAML::Node& n) {
   if (n["error_class"]) {
     st.error_classes = parse_string_list(rd, n["error_class"], "error_class");
     for (const auto& c : st.error_classes)
-      if (!error_class_names.count(c)) rd.fail(n["error_class"], "unknown error_class '" + c + "'");
+      if (!error_classes().count(c)) rd.fail(n["error_class"], "unknown error_class '" + c + "'");
   }
   return st;
 }
@@ -366,7 +358,7 @@ work_spec parse_work(const reader& rd, const YAML::Node& n) {
   }
   if (n["error_class"]) w.error_classes = parse_string_list(rd, n["error_class"], "error_class");
   for (const auto& ec : w.error_classes)
-    if (!error_class_names.count(ec)) rd.fail(n["error_class"], "unknown error class '" + ec + "'");
+    if (!error_classes().count(ec)) rd.fail(n["error_class"], "unknown error class '" + ec + "'");
   if (n["jobs"]) w.expect_jobs = rd.integer(n["jobs"], "jobs", 0, 1000);
   if (n["max_grabs"]) w.max_grabs = rd.integer(n["max_grabs"], "max_grabs", 1, 100000);
   return w;

@@ -10,7 +10,21 @@
 #include "boundary.hpp"
 #include "c_return_code.hpp"
 #include "gearspec/client/client.hpp"
+#include "gearspec/protocol/limits.hpp"
+#include "gearspec/protocol/packet.hpp"
 #include "shell.hpp"
+
+namespace proto = gearspec::proto;
+// libgearman's size macros, which C callers size their buffers by, are the protocol's limits.
+static_assert(GEARMAN_FUNCTION_MAX_SIZE == proto::max_function_size);
+static_assert(GEARMAN_JOB_HANDLE_SIZE == proto::job_handle_buffer_size);
+static_assert(GEARMAN_MAXIMUM_INTEGER_DISPLAY_LENGTH == proto::max_integer_digits);
+static_assert(GEARMAN_MAX_IDENTIFIER == proto::max_client_id_size);
+static_assert(GEARMAN_MAX_UNIQUE_SIZE == proto::max_unique_size);
+static_assert(GEARMAN_MAX_UUID_SIZE == proto::uuid_size);
+static_assert(GEARMAN_OPTION_SIZE == proto::option_buffer_size);
+static_assert(GEARMAN_PACKET_HEADER_SIZE == proto::header_size);
+static_assert(GEARMAN_RECV_BUFFER_SIZE == proto::receive_buffer_size);
 
 namespace {
 
@@ -228,16 +242,11 @@ void gearman_client_free(gearman_client_st* client) {
 }
 
 gearman_return_t gearman_client_add_server(gearman_client_st* client, const char* host, in_port_t port) {
-  client_impl* c = impl_of(client);
-  if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(c, nullptr,
-                    [&] { return c->result_from_cpp(c->cpp.add_server(host == nullptr ? "" : host, port)); });
+  return gearspec::compat::add_server(impl_of(client), host, port);
 }
 
 gearman_return_t gearman_client_add_servers(gearman_client_st* client, const char* servers) {
-  client_impl* c = impl_of(client);
-  if (c == nullptr || servers == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(c, nullptr, [&] { return c->result_from_cpp(c->cpp.add_servers(servers)); });
+  return gearspec::compat::add_servers(impl_of(client), servers);
 }
 
 void gearman_client_remove_servers(gearman_client_st* client) {

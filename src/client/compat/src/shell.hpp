@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "boundary.hpp"
 #include "c_return_code.hpp"
 
 namespace gearspec::compat {
@@ -60,5 +61,21 @@ struct c_object {
   // c_boundary's hook: an exception ended the call.
   void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
 };
+
+/// gearman_{client,worker}_add_server: INVALID_ARGUMENT without an object;
+/// a null host is "localhost".
+template <class Impl>
+gearman_return_t add_server(Impl* x, const char* host, in_port_t port) {
+  if (x == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  return c_boundary(x, nullptr,
+                    [&] { return x->result_from_cpp(x->cpp.add_server(host ? host : "", port)); });
+}
+
+/// gearman_{client,worker}_add_servers: INVALID_ARGUMENT without an object or a list.
+template <class Impl>
+gearman_return_t add_servers(Impl* x, const char* servers) {
+  if (x == nullptr || servers == nullptr) return GEARMAN_INVALID_ARGUMENT;
+  return c_boundary(x, nullptr, [&] { return x->result_from_cpp(x->cpp.add_servers(servers)); });
+}
 
 }  // namespace gearspec::compat

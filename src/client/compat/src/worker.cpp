@@ -155,16 +155,11 @@ void gearman_worker_set_timeout(gearman_worker_st* worker, int timeout) {
 }
 
 gearman_return_t gearman_worker_add_server(gearman_worker_st* worker, const char* host, in_port_t port) {
-  worker_impl* w = impl_of(worker);
-  if (w == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(w, nullptr,
-                    [&] { return w->result_from_cpp(w->cpp.add_server(host == nullptr ? "" : host, port)); });
+  return gearspec::compat::add_server(impl_of(worker), host, port);
 }
 
 gearman_return_t gearman_worker_add_servers(gearman_worker_st* worker, const char* servers) {
-  worker_impl* w = impl_of(worker);
-  if (w == nullptr || servers == nullptr) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(w, nullptr, [&] { return w->result_from_cpp(w->cpp.add_servers(servers)); });
+  return gearspec::compat::add_servers(impl_of(worker), servers);
 }
 
 void gearman_worker_remove_servers(gearman_worker_st* worker) {

@@ -174,8 +174,11 @@ class worker_session {
 
   void queue(proto::command cmd, const std::string_view* args, std::size_t argc, std::string_view data = {});
   void announce(const ability& a);
-  return_code send_work(proto::command cmd, const std::string_view* args, std::size_t argc,
-                        std::string_view data, bool ends_job);
+  /// A WORK_* packet for the held job (its handle first; WORK_STATUS also
+  /// takes numerator and denominator); the table says how many arguments
+  /// and whether it ends the job.
+  return_code send_work(proto::command cmd, std::string_view data, std::string_view numerator = {},
+                        std::string_view denominator = {});
   void queue_grab();
   void handle_packet(const proto::packet_view& p);
   void handle_assign(const proto::packet_view& p);

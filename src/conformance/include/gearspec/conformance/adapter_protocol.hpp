@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct job_result {
   std::optional<std::string> server_code;
   std::optional<status_values> status;  ///< the answer of a `status` request that succeeded
 };
+
+/// The `error_class` values an answer may carry (docs/conformance.md).
+const std::set<std::string>& error_classes();
 
 std::string make_hello_request(int id);
 /// `server` is "HOST:PORT". `protocol` is the adapter's (hello): from 2 on,

@@ -1,10 +1,10 @@
-// Scenario byte strings: every escape decodes to its byte, and each malformed
+// Escaped byte strings (scenario files, fuzz checks): every escape decodes to its byte, and each malformed
 // escape is refused with what is wrong and where.
-#include "unescape.hpp"
+#include "gearspec/util/escape.hpp"
 
 #include <gtest/gtest.h>
 
-namespace gearspec::mock::detail {
+namespace gearspec::util {
 namespace {
 
 std::string decoded(std::string_view text) {
@@ -44,9 +44,10 @@ TEST(Unescape, MalformedEscapesSayWhatAndWhere) {
   EXPECT_EQ(refusal(R"(12\x)"), "'\\x' followed by two hex digits at offset 2");
   EXPECT_EQ(refusal(R"(\xg0)"), "'\\x' followed by two hex digits at offset 0");
   EXPECT_EQ(refusal(R"(\x0g)"), "'\\x' followed by two hex digits at offset 0");
+  EXPECT_EQ(refusal(R"(\x 4)"), "'\\x' followed by two hex digits at offset 0");
   // The first bad escape is the one reported.
   EXPECT_EQ(refusal(R"(\n\z\y)"), "unknown escape '\\z' at offset 2");
 }
 
 }  // namespace
-}  // namespace gearspec::mock::detail
+}  // namespace gearspec::util

@@ -1,15 +1,8 @@
-#include "unescape.hpp"
+#include "gearspec/util/escape.hpp"
 
-namespace gearspec::mock::detail {
+#include "gearspec/util/encoding.hpp"
 
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+namespace gearspec::util {
 
 bool unescape(std::string_view text, std::string& out, std::string& error) {
   out.clear();
@@ -36,22 +29,20 @@ bool unescape(std::string_view text, std::string& out, std::string& error) {
         out += '\t';
         break;
       case '\\':
-        out += '\\';
-        break;
       case '"':
-        out += '"';
-        break;
       case '\'':
-        out += '\'';
+        out += text[i];
         break;
       case 'x': {
-        const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
-        const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-        if (hi < 0 || lo < 0) {
+        std::string byte;
+        // from_hex skips separators, which an escape may not contain ("\x 4").
+        const std::string_view digits = text.substr(i + 1, 2);
+        if (digits.size() != 2 || digits.find_first_of(" \t\r\n:") != std::string_view::npos ||
+            from_hex(digits, byte) || byte.size() != 1) {
           error = "'\\x' followed by two hex digits at offset " + std::to_string(i - 1);
           return false;
         }
-        out += static_cast<char>(hi * 16 + lo);
+        out += byte;
         i += 2;
         break;
       }
@@ -63,4 +54,4 @@ bool unescape(std::string_view text, std::string& out, std::string& error) {
   return true;
 }
 
-}  // namespace gearspec::mock::detail
+}  // namespace gearspec::util
