@@ -598,6 +598,7 @@ class parser {
     auto m = std::make_shared<detail::scenario_model>();
     m->source = source_;
     m->name = root["name"] ? scalar(root["name"], "a name") : source_;
+    if (m->name.empty()) fail(root["name"], "a non-empty name", "an empty string");
     if (root["description"]) m->description = scalar(root["description"], "a description");
     if (const auto& om = root["on_mismatch"]) {
       const auto v = scalar(om, "continue, skip, close, reset or queue");

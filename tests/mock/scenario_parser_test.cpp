@@ -48,6 +48,7 @@ TEST(ScenarioParser, ErrorsPointAtTheLineAndSayWhatWasExpected) {
       {"steps:\n  - expect: ECHO_REQ\n    drip: true\n", 3, "write modifiers only on a sending step"},
       {"on_mismatch: explode\nsteps: []\n", 1, "continue, skip, close, reset or queue"},
       {"name: x\n", 1, "a 'steps' or 'connections' key"},
+      {"name: ''\nsteps: []\n", 1, "a non-empty name, got an empty string"},
       {"steps: [\n", 2, "well-formed YAML"},
       {"steps:\n  - expect: {command: GRAB, args: [x]}\n", 2, "0 argument predicates for GRAB"},
       {"steps:\n  - expect: {command: GRAB, data: x}\n", 2, "no data predicate: GRAB has no data part"},
