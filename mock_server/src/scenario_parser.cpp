@@ -597,8 +597,12 @@ class parser {
                {"name", "description", "on_mismatch", "then", "answer_options", "steps", "connections"});
     auto m = std::make_shared<detail::scenario_model>();
     m->source = source_;
-    m->name = root["name"] ? scalar(root["name"], "a name") : source_;
-    if (m->name.empty()) fail(root["name"], "a non-empty name", "an empty string");
+    if (const auto& name = root["name"]) {
+      m->name = scalar(name, "a name");
+      if (m->name.empty()) fail(name, "a non-empty name", "an empty string");
+    } else {
+      m->name = source_;
+    }
     if (root["description"]) m->description = scalar(root["description"], "a description");
     if (const auto& om = root["on_mismatch"]) {
       const auto v = scalar(om, "continue, skip, close, reset or queue");
