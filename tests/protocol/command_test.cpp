@@ -385,6 +385,11 @@ TEST(CommandTable, GrabsAndTheAssignmentThatAnswersEach) {
   EXPECT_EQ(gp::assignment_for(gp::command::grab_job_uniq), gp::command::job_assign_uniq);
   EXPECT_EQ(gp::assignment_for(gp::command::grab_job_all), gp::command::job_assign_all);
   EXPECT_EQ(gp::assignment_for(gp::command::submit_job_bg), gp::command::no_job);
+  std::set<gp::command> assignments;
+  for (const auto& row : gp::commands())
+    if (gp::is_assignment(row.cmd)) assignments.insert(row.cmd);
+  EXPECT_EQ(assignments, (std::set<gp::command>{gp::command::job_assign, gp::command::job_assign_uniq,
+                                                gp::command::job_assign_all}));
 }
 
 TEST(CommandTable, OnlyCompleteFailAndExceptionEndAJob) {

@@ -25,10 +25,6 @@ struct assignment {
   std::vector<proto::packet> answers;  ///< the worker's WORK_* packets for this handle, in order
 };
 
-bool is_assignment(command c) {
-  return c == command::job_assign || c == command::job_assign_uniq || c == command::job_assign_all;
-}
-
 assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
   assignment a;
   a.connection = conn;
@@ -174,7 +170,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         if (!grabs_waiting.empty()) grabs_waiting.pop_front();
       }
       if (p.cmd == command::noop && slept) woken = true;
-      if (is_assignment(p.cmd)) {
+      if (proto::is_assignment(p.cmd)) {
         assigned.push_back(assignment_of(conn.id, p));
         assigned.back().arrived = last_request;
         if (grabs_waiting.empty()) {

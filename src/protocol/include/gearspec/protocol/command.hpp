@@ -307,6 +307,16 @@ constexpr command assignment_for(command grab) noexcept {
   return best ? best->cmd : command::no_job;
 }
 
+/// True for an assignment: a reply with a job's data that answers a grab
+/// (JOB_ASSIGN, JOB_ASSIGN_UNIQ, JOB_ASSIGN_ALL).
+constexpr bool is_assignment(command cmd) noexcept {
+  const auto n = static_cast<std::uint32_t>(cmd);
+  if (n >= command_count || !detail::command_table[n].has_data) return false;
+  for (const auto& row : detail::command_table)
+    if (is_grab(row.cmd) && answers(cmd, row.cmd)) return true;
+  return false;
+}
+
 /// True when some reply answers `request`: its sender waits for one.
 constexpr bool expects_reply(command request) noexcept {
   for (const auto& row : detail::command_table)
