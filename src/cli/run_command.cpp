@@ -90,14 +90,8 @@ struct run_settings {
 };
 
 int run(const run_settings& s) {
-  std::vector<gc::case_spec> all, chosen;
-  if (!s.scenario.empty()) {
-    all = gc::load_case_or_scenario(s.scenario);
-    chosen = s.sel.select(all);
-  } else {
-    all = s.sel.all();
-    chosen = s.sel.select(all);
-  }
+  const auto all = s.scenario.empty() ? s.sel.all() : gc::load_case_or_scenario(s.scenario);
+  const auto chosen = s.sel.select(all);
   if (chosen.empty()) {
     std::cerr << "gearspec: no case selected (check --cases / --skip)\n";
     return exit_harness_error;
