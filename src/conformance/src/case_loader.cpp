@@ -449,6 +449,14 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+YAML::Node load_yaml(const std::string& text, const std::string& source) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw case_file_error(source, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
+  }
+}
+
 bool is_case_file(const YAML::Node& root) {
   return root.IsMap() && (root["cases"] || root["id"] || root["generate"]);
 }
@@ -462,12 +470,7 @@ case_file_error::case_file_error(std::string file, int line, const std::string& 
 
 std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::string& source_name) {
   reader rd(source_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw case_file_error(source_name, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
-  }
+  const YAML::Node root = load_yaml(std::string(yaml_text), source_name);
   std::vector<case_spec> out;
   try {
     if (!root.IsMap())
@@ -544,13 +547,7 @@ std::vector<case_spec> load_cases(const std::vector<std::string>& paths) {
 
 std::vector<case_spec> load_case_or_scenario(const std::string& path) {
   const auto text = read_file(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw case_file_error(path, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
-  }
-  if (is_case_file(root)) return parse_case_file(text, path);
+  if (is_case_file(load_yaml(text, path))) return parse_case_file(text, path);
   case_spec c;
   c.id = "scenario/" + fs::path(path).stem().string();
   c.title = "Replay of scenario " + fs::path(path).filename().string();

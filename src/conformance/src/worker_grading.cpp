@@ -37,35 +37,24 @@ assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
 
 /// The WORK_* packets an action list makes, up to the first that ends the job.
 std::vector<proto::packet> expected_packets(const work_function& f, const std::string& handle) {
+  using k = work_action::kind;
+  constexpr std::pair<k, command> sent[] = {
+      {k::status, command::work_status},   {k::data, command::work_data},
+      {k::warning, command::work_warning}, {k::exception, command::work_exception},
+      {k::fail, command::work_fail},       {k::complete, command::work_complete}};
   std::vector<proto::packet> out;
-  const auto req = proto::magic::request;
-  for (const auto& a : f.actions) {
-    using k = work_action::kind;
-    switch (a.what) {
-      case k::status:
+  for (const auto& a : f.actions)
+    for (const auto& [what, cmd] : sent) {
+      if (a.what != what) continue;
+      if (a.what == k::status)
         out.emplace_back(
-            req, command::work_status,
+            proto::magic::request, cmd,
             std::vector<std::string>{handle, std::to_string(a.numerator), std::to_string(a.denominator)});
-        break;
-      case k::data:
-        out.emplace_back(req, command::work_data, std::vector<std::string>{handle}, a.bytes);
-        break;
-      case k::warning:
-        out.emplace_back(req, command::work_warning, std::vector<std::string>{handle}, a.bytes);
-        break;
-      case k::exception:
-        out.emplace_back(req, command::work_exception, std::vector<std::string>{handle}, a.bytes);
-        return out;
-      case k::fail:
-        out.emplace_back(req, command::work_fail, std::vector<std::string>{handle});
-        return out;
-      case k::complete:
-        out.emplace_back(req, command::work_complete, std::vector<std::string>{handle}, a.bytes);
-        return out;
-      case k::sleep:
-        break;
+      else
+        out.emplace_back(proto::magic::request, cmd, std::vector<std::string>{handle},
+                         a.what == k::fail ? std::string() : a.bytes);
+      if (proto::ends_job(cmd)) return out;
     }
-  }
   return out;
 }
 
