@@ -120,9 +120,7 @@ adapter_process::adapter_process(const std::vector<std::string>& argv) {
   auto &in = pipes[0], &out = pipes[1], &err = pipes[2];
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  for (int fd = 0; fd < 3; ++fd) posix_spawn_file_actions_adddup2(&actions, pipes[fd][fd == 0 ? 0 : 1], fd);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Own process group (so a hang kills the adapter's children too), default

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "gearspec/conformance/adapter_protocol.hpp"
 #include "gearspec/conformance/value_matrix.hpp"
@@ -444,9 +444,7 @@ std::vector<case_spec> expand(const reader& rd, const case_node& n) {
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw case_file_error(path, 0, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 YAML::Node load_yaml(const std::string& text, const std::string& source) {
@@ -653,11 +651,10 @@ std::string to_case_file(const case_spec& c) {
   e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : c.requests) {
     e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value;
-    if (r.library_default_timeout) {
+    if (r.library_default_timeout)
       e << "none";
-    } else {
+    else
       e << r.timeout_ms;
-    }
     if (r.status) {
       const auto& st = *r.status;
       e << YAML::Key << "status" << YAML::Value << YAML::BeginMap;
