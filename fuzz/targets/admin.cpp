@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,7 +87,8 @@ std::vector<std::string_view> model_tokens(std::string_view line) {
   return out;
 }
 
-void request_mode(std::string_view line) {
+void request_mode(byte_reader in) {
+  const std::string_view line = in.rest();
   admin::tokens toks;
   const std::error_code ec = admin::tokenize(line, toks);
   const auto model = model_tokens(line);
@@ -344,16 +346,8 @@ void format_mode(byte_reader in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   byte_reader in{data, std::min(size, max_input)};
-  switch (in.byte() % 3) {
-    case 0:
-      request_mode(in.rest());
-      break;
-    case 1:
-      reply_mode(in);
-      break;
-    default:
-      format_mode(in);
-      break;
-  }
+  constexpr void (*modes[])(byte_reader) = {request_mode, reply_mode, format_mode};
+  const std::size_t mode = in.byte() % std::size(modes);
+  modes[mode](in);
   return 0;
 }

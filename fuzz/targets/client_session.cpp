@@ -78,26 +78,16 @@ struct server_facts {
 
 GEARSPEC_FUZZ_HARNESS server_facts read_facts(std::string_view bytes, const client::session_limits& limits) {
   server_facts facts;
+  // The handle (an ECHO_RES: the data) of each reply a success can rest on.
+  const std::pair<proto::command, std::vector<std::string>*> kept[] = {
+      {proto::command::job_created, &facts.job_created},
+      {proto::command::work_complete, &facts.work_complete},
+      {proto::command::status_res, &facts.status_res},
+      {proto::command::status_res_unique, &facts.status_res_unique},
+      {proto::command::echo_res, &facts.echo_res}};
   facts.packets = gearspec::fuzz::for_each_server_packet(bytes, limits, [&](const proto::packet_view& p) {
-    switch (p.cmd) {
-      case proto::command::job_created:
-        facts.job_created.emplace_back(p.arg(0));
-        break;
-      case proto::command::work_complete:
-        facts.work_complete.emplace_back(p.arg(0));
-        break;
-      case proto::command::status_res:
-        facts.status_res.emplace_back(p.arg(0));
-        break;
-      case proto::command::status_res_unique:
-        facts.status_res_unique.emplace_back(p.arg(0));
-        break;
-      case proto::command::echo_res:
-        facts.echo_res.emplace_back(p.data);
-        break;
-      default:
-        break;
-    }
+    for (const auto& [cmd, into] : kept)
+      if (p.cmd == cmd) into->emplace_back(cmd == proto::command::echo_res ? p.data : p.arg(0));
   });
   return facts;
 }
@@ -108,19 +98,9 @@ GEARSPEC_FUZZ_HARNESS bool contains(const std::vector<std::string>& v, std::stri
 
 GEARSPEC_FUZZ_HARNESS client::session_limits limits_from(std::uint8_t selector) {
   client::session_limits l;
-  switch (selector & 3) {
-    case 1:
-      l.max_body_size = 64;
-      break;
-    case 2:
-      l.max_body_size = 4096;
-      break;
-    case 3:
-      l.max_argument_size = 16;
-      break;
-    default:
-      break;
-  }
+  const unsigned pick = selector & 3;  // {default, body 64, body 4096, argument 16}
+  if (pick == 1 || pick == 2) l.max_body_size = pick == 1 ? 64 : 4096;
+  if (pick == 3) l.max_argument_size = 16;
   return l;
 }
 

@@ -49,19 +49,9 @@ GEARSPEC_FUZZ_HARNESS mock::engine_options options_from(std::uint8_t flags) {
   static constexpr std::size_t queue_limits[] = {0, 1, 3, 16};
   mock::engine_options o;
   o.max_queued_jobs = queue_limits[(flags >> 2) & 3];
-  switch ((flags >> 4) & 3) {
-    case 1:
-      o.max_packet_size = 64;
-      break;
-    case 2:
-      o.max_packet_size = 4096;
-      break;
-    case 3:
-      o.max_argument_size = 16;
-      break;
-    default:
-      break;
-  }
+  const unsigned limits = (flags >> 4) & 3;  // {default, packet 64, packet 4096, argument 16}
+  if (limits == 1 || limits == 2) o.max_packet_size = limits == 1 ? 64 : 4096;
+  if (limits == 3) o.max_argument_size = 16;
   o.pid = 4242;  // deterministic admin replies
   return o;
 }

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -45,7 +46,8 @@ GEARSPEC_FUZZ_HARNESS bool iequals(std::string_view a, std::string_view b) {
   });
 }
 
-GEARSPEC_FUZZ_HARNESS void hex_mode(std::string_view bytes) {
+GEARSPEC_FUZZ_HARNESS void hex_mode(byte_reader in) {
+  const std::string_view bytes = in.rest();
   const std::string hex = gearspec::util::to_hex(bytes);
   GEARSPEC_FUZZ_CHECK(hex.size() == 2 * bytes.size());
   std::string back;
@@ -65,7 +67,8 @@ GEARSPEC_FUZZ_HARNESS void hex_mode(std::string_view bytes) {
   GEARSPEC_FUZZ_CHECK(gearspec::util::to_hex(decoded) == digits);
 }
 
-GEARSPEC_FUZZ_HARNESS void base64_mode(std::string_view bytes) {
+GEARSPEC_FUZZ_HARNESS void base64_mode(byte_reader in) {
+  const std::string_view bytes = in.rest();
   const std::string text = gearspec::util::base64_encode(bytes);
   GEARSPEC_FUZZ_CHECK(text.size() == (bytes.size() + 2) / 3 * 4);
   std::string back;
@@ -111,7 +114,8 @@ GEARSPEC_FUZZ_HARNESS bool unescape(std::string_view quoted, std::string& out) {
   return gearspec::util::unescape(quoted.substr(1, quoted.size() - 2), out, error);
 }
 
-GEARSPEC_FUZZ_HARNESS void escape_mode(std::string_view bytes) {
+GEARSPEC_FUZZ_HARNESS void escape_mode(byte_reader in) {
+  const std::string_view bytes = in.rest();
   const std::string quoted = proto::escape_bytes(bytes);
   for (char c : quoted) GEARSPEC_FUZZ_CHECK(c >= 0x20 && c < 0x7f);
   std::string back;
@@ -154,22 +158,8 @@ GEARSPEC_FUZZ_HARNESS void commands_mode(byte_reader in) {
 
 extern "C" GEARSPEC_FUZZ_HARNESS int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   byte_reader in{data, std::min(size, max_input)};
-  switch (in.byte() % 5) {
-    case 0:
-      hex_mode(in.rest());
-      break;
-    case 1:
-      base64_mode(in.rest());
-      break;
-    case 2:
-      names_mode(in);
-      break;
-    case 3:
-      escape_mode(in.rest());
-      break;
-    default:
-      commands_mode(in);
-      break;
-  }
+  constexpr void (*modes[])(byte_reader) = {hex_mode, base64_mode, names_mode, escape_mode, commands_mode};
+  const std::size_t mode = in.byte() % std::size(modes);
+  modes[mode](in);
   return 0;
 }

@@ -171,11 +171,17 @@ std::string client_session_options(char flags, const std::vector<session_task>& 
   return static_cast<char>(o.size()) + o;
 }
 
+using proto::command;
+
+// A packet as a server (res) or a client (req) sends it.
+std::string res(command c, std::initializer_list<std::string_view> args = {}, std::string_view data = {}) {
+  return proto::encode(proto::magic::response, c, args, data);
+}
+std::string req(command c, std::initializer_list<std::string_view> args = {}, std::string_view data = {}) {
+  return proto::encode(proto::magic::request, c, args, data);
+}
+
 void add_client_session_seeds(seed_writer& w) {
-  using proto::command;
-  const auto res = [](command c, std::initializer_list<std::string_view> args, std::string_view data = {}) {
-    return proto::encode(proto::magic::response, c, args, data);
-  };
   const char bg = 0x10, fg = 0x00, status = 0x02, echo = 0x03;
   // Every reply kind a client sees, for a mixed batch; no end event.
   w.add(client_session_options(0x03, {{bg, "fn", "u-1", "w"},
@@ -207,7 +213,7 @@ void add_client_session_seeds(seed_writer& w) {
   // Request magic from a server, and a foreground job that fails.
   w.add(client_session_options(0x41, {{fg, "fn", "#", "w"}, {bg, "fn", "-", "w"}}),
         res(command::job_created, {"H:gearspec:4"}) + res(command::work_fail, {"H:gearspec:4"}) +
-            proto::encode(proto::magic::request, command::job_created, {"H:gearspec:5"}));
+            req(command::job_created, {"H:gearspec:5"}));
 }
 
 // worker_session: an option section (fuzz/targets/worker_session.cpp), then
@@ -218,11 +224,6 @@ std::string worker_session_options(char flags, char answer) {
 }
 
 void add_worker_session_seeds(seed_writer& w) {
-  using proto::command;
-  const auto res = [](command c, std::initializer_list<std::string_view> args = {},
-                      std::string_view data = {}) {
-    return proto::encode(proto::magic::response, c, args, data);
-  };
   const char all = 0x02, uniq = 0x01, plain = 0x00;
   // The full cycle: no job, sleep, wake, a job of each kind the grab allows.
   w.add(worker_session_options(all, 0x0c),
@@ -243,8 +244,7 @@ void add_worker_session_seeds(seed_writer& w) {
   // Faults: a reply before the grab was written, a client's reply, request magic.
   w.add(worker_session_options(all | 0x40, 0x00), res(command::no_job) + res(command::noop));
   w.add(worker_session_options(all, 0x00), res(command::job_created, {"H:gearspec:7"}));
-  w.add(worker_session_options(all | 0x18, 0x00),
-        res(command::no_job) + proto::encode(proto::magic::request, command::noop, {}));
+  w.add(worker_session_options(all | 0x18, 0x00), res(command::no_job) + req(command::noop));
   // Small limits: a workload above 64 bytes.
   w.add(worker_session_options(all | 0x04, 0x00),
         res(command::job_assign_uniq, {"H:1", "fn", "u"}, std::string(100, 'w')));
@@ -259,10 +259,6 @@ std::string server_session_options(std::string_view routing) {
 }
 
 void add_server_session_seeds(seed_writer& w, const std::string& requests, const std::string& admin_lines) {
-  using proto::command;
-  const auto req = [](command c, std::initializer_list<std::string_view> args, std::string_view data = {}) {
-    return proto::encode(proto::magic::request, c, args, data);
-  };
   w.add(server_session_options(std::string_view{"\0", 1}), requests);
   w.add(server_session_options(std::string_view{"\0", 1}), admin_lines);
   // A client submits on connection 0, a worker on connection 1 takes and finishes the job.

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <iterator>
 
 #include "commands.hpp"
 #include "gearspec/conformance/adapter_process.hpp"
@@ -61,9 +61,7 @@ void write_file(const std::string& path, const std::string& content) {
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::string file_name_for(const std::string& id) {
@@ -90,14 +88,8 @@ struct run_settings {
 };
 
 int run(const run_settings& s) {
-  std::vector<gc::case_spec> all, chosen;
-  if (!s.scenario.empty()) {
-    all = gc::load_case_or_scenario(s.scenario);
-    chosen = s.sel.select(all);
-  } else {
-    all = s.sel.all();
-    chosen = s.sel.select(all);
-  }
+  const auto all = s.scenario.empty() ? s.sel.all() : gc::load_case_or_scenario(s.scenario);
+  const auto chosen = s.sel.select(all);
   if (chosen.empty()) {
     std::cerr << "gearspec: no case selected (check --cases / --skip)\n";
     return exit_harness_error;

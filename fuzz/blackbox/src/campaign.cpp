@@ -131,18 +131,6 @@ saved_finding save_finding(const campaign_options& opts, finding_kind kind, cons
 
 }  // namespace
 
-std::string_view to_string(finding_kind k) noexcept {
-  switch (k) {
-    case finding_kind::crashed:
-      return "CRASHED";
-    case finding_kind::hung:
-      return "HUNG";
-    case finding_kind::misbehaved:
-      return "MISBEHAVED";
-  }
-  return "?";
-}
-
 campaign_result run_campaign(const campaign_options& opts,
                              const std::function<void(const saved_finding&)>& on_new_finding) {
   std::error_code ec;

@@ -105,11 +105,11 @@ int fuzz_command(int argc, char** argv) {
     std::snprintf(rate_text, sizeof rate_text, "%.1f", rate);
     std::cout << "runs: " << result.runs << " in " << result.seconds << " s (" << rate_text << " runs/s)\n";
     std::cout << "findings: " << result.findings.size() << " unique";
-    for (const auto kind : {finding_kind::crashed, finding_kind::hung, finding_kind::misbehaved}) {
+    for (const auto [kind, name] : finding_kind_names) {
       std::uint64_t unique = 0;
       for (const auto& f : result.findings) unique += f.kind == kind;
       const auto trials = result.trials_by_kind.count(kind) ? result.trials_by_kind.at(kind) : 0;
-      std::cout << ", " << to_string(kind) << " " << unique << " (" << trials << " runs)";
+      std::cout << ", " << name << " " << unique << " (" << trials << " runs)";
     }
     std::cout << ", not reproduced alone " << result.unconfirmed << std::endl;
     if (result.harness_errors > 0) {

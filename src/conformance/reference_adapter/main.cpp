@@ -30,19 +30,13 @@ using json = nlohmann::json;
 using gearspec::proto::return_code;
 namespace client = gearspec::client;
 using gearspec::reference_adapter::broken_mode;
+using gearspec::reference_adapter::error_result;
 using gearspec::reference_adapter::utf8_replaced;
 
 /// ADAPTER.md error classes from the reference client's return codes.
 std::string error_class_of(return_code rc, const std::string& server_code) {
   if (!server_code.empty()) return "server_error";
   return gearspec::reference_adapter::error_class_of_code(rc);
-}
-
-json error_result(const std::string& error_class, return_code rc, const std::string& message) {
-  return {{"ok", false},
-          {"error_class", error_class},
-          {"error", gearspec::proto::return_code_identifier(static_cast<int>(rc))},
-          {"message", message}};
 }
 
 /// What a dynamic language makes of a string that reads as a number when it

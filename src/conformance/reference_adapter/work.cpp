@@ -56,8 +56,6 @@ void run_actions(client::job& j, const json& actions, broken_mode mode, json& st
   }
 }
 
-std::string reported(broken_mode mode, const std::string& bytes);
-
 }  // namespace
 
 /// What a library that keeps text as Unicode makes of bytes that are not
@@ -79,12 +77,6 @@ std::string utf8_replaced(const std::string& s) {
   }
   return out;
 }
-
-namespace {
-std::string reported(broken_mode mode, const std::string& bytes) {
-  return mode == broken_mode::reencode_utf8 ? utf8_replaced(bytes) : bytes;
-}
-}  // namespace
 
 std::string error_class_of_code(return_code rc) {
   switch (rc) {
@@ -112,22 +104,32 @@ std::string error_class_of_code(return_code rc) {
   }
 }
 
+json error_result(const std::string& error_class, return_code rc, const std::string& message) {
+  return {{"ok", false},
+          {"error_class", error_class},
+          {"error", proto::return_code_identifier(static_cast<int>(rc))},
+          {"message", message}};
+}
+
 json work(const json& request, broken_mode mode) {
   const auto server = request.at("server").get<std::string>();
   const int timeout = request.value("timeout_ms", -1);
   const int max_jobs = request.value("max_jobs", 1);
   json jobs = json::array();
+  auto reported = [mode](const std::string& bytes) {
+    return mode == broken_mode::reencode_utf8 ? utf8_replaced(bytes) : bytes;
+  };
   auto make_worker = [&](int worker_timeout) {
     auto w = std::make_unique<client::worker>();
     w->add_servers(server);
     w->set_timeout(worker_timeout);
     for (const auto& f : request.at("functions")) {
       const auto actions = f.at("actions");
-      w->add_function(bytes_of(f, "name"), 0, [&jobs, actions, mode](client::job& j) {
+      w->add_function(bytes_of(f, "name"), 0, [&jobs, actions, mode, reported](client::job& j) {
         json rec;
-        conformance::put_bytes_field(rec, "handle", reported(mode, std::string(j.handle())));
-        conformance::put_bytes_field(rec, "function", reported(mode, std::string(j.function())));
-        conformance::put_bytes_field(rec, "unique", reported(mode, std::string(j.unique())));
+        conformance::put_bytes_field(rec, "handle", reported(std::string(j.handle())));
+        conformance::put_bytes_field(rec, "function", reported(std::string(j.function())));
+        conformance::put_bytes_field(rec, "unique", reported(std::string(j.unique())));
         conformance::put_bytes_field(rec, "workload", std::string(j.workload()));
         rec["steps"] = json::array();
         run_actions(j, actions, mode, rec["steps"]);
@@ -149,33 +151,24 @@ json work(const json& request, broken_mode mode) {
       const auto rc = w->work();
       if (rc == return_code::success) ++done;
       if (rc != return_code::success && rc != return_code::timeout) {
-        result = {{"ok", false},
-                  {"error_class", error_class_of_code(rc)},
-                  {"error", proto::return_code_identifier(static_cast<int>(rc))},
-                  {"message", w->error()}};
+        result = error_result(error_class_of_code(rc), rc, w->error());
         break;
       }
     }
     if (done < max_jobs && result["ok"] == true)
-      result = {
-          {"ok", false}, {"error_class", "timeout"}, {"error", "GEARMAN_TIMEOUT"}, {"message", "polled"}};
+      result = error_result("timeout", return_code::timeout, "polled");
   } else {
     auto w = make_worker(timeout);
     for (int i = 0; i < max_jobs; ++i) {
       const auto rc = w->work();
       if (rc != return_code::success) {
-        result = {{"ok", false},
-                  {"error_class", error_class_of_code(rc)},
-                  {"error", proto::return_code_identifier(static_cast<int>(rc))},
-                  {"message", w->error()}};
+        result = error_result(error_class_of_code(rc), rc, w->error());
         break;
       }
     }
   }
   if (mode == broken_mode::worker_ignore_errors) result = {{"ok", true}};
-  if (mode == broken_mode::always_error)
-    result = {
-        {"ok", false}, {"error_class", "other"}, {"error", "GEARMAN_UNKNOWN_STATE"}, {"message", "always"}};
+  if (mode == broken_mode::always_error) result = error_result("other", return_code::unknown_state, "always");
   return {{"jobs", std::move(jobs)}, {"result", std::move(result)}};
 }
 

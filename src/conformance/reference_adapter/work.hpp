@@ -13,6 +13,10 @@ namespace gearspec::reference_adapter {
 /// ADAPTER.md error class of a reference client or worker return code.
 std::string error_class_of_code(proto::return_code rc);
 
+/// A failed job's or request's result: {"ok": false, "error_class", "error", "message"}.
+nlohmann::json error_result(const std::string& error_class, proto::return_code rc,
+                            const std::string& message);
+
 /// Answer one `work` request: {"jobs": [...], "result": {...}} (without "id").
 nlohmann::json work(const nlohmann::json& request, broken_mode mode);
 

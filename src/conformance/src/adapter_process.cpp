@@ -110,21 +110,17 @@ std::string exit_info::describe() const {
 
 adapter_process::adapter_process(const std::vector<std::string>& argv) {
   if (argv.empty()) throw spawn_error("empty adapter command");
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) throw spawn_error(std::string("pipe: ") + std::strerror(errno));
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    ::close(in[0]), ::close(in[1]);
-    throw spawn_error(std::string("pipe: ") + std::strerror(errno));
-  }
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
-    throw spawn_error(std::string("pipe: ") + std::strerror(errno));
-  }
+  int pipes[3][2];  // the adapter's stdin, stdout, stderr
+  for (int i = 0; i < 3; ++i)
+    if (::pipe2(pipes[i], O_CLOEXEC) != 0) {
+      const int saved = errno;
+      for (int k = 0; k < i; ++k) ::close(pipes[k][0]), ::close(pipes[k][1]);
+      throw spawn_error(std::string("pipe: ") + std::strerror(saved));
+    }
+  auto &in = pipes[0], &out = pipes[1], &err = pipes[2];
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  for (int fd = 0; fd < 3; ++fd) posix_spawn_file_actions_adddup2(&actions, pipes[fd][fd == 0 ? 0 : 1], fd);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Own process group (so a hang kills the adapter's children too), default
@@ -212,11 +208,7 @@ adapter_process::io_status adapter_process::write_line(const std::string& line, 
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EPIPE) {
-      close_fd(stdin_);
-      return io_status::eof;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {  // EPIPE or another error: the adapter is gone
       close_fd(stdin_);
       return io_status::eof;
     }

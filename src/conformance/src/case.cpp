@@ -6,44 +6,6 @@
 
 namespace gearspec::conformance {
 
-std::string_view to_string(requirement r) noexcept {
-  switch (r) {
-    case requirement::must:
-      return "MUST";
-    case requirement::should:
-      return "SHOULD";
-    case requirement::may:
-      break;
-  }
-  return "MAY";
-}
-
-std::string_view to_string(expected_outcome o) noexcept {
-  switch (o) {
-    case expected_outcome::as_server:
-      return "as-server";
-    case expected_outcome::ok:
-      return "ok";
-    case expected_outcome::error:
-      return "error";
-    case expected_outcome::ok_or_error:
-      break;
-  }
-  return "ok-or-error";
-}
-
-std::string_view to_string(server_kind k) noexcept {
-  switch (k) {
-    case server_kind::scenario:
-      return "scenario";
-    case server_kind::queue:
-      return "queue";
-    case server_kind::refused:
-      break;
-  }
-  return "refused";
-}
-
 const std::vector<std::string>& known_features() {
   static const std::vector<std::string> features{
       "background",      "high",    "low",  "batch",  "unique_readback",

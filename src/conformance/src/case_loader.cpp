@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "gearspec/conformance/adapter_protocol.hpp"
 #include "gearspec/conformance/value_matrix.hpp"
@@ -95,44 +95,40 @@ class reader {
   std::string source_;
 };
 
+/// One of the names in `table`; anything else is an error that lists them.
+template <typename E, std::size_t N>
+E parse_named(const reader& rd, const YAML::Node& n, const char* what, const named<E> (&table)[N]) {
+  const auto v = rd.text(n, what);
+  if (const auto value = value_in(table, v)) return *value;
+  rd.fail(n, std::string(what) + " must be " + names_in(table) + ", not '" + v + "'");
+}
+
 requirement parse_requirement(const reader& rd, const YAML::Node& n) {
-  const auto v = rd.text(n, "requirement");
-  if (v == "MUST") return requirement::must;
-  if (v == "SHOULD") return requirement::should;
-  if (v == "MAY") return requirement::may;
-  rd.fail(n, "requirement must be MUST, SHOULD or MAY, not '" + v + "'");
+  return parse_named(rd, n, "requirement", requirement_names);
 }
 
-proto::priority parse_priority(const reader& rd, const YAML::Node& n) {
-  const auto v = rd.text(n, "priority");
-  if (v == "normal") return proto::priority::normal;
-  if (v == "high") return proto::priority::high;
-  if (v == "low") return proto::priority::low;
-  rd.fail(n, "priority must be normal, high or low, not '" + v + "'");
+bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
+  const auto v = rd.text(n, what);
+  if (v != "true" && v != "false") rd.fail(n, std::string(what) + " must be true or false");
+  return v == "true";
 }
 
-expected_outcome parse_outcome(const reader& rd, const YAML::Node& n) {
-  const auto v = rd.text(n, "expect");
-  if (v == "as-server") return expected_outcome::as_server;
-  if (v == "ok") return expected_outcome::ok;
-  if (v == "error") return expected_outcome::error;
-  if (v == "ok-or-error") return expected_outcome::ok_or_error;
-  rd.fail(n, "expect must be as-server, ok, error or ok-or-error, not '" + v + "'");
-}
-
-expected_wire parse_wire(const reader& rd, const YAML::Node& n) {
-  const auto v = rd.text(n, "wire");
-  if (v == "sent") return expected_wire::sent;
-  if (v == "sent-or-rejected") return expected_wire::sent_or_rejected;
-  if (v == "unchecked") return expected_wire::unchecked;
-  rd.fail(n, "wire must be sent, sent-or-rejected or unchecked, not '" + v + "'");
-}
+constexpr named<proto::priority> priority_names[] = {
+    {proto::priority::normal, "normal"}, {proto::priority::high, "high"}, {proto::priority::low, "low"}};
 
 std::vector<std::string> parse_string_list(const reader& rd, const YAML::Node& n, const char* what) {
   std::vector<std::string> out;
   if (n.IsScalar()) return {n.Scalar()};
   if (!n.IsSequence()) rd.fail(n, std::string(what) + " must be a list");
   for (const auto& item : n) out.push_back(rd.text(item, what));
+  return out;
+}
+
+/// `error_class: CLASS` or a list of them, each one of error_classes().
+std::vector<std::string> parse_error_classes(const reader& rd, const YAML::Node& n, const char* unknown) {
+  auto out = parse_string_list(rd, n, "error_class");
+  for (const auto& c : out)
+    if (!error_classes().count(c)) rd.fail(n, std::string(unknown) + " '" + c + "'");
   return out;
 }
 
@@ -154,20 +150,13 @@ void parse_jobs(const reader& rd, const YAML::Node& n, std::vector<job_spec>& ou
     // Bytes that are not UTF-8 need adapter protocol 2 (required_protocol).
     if (j["unique"] && !j["unique"].IsNull()) job.unique = rd.bytes(j["unique"], "unique");
     if (j["workload"]) job.workload = rd.bytes(j["workload"], "workload");
-    if (j["priority"]) job.prio = parse_priority(rd, j["priority"]);
-    if (j["background"]) {
-      const auto v = rd.text(j["background"], "background");
-      if (v != "true" && v != "false") rd.fail(j["background"], "background must be true or false");
-      job.background = v == "true";
-    }
-    if (j["expect"]) job.outcome = parse_outcome(rd, j["expect"]);
+    if (j["priority"]) job.prio = parse_named(rd, j["priority"], "priority", priority_names);
+    if (j["background"]) job.background = parse_bool(rd, j["background"], "background");
+    if (j["expect"]) job.outcome = parse_named(rd, j["expect"], "expect", outcome_names);
     if (j["expect_requirement"]) job.outcome_level = parse_requirement(rd, j["expect_requirement"]);
-    if (j["wire"]) job.wire = parse_wire(rd, j["wire"]);
-    if (j["error_class"]) {
-      job.error_classes = parse_string_list(rd, j["error_class"], "error_class");
-      for (const auto& c : job.error_classes)
-        if (!error_classes().count(c)) rd.fail(j["error_class"], "unknown error_class '" + c + "'");
-    }
+    if (j["wire"]) job.wire = parse_named(rd, j["wire"], "wire", wire_names);
+    if (j["error_class"])
+      job.error_classes = parse_error_classes(rd, j["error_class"], "unknown error_class");
     if (j["error_class_requirement"]) {
       if (!j["error_class"])
         rd.fail(j["error_class_requirement"], "error_class_requirement needs an error_class");
@@ -186,8 +175,6 @@ void parse_timeout(const reader& rd, const YAML::Node& n, request_spec& r) {
   }
   r.timeout_ms = rd.integer(n, "timeout_ms", 0, 600000);
 }
-
-bool parse_bool(const reader& rd, const YAML::Node& n, const char* what);
 
 std::uint32_t status_number(const reader& rd, const YAML::Node& n, const char* what) {
   long long v = -1;
@@ -232,24 +219,18 @@ status_spec parse_status(const reader& rd, const YAML::Node& n) {
     }
     st.expect = v;
   }
-  if (n["wire"]) st.wire = parse_wire(rd, n["wire"]);
-  if (n["error_class"]) {
-    st.error_classes = parse_string_list(rd, n["error_class"], "error_class");
-    for (const auto& c : st.error_classes)
-      if (!error_classes().count(c)) rd.fail(n["error_class"], "unknown error_class '" + c + "'");
-  }
+  if (n["wire"]) st.wire = parse_named(rd, n["wire"], "wire", wire_names);
+  if (n["error_class"]) st.error_classes = parse_error_classes(rd, n["error_class"], "unknown error_class");
   return st;
 }
 
-request_spec parse_request(const reader& rd, const YAML::Node& n, const request_spec& defaults) {
-  request_spec r = defaults;
-  if (n["timeout_ms"]) parse_timeout(rd, n["timeout_ms"], r);
-  if (static_cast<bool>(n["jobs"]) == static_cast<bool>(n["status"]))
-    rd.fail(n, "a request needs either jobs or status");
-  if (n["status"])
-    r.status = parse_status(rd, n["status"]);
+/// A request of `status` when given, else of `jobs`, on top of `r` (the defaults).
+request_spec parse_request(const reader& rd, const YAML::Node& jobs, const YAML::Node& status,
+                           request_spec r) {
+  if (status)
+    r.status = parse_status(rd, status);
   else
-    parse_jobs(rd, n["jobs"], r.jobs);
+    parse_jobs(rd, jobs, r.jobs);
   return r;
 }
 
@@ -275,12 +256,6 @@ const std::set<std::string> case_keys{
     "allow_retry", "budget_ms", "on_deadline", "protocol",    "work",
     "status"};
 
-bool parse_bool(const reader& rd, const YAML::Node& n, const char* what) {
-  const auto v = rd.text(n, what);
-  if (v != "true" && v != "false") rd.fail(n, std::string(what) + " must be true or false");
-  return v == "true";
-}
-
 work_action parse_work_action(const reader& rd, const YAML::Node& n) {
   using k = work_action::kind;
   work_action a;
@@ -294,20 +269,16 @@ work_action parse_work_action(const reader& rd, const YAML::Node& n) {
             "MS}");
   const auto key = n.begin()->first.as<std::string>();
   const YAML::Node v = n.begin()->second;
-  if (key == "status") {
+  const auto what = value_in(work_action_names, key);
+  if (!what || *what == k::fail) rd.fail(n, "unknown action '" + key + "'");
+  a.what = *what;
+  if (a.what == k::status) {
     if (!v.IsSequence() || v.size() != 2) rd.fail(v, "status must be [NUMERATOR, DENOMINATOR]");
-    a.what = k::status;
     a.numerator = static_cast<std::uint32_t>(rd.integer(v[0], "numerator", 0, 2147483647));
     a.denominator = static_cast<std::uint32_t>(rd.integer(v[1], "denominator", 0, 2147483647));
-  } else if (key == "sleep") {
-    a.what = k::sleep;
+  } else if (a.what == k::sleep) {
     a.ms = rd.integer(v, "sleep", 0, 60000);
   } else {
-    const std::map<std::string, k> with_bytes{
-        {"complete", k::complete}, {"exception", k::exception}, {"data", k::data}, {"warning", k::warning}};
-    const auto it = with_bytes.find(key);
-    if (it == with_bytes.end()) rd.fail(n, "unknown action '" + key + "'");
-    a.what = it->second;
     a.bytes = rd.bytes(v, key.c_str());
   }
   return a;
@@ -356,9 +327,7 @@ work_spec parse_work(const reader& rd, const YAML::Node& n) {
     w.expect_ok = v == "ok";
     w.expect_either = v == "either";
   }
-  if (n["error_class"]) w.error_classes = parse_string_list(rd, n["error_class"], "error_class");
-  for (const auto& ec : w.error_classes)
-    if (!error_classes().count(ec)) rd.fail(n["error_class"], "unknown error class '" + ec + "'");
+  if (n["error_class"]) w.error_classes = parse_error_classes(rd, n["error_class"], "unknown error class");
   if (n["jobs"]) w.expect_jobs = rd.integer(n["jobs"], "jobs", 0, 1000);
   if (n["max_grabs"]) w.max_grabs = rd.integer(n["max_grabs"], "max_grabs", 1, 100000);
   return w;
@@ -392,18 +361,9 @@ case_spec parse_case(const reader& rd, const case_node& n) {
     c.server = server_kind::scenario;
   }
   if (n["server"]) {
-    const auto v = rd.text(n["server"], "server");
-    if (v == "queue") {
-      c.server = server_kind::queue;
-    } else if (v == "refused") {
-      c.server = server_kind::refused;
-    } else if (v == "scenario") {
-      c.server = server_kind::scenario;
-    } else {
-      rd.fail(n["server"], "server must be queue, refused or scenario, not '" + v + "'");
-    }
+    c.server = parse_named(rd, n["server"], "server", server_names);
     if (c.server != server_kind::scenario && n["scenario"])
-      rd.fail(n["server"], "server: " + v + " cannot have a scenario");
+      rd.fail(n["server"], "server: " + std::string(to_string(c.server)) + " cannot have a scenario");
   }
   if (c.server == server_kind::scenario && c.scenario_yaml.empty())
     rd.fail(n.own, "server: scenario needs a 'scenario: |' block");
@@ -413,21 +373,19 @@ case_spec parse_case(const reader& rd, const case_node& n) {
     rd.fail(n.own, "give one of jobs, status or requests");
   if (n["work"] && (n["jobs"] || n["requests"] || n["status"]))
     rd.fail(n["work"], "a worker case has work, not jobs, status or requests");
-  if (n["status"]) {
-    request_spec r = request_defaults;
-    r.status = parse_status(rd, n["status"]);
-    c.requests.push_back(std::move(r));
-  } else if (n["jobs"]) {
-    request_spec r = request_defaults;
-    parse_jobs(rd, n["jobs"], r.jobs);
-    c.requests.push_back(std::move(r));
+  if (n["status"] || n["jobs"]) {
+    c.requests.push_back(parse_request(rd, n["jobs"], n["status"], request_defaults));
   } else if (n["requests"]) {
     if (!n["requests"].IsSequence() || n["requests"].size() == 0)
       rd.fail(n["requests"], "requests must be a non-empty list");
     for (const auto& r : n["requests"]) {
       rd.require_map(r, "a request");
       rd.check_keys(r, {"jobs", "status", "timeout_ms"}, "a request");
-      c.requests.push_back(parse_request(rd, r, request_defaults));
+      request_spec defaults = request_defaults;
+      if (r["timeout_ms"]) parse_timeout(rd, r["timeout_ms"], defaults);
+      if (static_cast<bool>(r["jobs"]) == static_cast<bool>(r["status"]))
+        rd.fail(r, "a request needs either jobs or status");
+      c.requests.push_back(parse_request(rd, r["jobs"], r["status"], defaults));
     }
   } else if (n["work"]) {
     c.work = parse_work(rd, n["work"]);
@@ -486,9 +444,15 @@ std::vector<case_spec> expand(const reader& rd, const case_node& n) {
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw case_file_error(path, 0, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+YAML::Node load_yaml(const std::string& text, const std::string& source) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw case_file_error(source, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
+  }
 }
 
 bool is_case_file(const YAML::Node& root) {
@@ -504,12 +468,7 @@ case_file_error::case_file_error(std::string file, int line, const std::string& 
 
 std::vector<case_spec> parse_case_file(std::string_view yaml_text, const std::string& source_name) {
   reader rd(source_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw case_file_error(source_name, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
-  }
+  const YAML::Node root = load_yaml(std::string(yaml_text), source_name);
   std::vector<case_spec> out;
   try {
     if (!root.IsMap())
@@ -586,13 +545,7 @@ std::vector<case_spec> load_cases(const std::vector<std::string>& paths) {
 
 std::vector<case_spec> load_case_or_scenario(const std::string& path) {
   const auto text = read_file(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw case_file_error(path, e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
-  }
-  if (is_case_file(root)) return parse_case_file(text, path);
+  if (is_case_file(load_yaml(text, path))) return parse_case_file(text, path);
   case_spec c;
   c.id = "scenario/" + fs::path(path).stem().string();
   c.title = "Replay of scenario " + fs::path(path).filename().string();
@@ -618,19 +571,18 @@ std::vector<case_spec> load_case_or_scenario(const std::string& path) {
 }
 
 std::string to_case_file(const case_spec& c) {
-  auto bytes_node = [](YAML::Emitter& e, const std::string& b) {
+  YAML::Emitter e;
+  // `key: BYTES`, quoted when printable without edge blanks, else as {hex: ...}.
+  auto bytes_key = [&e](const char* key, const std::string& b) {
+    e << YAML::Key << key << YAML::Value;
     const bool printable = std::all_of(b.begin(), b.end(), [](char ch) {
       return static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7f;
     });
-    if (printable && !b.empty() && b.front() != ' ' && b.back() != ' ') {
+    if (b.empty() || (printable && b.front() != ' ' && b.back() != ' '))
       e << YAML::DoubleQuoted << b;
-    } else if (b.empty()) {
-      e << YAML::DoubleQuoted << "";
-    } else {
+    else
       e << YAML::BeginMap << YAML::Key << "hex" << YAML::Value << util::to_hex(b) << YAML::EndMap;
-    }
   };
-  YAML::Emitter e;
   e << YAML::BeginMap;
   e << YAML::Key << "id" << YAML::Value << c.id;
   e << YAML::Key << "title" << YAML::Value << c.title;
@@ -652,8 +604,8 @@ std::string to_case_file(const case_spec& c) {
     e << YAML::Key << "work" << YAML::Value << YAML::BeginMap;
     e << YAML::Key << "functions" << YAML::Value << YAML::BeginSeq;
     for (const auto& f : w.functions) {
-      e << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
-      bytes_node(e, f.name);
+      e << YAML::BeginMap;
+      bytes_key("name", f.name);
       e << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
       for (const auto& a : f.actions) {
         using k = work_action::kind;
@@ -662,13 +614,14 @@ std::string to_case_file(const case_spec& c) {
           e << name;
           continue;
         }
-        e << YAML::BeginMap << YAML::Key << name << YAML::Value;
+        e << YAML::BeginMap;
         if (a.what == k::status)
-          e << YAML::Flow << YAML::BeginSeq << a.numerator << a.denominator << YAML::EndSeq;
+          e << YAML::Key << name << YAML::Value << YAML::Flow << YAML::BeginSeq << a.numerator
+            << a.denominator << YAML::EndSeq;
         else if (a.what == k::sleep)
-          e << a.ms;
+          e << YAML::Key << name << YAML::Value << a.ms;
         else
-          bytes_node(e, a.bytes);
+          bytes_key(name.c_str(), a.bytes);
         e << YAML::EndMap;
       }
       e << YAML::EndSeq << YAML::EndMap;
@@ -680,11 +633,9 @@ std::string to_case_file(const case_spec& c) {
       e << YAML::Key << "queue" << YAML::Value << YAML::BeginSeq;
       for (const auto& q : w.queued) {
         e << YAML::BeginMap;
-        for (const auto& [key, bytes] : {std::pair{"function", &q.function}, std::pair{"unique", &q.unique},
-                                         std::pair{"workload", &q.workload}}) {
-          e << YAML::Key << key << YAML::Value;
-          bytes_node(e, *bytes);
-        }
+        bytes_key("function", q.function);
+        bytes_key("unique", q.unique);
+        bytes_key("workload", q.workload);
         e << YAML::EndMap;
       }
       e << YAML::EndSeq;
@@ -700,16 +651,14 @@ std::string to_case_file(const case_spec& c) {
   e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : c.requests) {
     e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value;
-    if (r.library_default_timeout) {
+    if (r.library_default_timeout)
       e << "none";
-    } else {
+    else
       e << r.timeout_ms;
-    }
     if (r.status) {
       const auto& st = *r.status;
       e << YAML::Key << "status" << YAML::Value << YAML::BeginMap;
-      e << YAML::Key << (st.by_unique ? "unique" : "handle") << YAML::Value;
-      bytes_node(e, st.key);
+      bytes_key(st.by_unique ? "unique" : "handle", st.key);
       e << YAML::Key << "expect" << YAML::Value;
       if (st.expect) {
         const auto& v = *st.expect;
@@ -723,8 +672,7 @@ std::string to_case_file(const case_spec& c) {
         e << (st.error_or_ok ? "either" : "error");
       }
       if (st.wire != expected_wire::sent)
-        e << YAML::Key << "wire" << YAML::Value
-          << (st.wire == expected_wire::unchecked ? "unchecked" : "sent-or-rejected");
+        e << YAML::Key << "wire" << YAML::Value << std::string(to_string(st.wire));
       if (!st.error_classes.empty())
         e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << st.error_classes;
       e << YAML::EndMap << YAML::EndMap;
@@ -733,22 +681,16 @@ std::string to_case_file(const case_spec& c) {
     e << YAML::Key << "jobs" << YAML::Value << YAML::BeginSeq;
     for (const auto& j : r.jobs) {
       e << YAML::BeginMap;
-      e << YAML::Key << "function" << YAML::Value;
-      bytes_node(e, j.function);
-      if (j.unique) {
-        e << YAML::Key << "unique" << YAML::Value;
-        bytes_node(e, *j.unique);
-      }
-      e << YAML::Key << "workload" << YAML::Value;
-      bytes_node(e, j.workload);
+      bytes_key("function", j.function);
+      if (j.unique) bytes_key("unique", *j.unique);
+      bytes_key("workload", j.workload);
       e << YAML::Key << "priority" << YAML::Value << std::string(proto::name(j.prio));
       if (!j.background) e << YAML::Key << "background" << YAML::Value << "false";
       e << YAML::Key << "expect" << YAML::Value << std::string(to_string(j.outcome));
       if (j.outcome_level)
         e << YAML::Key << "expect_requirement" << YAML::Value << std::string(to_string(*j.outcome_level));
       if (j.wire != expected_wire::sent)
-        e << YAML::Key << "wire" << YAML::Value
-          << (j.wire == expected_wire::unchecked ? "unchecked" : "sent-or-rejected");
+        e << YAML::Key << "wire" << YAML::Value << std::string(to_string(j.wire));
       if (!j.error_classes.empty())
         e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << j.error_classes;
       if (j.error_class_level)

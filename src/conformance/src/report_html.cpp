@@ -95,12 +95,9 @@ std::string summary_table(const std::vector<suite_result>& suites, const std::ve
     for (const auto* r : results) ++counts[rank(r->verdict)];
     const grade worst = by_severity[static_cast<std::size_t>(counts.begin()->first)];
     std::string c = "<td class=\"" + std::string(to_string(worst)) + "\">";
-    bool first = true;
-    for (const auto& [k, n] : counts) {
-      c += (first ? "" : "<br>") + std::to_string(n) + " " +
+    for (const auto& [k, n] : counts)
+      c += (k == counts.begin()->first ? "" : "<br>") + std::to_string(n) + " " +
            std::string(to_string(by_severity[static_cast<std::size_t>(k)]));
-      first = false;
-    }
     return c + "</td>";
   };
   for (const auto& area : areas) {

@@ -8,18 +8,10 @@ namespace {
 
 using json = nlohmann::json;
 
-grade grade_from(const std::string& s) {
-  for (auto g : {grade::ok, grade::informational, grade::unimplemented, grade::non_strict, grade::failed,
-                 grade::crashed, grade::hung, grade::harness_error})
-    if (to_string(g) == s) return g;
-  throw std::runtime_error("unknown grade '" + s + "'");
-}
-
-requirement requirement_from(const std::string& s) {
-  if (s == "MUST") return requirement::must;
-  if (s == "SHOULD") return requirement::should;
-  if (s == "MAY") return requirement::may;
-  throw std::runtime_error("unknown requirement '" + s + "'");
+template <typename E, std::size_t N>
+E value_from(const named<E> (&table)[N], const std::string& s, const char* what) {
+  if (const auto v = value_in(table, s)) return *v;
+  throw std::runtime_error(std::string("unknown ") + what + " '" + s + "'");
 }
 
 /// JSON strings must be UTF-8: invalid bytes (stderr of an adapter) become U+FFFD.
@@ -79,14 +71,14 @@ suite_result parse_json_report(const std::string& input, const std::string& sour
       r.case_id = c.at("id").get<std::string>();
       r.title = c.value("title", "");
       r.section = c.value("section", "");
-      r.level = requirement_from(c.value("requirement", "MUST"));
+      r.level = value_from(requirement_names, c.value("requirement", "MUST"), "requirement");
       r.requirement_text = c.value("checks", "");
-      r.verdict = grade_from(c.at("grade").get<std::string>());
+      r.verdict = value_from(grade_names, c.at("grade").get<std::string>(), "grade");
       r.known_failure = c.value("known_failure", false);
       r.seconds = c.value("seconds", 0.0);
       for (const auto& f : c.value("findings", json::array()))
-        r.findings.push_back(
-            {grade_from(f.at("grade").get<std::string>()), f.value("expected", ""), f.value("observed", "")});
+        r.findings.push_back({value_from(grade_names, f.at("grade").get<std::string>(), "grade"),
+                              f.value("expected", ""), f.value("observed", "")});
       r.notes = c.value("notes", std::vector<std::string>{});
       r.wire_log = c.value("wire_log", "");
       s.results.push_back(std::move(r));

@@ -7,11 +7,10 @@ namespace gearspec::conformance {
 namespace {
 
 /// One table cell: no newlines or pipes, long text shortened.
-std::string cell(std::string text, std::size_t max = 360) {
-  for (auto& ch : text)
-    if (ch == '\n' || ch == '\r') ch = ' ';
+std::string cell(const std::string& text, std::size_t max = 360) {
   std::string out;
-  for (char ch : text) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+  for (char ch : text)
+    out += ch == '|' ? std::string("\\|") : std::string(1, ch == '\n' || ch == '\r' ? ' ' : ch);
   if (out.size() > max) out = out.substr(0, max) + "...";
   return out;
 }

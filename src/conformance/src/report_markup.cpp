@@ -35,21 +35,13 @@ std::string markup_escape(const std::string& text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        continue;
-      case '<':
-        out += "&lt;";
-        continue;
-      case '>':
-        out += "&gt;";
-        continue;
-      case '"':
-        out += "&quot;";
-        continue;
-      default:
-        break;
+    if (const char* entity = c == '&'   ? "&amp;"
+                             : c == '<' ? "&lt;"
+                             : c == '>' ? "&gt;"
+                             : c == '"' ? "&quot;"
+                                        : nullptr) {
+      out += entity;
+      continue;
     }
     if (c == '\n' || c == '\t' || c == '\r' || (c >= 0x20 && c < 0x7f)) {
       out += static_cast<char>(c);
@@ -84,12 +76,13 @@ std::string junit_xml(const suite_result& suite, const gate_outcome& gate) {
   const auto tests = suite.results.size() + gate.stale.size();
   const std::string suite_name = "gearspec." + suite.client_label;
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<testsuites name=\"gearspec\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
-       std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" +
-       std::to_string(skipped) + "\" time=\"" + seconds_text(suite.seconds) + "\">\n";
-  x += "  <testsuite name=" + attr(suite_name) + " tests=\"" + std::to_string(tests) + "\" failures=\"" +
-       std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" +
-       std::to_string(skipped) + "\" time=\"" + seconds_text(suite.seconds) + "\">\n";
+  // The same counts on <testsuites> and on its one <testsuite>.
+  const std::string counts = " tests=\"" + std::to_string(tests) + "\" failures=\"" +
+                             std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+                             "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
+                             seconds_text(suite.seconds) + "\">\n";
+  x += "<testsuites name=\"gearspec\"" + counts;
+  x += "  <testsuite name=" + attr(suite_name) + counts;
   x += "    <properties>\n      <property name=\"adapter\" value=" + attr(suite.adapter.name) +
        "/>\n      <property name=\"adapter_version\" value=" + attr(suite.adapter.version) +
        "/>\n    </properties>\n";

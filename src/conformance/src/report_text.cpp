@@ -9,17 +9,9 @@ namespace gearspec::conformance {
 namespace {
 
 const char* color_of(grade g) {
-  switch (g) {
-    case grade::ok:
-      return "\033[32m";
-    case grade::informational:
-    case grade::unimplemented:
-      return "\033[36m";
-    case grade::non_strict:
-      return "\033[33m";
-    default:
-      return "\033[31m";
-  }
+  if (g == grade::ok) return "\033[32m";
+  if (g == grade::informational || g == grade::unimplemented) return "\033[36m";
+  return g == grade::non_strict ? "\033[33m" : "\033[31m";
 }
 
 }  // namespace

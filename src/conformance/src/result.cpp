@@ -4,28 +4,6 @@
 
 namespace gearspec::conformance {
 
-std::string_view to_string(grade g) noexcept {
-  switch (g) {
-    case grade::ok:
-      return "OK";
-    case grade::informational:
-      return "INFORMATIONAL";
-    case grade::unimplemented:
-      return "UNIMPLEMENTED";
-    case grade::non_strict:
-      return "NON-STRICT";
-    case grade::failed:
-      return "FAILED";
-    case grade::crashed:
-      return "CRASHED";
-    case grade::hung:
-      return "HUNG";
-    case grade::harness_error:
-      break;
-  }
-  return "ERROR";
-}
-
 bool is_failure(grade g) noexcept { return g >= grade::failed; }
 
 std::string case_result::summary() const {

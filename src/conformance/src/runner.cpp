@@ -144,22 +144,14 @@ class process_driver {
     record.pid = s.pid();
     record.nth_case = s.begin_case();
     process_outcome outcome = process_outcome::healthy;
-    std::string line;
     if (!s.hello) {
       const int id = s.next_id();
-      const auto hello_request = make_hello_request(id);
-      record.requests.push_back(hello_request);
-      outcome = exchange(s, hello_request, opts_.startup_timeout_ms, "hello", line, record);
-      if (outcome == process_outcome::healthy) {
-        std::string problem;
-        hello_answer h;
-        if (parse_hello_answer(line, id, h, problem)) {
-          s.hello = std::move(h);
-        } else {
-          add_finding(result_, grade::failed, "a valid answer to hello", problem + ": " + shorten(line));
-          outcome = process_outcome::failed;
-        }
-      }
+      hello_answer h;
+      outcome = ask(s, make_hello_request(id), opts_.startup_timeout_ms, "hello", record,
+                    [&](const std::string& line, std::string& problem) {
+                      return parse_hello_answer(line, id, h, problem);
+                    });
+      if (outcome == process_outcome::healthy) s.hello = std::move(h);
     }
     if (s.hello) hello = *s.hello;
     if (outcome == process_outcome::healthy && check_features) {
@@ -183,21 +175,16 @@ class process_driver {
       const int id = s.next_id();
       const auto request = spec.status ? make_status_request(id, server, spec)
                                        : make_submit_request(id, server, spec, hello.protocol);
-      record.requests.push_back(shorten(request));
       const auto sent_at = clock::now();
-      outcome = exchange(s, request, deadline_ms(), "request " + std::to_string(q + 1), line, record);
-      if (outcome != process_outcome::healthy) break;
-      request_ms[q] = std::chrono::duration<double, std::milli>(clock::now() - sent_at).count();
       std::vector<job_result> results;
-      std::string problem;
-      if (!(spec.status ? parse_status_answer(line, id, results, problem)
-                        : parse_submit_answer(line, id, spec.jobs.size(), results, problem))) {
-        add_finding(result_, grade::failed, "a valid answer to request " + std::to_string(q + 1),
-                    problem + ": " + shorten(line));
-        outcome = process_outcome::failed;
-        break;
-      }
-      answers[q] = std::move(results);
+      outcome = ask(s, request, deadline_ms(), "request " + std::to_string(q + 1), record,
+                    [&](const std::string& line, std::string& problem) {
+                      request_ms[q] =
+                          std::chrono::duration<double, std::milli>(clock::now() - sent_at).count();
+                      return spec.status ? parse_status_answer(line, id, results, problem)
+                                         : parse_submit_answer(line, id, spec.jobs.size(), results, problem);
+                    });
+      if (outcome == process_outcome::healthy) answers[q] = std::move(results);
     }
     if (outcome == process_outcome::healthy && !unimplemented_ && case_.work)
       outcome = run_work(s, server, record);
@@ -230,19 +217,28 @@ class process_driver {
 
   process_outcome run_work(adapter_session& s, const std::string& server, process_record& record) {
     const int id = s.next_id();
-    const auto request = make_work_request(id, server, *case_.work);
+    work_answer answer;
+    const auto outcome = ask(s, make_work_request(id, server, *case_.work), deadline_ms(), "the work request",
+                             record, [&](const std::string& line, std::string& problem) {
+                               return parse_work_answer(line, id, answer, problem);
+                             });
+    if (outcome == process_outcome::healthy && work_out_) *work_out_ = std::move(answer);
+    return outcome;
+  }
+
+  /// Exchange `request` (logged) and parse its answer with `parse(line,
+  /// problem)`: an answer it rejects grades FAILED.
+  template <typename Parse>
+  process_outcome ask(adapter_session& s, const std::string& request, int wait_ms, const std::string& what,
+                      process_record& record, Parse&& parse) {
     record.requests.push_back(shorten(request));
     std::string line, problem;
-    const auto outcome = exchange(s, request, deadline_ms(), "the work request", line, record);
-    if (outcome != process_outcome::healthy) return outcome;
-    work_answer answer;
-    if (!parse_work_answer(line, id, answer, problem)) {
-      add_finding(result_, grade::failed, "a valid answer to the work request",
-                  problem + ": " + shorten(line));
-      return process_outcome::failed;
+    auto outcome = exchange(s, request, wait_ms, what, line, record);
+    if (outcome == process_outcome::healthy && !parse(line, problem)) {
+      add_finding(result_, grade::failed, "a valid answer to " + what, problem + ": " + shorten(line));
+      outcome = process_outcome::failed;
     }
-    if (work_out_) *work_out_ = std::move(answer);
-    return process_outcome::healthy;
+    return outcome;
   }
 
   /// Write one request and read its answer line. On failure grades HUNG,
@@ -332,6 +328,17 @@ std::string render_processes(const std::vector<process_record>& records) {
   return out;
 }
 
+/// A case's result before grading: what the case is.
+case_result result_of(const case_spec& c) {
+  case_result r;
+  r.case_id = c.id;
+  r.title = c.title;
+  r.section = c.section;
+  r.level = c.level;
+  r.requirement_text = c.requirement_text;
+  return r;
+}
+
 /// One case's run, and what it tells the worker about its persistent process.
 struct case_run {
   case_result result;
@@ -351,12 +358,7 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
                         std::unique_ptr<adapter_session>* session) {
   const auto started = clock::now();
   case_run out;
-  case_result& r = out.result;
-  r.case_id = c.id;
-  r.title = c.title;
-  r.section = c.section;
-  r.level = c.level;
-  r.requirement_text = c.requirement_text;
+  case_result& r = out.result = result_of(c);
 
   std::unique_ptr<mock::server> server;
   std::string address;
@@ -433,12 +435,7 @@ case_run run_case_until(const case_spec& c, const run_options& opts, clock::time
 }
 
 case_result not_started(const case_spec& c, int global_timeout_ms) {
-  case_result r;
-  r.case_id = c.id;
-  r.title = c.title;
-  r.section = c.section;
-  r.level = c.level;
-  r.requirement_text = c.requirement_text;
+  case_result r = result_of(c);
   add_finding(r, grade::harness_error, "the case runs within the global timeout",
               "not started: the global timeout of " + std::to_string(global_timeout_ms) + " ms was reached");
   return r;

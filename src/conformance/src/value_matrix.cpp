@@ -84,15 +84,7 @@ const std::vector<value_class>& classes() {
 }
 
 const char* field_name(field f) {
-  switch (f) {
-    case function_field:
-      return "function";
-    case unique_field:
-      return "unique";
-    case workload_field:
-      break;
-  }
-  return "workload";
+  return f == function_field ? "function" : f == unique_field ? "unique" : "workload";
 }
 
 std::string requirement_for(field f, const value_class& v) {
@@ -172,9 +164,8 @@ std::vector<case_spec> value_matrix_cases(const std::string& source_file, int so
       for (const auto& var : variants) {
         case_spec c;
         c.id = std::string("value/") + field_name(f) + "/" + v.name + "/" + var.name;
-        std::string title = std::string(field_name(f)) + " " + v.what + " " + var.title;
-        title[0] = static_cast<char>(title[0] - 'a' + 'A');
-        c.title = title;
+        c.title = std::string(field_name(f)) + " " + v.what + " " + var.title;
+        c.title[0] = static_cast<char>(c.title[0] - 'a' + 'A');
         c.section = v.how == handling::may_reject || v.how == handling::unencodable ? "SEMANTICS 2"
                     : f == unique_field                                             ? "SEMANTICS 3"
                                                                                     : "SEMANTICS 4";

@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <deque>
 
-#include "gearspec/protocol/decoder.hpp"
-
 namespace gearspec::conformance {
 namespace {
 
@@ -13,40 +11,6 @@ proto::decoder_limits stream_limits() {
   l.accept_text = false;  // neither side of a client conversation speaks admin text here
   return l;
 }
-
-/// Decodes one direction of one connection as chunks arrive.
-class stream {
- public:
-  /// Feed a chunk; call `on_packet` for each complete packet. Returns a
-  /// problem description once the stream stops being decodable.
-  template <class F>
-  void feed(const std::string& chunk, F&& on_packet) {
-    std::string_view in(chunk);
-    while (!in.empty() && problem_.empty()) {
-      std::error_code ec;
-      const auto used = dec_.put(in, ec);
-      if (ec) {
-        problem_ = "byte " + std::to_string(offset_ + used) + ": " + ec.message();
-        return;
-      }
-      in.remove_prefix(used);
-      offset_ += used;
-      if (dec_.ready()) {
-        on_packet(proto::packet(dec_.packet()));
-        dec_.next();
-      }
-    }
-  }
-  const std::string& problem() const { return problem_; }
-  /// Bytes of an unfinished packet.
-  std::size_t pending() const { return dec_.buffered(); }
-  std::size_t offset() const { return offset_; }
-
- private:
-  proto::decoder dec_{stream_limits()};
-  std::string problem_;
-  std::size_t offset_ = 0;
-};
 
 std::string format_seconds(double s) {
   char buf[32];
@@ -59,7 +23,7 @@ std::string format_seconds(double s) {
 wire_analysis analyse(const observed_wire& wire) {
   wire_analysis out;
   for (const auto& conn : wire.connections) {
-    stream from_client, to_client;
+    decoded_stream from_client(stream_limits()), to_client(stream_limits());
     // Indices into out.submits (or npos for a non-submit request) awaiting replies.
     std::deque<std::size_t> waiting;
     constexpr auto not_submit = static_cast<std::size_t>(-1);
@@ -128,7 +92,7 @@ std::string render_wire_log(const observed_wire& wire) {
   if (wire.connections.empty()) log += "(no connection reached the server)\n";
   for (const auto& conn : wire.connections) {
     log += "connection " + std::to_string(conn.id) + "\n";
-    stream from_client, to_client;
+    decoded_stream from_client(stream_limits()), to_client(stream_limits());
     for (const auto& ev : conn.events) {
       log += "  " + format_seconds(ev.seconds) + "  ";
       if (ev.what == wire_event::kind::note) {

@@ -9,7 +9,6 @@
 #include <set>
 
 #include "gearspec/conformance/grading.hpp"
-#include "gearspec/protocol/decoder.hpp"
 
 namespace gearspec::conformance {
 namespace {
@@ -38,35 +37,24 @@ assignment assignment_of(std::uint64_t conn, const proto::packet& p) {
 
 /// The WORK_* packets an action list makes, up to the first that ends the job.
 std::vector<proto::packet> expected_packets(const work_function& f, const std::string& handle) {
+  using k = work_action::kind;
+  constexpr std::pair<k, command> sent[] = {
+      {k::status, command::work_status},   {k::data, command::work_data},
+      {k::warning, command::work_warning}, {k::exception, command::work_exception},
+      {k::fail, command::work_fail},       {k::complete, command::work_complete}};
   std::vector<proto::packet> out;
-  const auto req = proto::magic::request;
-  for (const auto& a : f.actions) {
-    using k = work_action::kind;
-    switch (a.what) {
-      case k::status:
+  for (const auto& a : f.actions)
+    for (const auto& [what, cmd] : sent) {
+      if (a.what != what) continue;
+      if (a.what == k::status)
         out.emplace_back(
-            req, command::work_status,
+            proto::magic::request, cmd,
             std::vector<std::string>{handle, std::to_string(a.numerator), std::to_string(a.denominator)});
-        break;
-      case k::data:
-        out.emplace_back(req, command::work_data, std::vector<std::string>{handle}, a.bytes);
-        break;
-      case k::warning:
-        out.emplace_back(req, command::work_warning, std::vector<std::string>{handle}, a.bytes);
-        break;
-      case k::exception:
-        out.emplace_back(req, command::work_exception, std::vector<std::string>{handle}, a.bytes);
-        return out;
-      case k::fail:
-        out.emplace_back(req, command::work_fail, std::vector<std::string>{handle});
-        return out;
-      case k::complete:
-        out.emplace_back(req, command::work_complete, std::vector<std::string>{handle}, a.bytes);
-        return out;
-      case k::sleep:
-        break;
+      else
+        out.emplace_back(proto::magic::request, cmd, std::vector<std::string>{handle},
+                         a.what == k::fail ? std::string() : a.bytes);
+      if (proto::ends_job(cmd)) return out;
     }
-  }
   return out;
 }
 
@@ -98,9 +86,7 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
   for (const auto& conn : obs.wire.connections) {
     if (conn.id <= obs.runner_connections) continue;
     const auto where = "connection " + std::to_string(conn.id) + ": ";
-    proto::decoder from_client, to_client;
-    std::string client_problem;
-    std::size_t client_offset = 0;
+    decoded_stream from_client, to_client;
     std::set<std::string> announced;
     bool after_no_job = false, slept = false, woken = false, busy_reported = false, cando_reported = false;
     constexpr auto none = static_cast<std::size_t>(-1);
@@ -181,34 +167,15 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
         }
       }
     };
-    auto feed = [](proto::decoder& dec, const std::string& bytes, std::string* problem, std::size_t* offset,
-                   auto&& on_packet) {
-      std::string_view in(bytes);
-      while (!in.empty() && problem->empty()) {
-        std::error_code ec;
-        const auto used = dec.put(in, ec);
-        if (ec) {
-          *problem = "byte " + std::to_string(*offset + used) + ": " + ec.message();
-          return;
-        }
-        in.remove_prefix(used);
-        *offset += used;
-        if (dec.ready()) {
-          on_packet(proto::packet(dec.packet()));
-          dec.next();
-        }
-      }
-    };
-    std::string server_problem;
-    std::size_t server_offset = 0;
     for (const auto& ev : conn.events) {
       if (ev.what == wire_event::kind::from_client)
-        feed(from_client, ev.bytes, &client_problem, &client_offset, on_client);
-      else if (ev.what == wire_event::kind::to_client && server_problem.empty())
-        feed(to_client, ev.bytes, &server_problem, &server_offset, on_server);
+        from_client.feed(ev.bytes, on_client);
+      else if (ev.what == wire_event::kind::to_client)
+        to_client.feed(ev.bytes, on_server);
     }
-    if (!client_problem.empty())
-      add_finding(r, level, "the worker's bytes are well-formed request packets", where + client_problem);
+    if (!from_client.problem().empty())
+      add_finding(r, level, "the worker's bytes are well-formed request packets",
+                  where + from_client.problem());
     for (const auto index : answers_ahead)
       if (unasked.empty())
         unasked = where + std::string(proto::name(assigned[index].kind)) + " " +

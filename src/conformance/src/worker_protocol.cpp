@@ -54,26 +54,6 @@ struct socket_fd {
 
 }  // namespace
 
-std::string_view to_string(work_action::kind k) noexcept {
-  switch (k) {
-    case work_action::kind::complete:
-      return "complete";
-    case work_action::kind::fail:
-      return "fail";
-    case work_action::kind::exception:
-      return "exception";
-    case work_action::kind::status:
-      return "status";
-    case work_action::kind::data:
-      return "data";
-    case work_action::kind::warning:
-      return "warning";
-    case work_action::kind::sleep:
-      return "sleep";
-  }
-  return "?";
-}
-
 std::string make_work_request(int id, const std::string& server, const work_spec& w) {
   json fns = json::array();
   for (const auto& f : w.functions) {

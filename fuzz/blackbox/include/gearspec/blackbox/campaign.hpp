@@ -11,11 +11,18 @@
 #include <vector>
 
 #include "gearspec/blackbox/trial.hpp"
+#include "gearspec/conformance/names.hpp"
 
 namespace gearspec::blackbox {
 
 enum class finding_kind { crashed, hung, misbehaved };
-std::string_view to_string(finding_kind k) noexcept;  ///< "CRASHED", "HUNG", "MISBEHAVED"
+inline constexpr conformance::named<finding_kind> finding_kind_names[] = {
+    {finding_kind::crashed, "CRASHED"},
+    {finding_kind::hung, "HUNG"},
+    {finding_kind::misbehaved, "MISBEHAVED"}};
+inline std::string_view to_string(finding_kind k) noexcept {
+  return conformance::name_in(finding_kind_names, k);
+}
 
 struct campaign_options {
   std::vector<std::string> adapter_argv;

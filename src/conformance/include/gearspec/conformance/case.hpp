@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gearspec/conformance/names.hpp"
 #include "gearspec/conformance/worker_case.hpp"
 #include "gearspec/protocol/command.hpp"
 
@@ -136,9 +137,23 @@ struct case_spec {
   int source_line = 0;
 };
 
-std::string_view to_string(requirement r) noexcept;
-std::string_view to_string(expected_outcome o) noexcept;
-std::string_view to_string(server_kind k) noexcept;
+// The names the case files use (server kinds in the order the loader lists them).
+inline constexpr named<requirement> requirement_names[] = {
+    {requirement::must, "MUST"}, {requirement::should, "SHOULD"}, {requirement::may, "MAY"}};
+inline constexpr named<expected_outcome> outcome_names[] = {{expected_outcome::as_server, "as-server"},
+                                                            {expected_outcome::ok, "ok"},
+                                                            {expected_outcome::error, "error"},
+                                                            {expected_outcome::ok_or_error, "ok-or-error"}};
+inline constexpr named<expected_wire> wire_names[] = {{expected_wire::sent, "sent"},
+                                                      {expected_wire::sent_or_rejected, "sent-or-rejected"},
+                                                      {expected_wire::unchecked, "unchecked"}};
+inline constexpr named<server_kind> server_names[] = {
+    {server_kind::queue, "queue"}, {server_kind::refused, "refused"}, {server_kind::scenario, "scenario"}};
+
+inline std::string_view to_string(requirement r) noexcept { return name_in(requirement_names, r); }
+inline std::string_view to_string(expected_outcome o) noexcept { return name_in(outcome_names, o); }
+inline std::string_view to_string(expected_wire w) noexcept { return name_in(wire_names, w); }
+inline std::string_view to_string(server_kind k) noexcept { return name_in(server_names, k); }
 
 /// Features every adapter is asked about (ADAPTER.md `hello`).
 const std::vector<std::string>& known_features();

@@ -22,7 +22,15 @@ enum class grade : std::uint8_t {
   harness_error,  ///< gearspec itself could not run the case (not the client's fault)
 };
 
-std::string_view to_string(grade g) noexcept;  ///< "OK", "NON-STRICT", ...
+inline constexpr named<grade> grade_names[] = {{grade::ok, "OK"},
+                                               {grade::informational, "INFORMATIONAL"},
+                                               {grade::unimplemented, "UNIMPLEMENTED"},
+                                               {grade::non_strict, "NON-STRICT"},
+                                               {grade::failed, "FAILED"},
+                                               {grade::crashed, "CRASHED"},
+                                               {grade::hung, "HUNG"},
+                                               {grade::harness_error, "ERROR"}};
+inline std::string_view to_string(grade g) noexcept { return name_in(grade_names, g); }
 /// True for the grades that fail a run: FAILED, CRASHED, HUNG (harness
 /// errors fail it too, with exit status 2).
 bool is_failure(grade g) noexcept;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/packet.hpp"
 
 namespace gearspec::conformance {
@@ -69,6 +70,41 @@ struct wire_analysis {
   /// Connections on which the client sent OPTION_REQ that no OPTION_RES
   /// (or ERROR) answered.
   std::vector<std::uint64_t> unanswered_options;
+};
+
+/// Decodes one direction of one connection as its chunks arrive.
+class decoded_stream {
+ public:
+  explicit decoded_stream(const proto::decoder_limits& limits = {}) : dec_(limits) {}
+  /// Feed a chunk; call `on_packet` for each complete packet. Once the bytes
+  /// stop being decodable, problem() says where and why, and nothing more is decoded.
+  template <class F>
+  void feed(const std::string& chunk, F&& on_packet) {
+    std::string_view in(chunk);
+    while (!in.empty() && problem_.empty()) {
+      std::error_code ec;
+      const auto used = dec_.put(in, ec);
+      if (ec) {
+        problem_ = "byte " + std::to_string(offset_ + used) + ": " + ec.message();
+        return;
+      }
+      in.remove_prefix(used);
+      offset_ += used;
+      if (dec_.ready()) {
+        on_packet(proto::packet(dec_.packet()));
+        dec_.next();
+      }
+    }
+  }
+  const std::string& problem() const { return problem_; }
+  /// Bytes of an unfinished packet.
+  std::size_t pending() const { return dec_.buffered(); }
+  std::size_t offset() const { return offset_; }
+
+ private:
+  proto::decoder dec_;
+  std::string problem_;
+  std::size_t offset_ = 0;
 };
 
 /// Decode both directions of every connection and match replies FIFO to

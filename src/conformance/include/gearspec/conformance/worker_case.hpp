@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "gearspec/conformance/names.hpp"
+
 namespace gearspec::conformance {
 
 /// One thing a worker function does with its job, in order.
@@ -65,7 +67,12 @@ struct work_answer {
   std::string error_class, error, message;
 };
 
-std::string_view to_string(work_action::kind k) noexcept;
+inline constexpr named<work_action::kind> work_action_names[] = {
+    {work_action::kind::complete, "complete"},   {work_action::kind::fail, "fail"},
+    {work_action::kind::exception, "exception"}, {work_action::kind::status, "status"},
+    {work_action::kind::data, "data"},           {work_action::kind::warning, "warning"},
+    {work_action::kind::sleep, "sleep"}};
+inline std::string_view to_string(work_action::kind k) noexcept { return name_in(work_action_names, k); }
 
 /// The `work` request line (adapter protocol v2).
 std::string make_work_request(int id, const std::string& server, const work_spec& w);
