@@ -13,8 +13,8 @@ bool parse_entry(std::string_view item, server_address& out) {
   return true;
 }
 
-}  // namespace
-
+// "host[:port][,host[:port]...]" (gearman_client_add_servers syntax; "[v6addr]:port"
+// accepted), all or nothing: false on a malformed entry.
 bool parse_server_list(std::string_view list, std::vector<server_address>& out) {
   std::vector<server_address> parsed;
   while (!list.empty()) {
@@ -34,6 +34,8 @@ bool parse_server_list(std::string_view list, std::vector<server_address>& out) 
   out.insert(out.end(), parsed.begin(), parsed.end());
   return true;
 }
+
+}  // namespace
 
 namespace detail {
 

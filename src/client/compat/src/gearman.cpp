@@ -101,27 +101,18 @@ gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
 // SEMANTICS.md 2: checks on C arguments that the byte-string C++ API cannot
 // see (NULL pointers, workload pointer/size agreement), in the table's order.
 // The length checks run again in the session, which decides the rest.
-bool check_c_arguments(client_impl* c, const char* function_name, const char* unique, const void* workload,
-                       size_t workload_size, gearman_return_t& rc) {
-  rc = GEARMAN_INVALID_ARGUMENT;
-  if (function_name == nullptr || function_name[0] == '\0') {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) invalid function");
-    return false;
-  }
-  if (std::strlen(function_name) > GEARMAN_FUNCTION_MAX_SIZE) {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) function name longer then GEARMAN_MAX_FUNCTION_SIZE");
-    return false;
-  }
-  if (unique != nullptr && ::strnlen(unique, GEARMAN_MAX_UNIQUE_SIZE + 1) > GEARMAN_MAX_UNIQUE_SIZE) {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) unique name longer then GEARMAN_MAX_UNIQUE_SIZE");
-    return false;
-  }
-  if ((workload == nullptr && workload_size > 0) || (workload != nullptr && workload_size == 0)) {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) invalid workload");
-    return false;
-  }
-  rc = GEARMAN_SUCCESS;
-  return true;
+// Returns why the arguments are INVALID_ARGUMENT, or nullptr when they pass.
+const char* c_argument_error(const char* function_name, const char* unique, const void* workload,
+                             size_t workload_size) {
+  if (function_name == nullptr || function_name[0] == '\0')
+    return "add_task(GEARMAN_INVALID_ARGUMENT) invalid function";
+  if (std::strlen(function_name) > GEARMAN_FUNCTION_MAX_SIZE)
+    return "add_task(GEARMAN_INVALID_ARGUMENT) function name longer then GEARMAN_MAX_FUNCTION_SIZE";
+  if (unique != nullptr && ::strnlen(unique, GEARMAN_MAX_UNIQUE_SIZE + 1) > GEARMAN_MAX_UNIQUE_SIZE)
+    return "add_task(GEARMAN_INVALID_ARGUMENT) unique name longer then GEARMAN_MAX_UNIQUE_SIZE";
+  if ((workload == nullptr && workload_size > 0) || (workload != nullptr && workload_size == 0))
+    return "add_task(GEARMAN_INVALID_ARGUMENT) invalid workload";
+  return nullptr;
 }
 
 gc::job_request make_request(const char* function_name, const char* unique, const void* workload,
@@ -170,9 +161,8 @@ gearman_task_st* add_submit(gearman_client_st* client, gearman_task_st* task, vo
     return nullptr;
   }
   return c_boundary(c, ret_ptr, [&]() -> gearman_task_st* {
-    gearman_return_t rc;
-    if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) {
-      set_ret(ret_ptr, rc);
+    if (const char* why = c_argument_error(function_name, unique, workload, workload_size)) {
+      set_ret(ret_ptr, c->result(GEARMAN_INVALID_ARGUMENT, why));
       return nullptr;
     }
     return add_queued(c, task, context, ret_ptr, [&](gc::task& t) {
@@ -189,8 +179,8 @@ gearman_return_t do_background(gearman_client_st* client, const char* function_n
   client_impl* c = impl_of(client);
   if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
   return c_boundary(c, nullptr, [&] {
-    gearman_return_t rc;
-    if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) return rc;
+    if (const char* why = c_argument_error(function_name, unique, workload, workload_size))
+      return c->result(GEARMAN_INVALID_ARGUMENT, why);
     std::string handle;
     const gc::return_code done = c->cpp.do_background(
         make_request(function_name, unique, workload, workload_size, prio, true), handle);
