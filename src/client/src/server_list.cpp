@@ -41,11 +41,7 @@ namespace detail {
 
 return_code endpoint::set_result(return_code rc, std::string_view text) {
   last = rc;
-  if (rc == return_code::success) {
-    error.clear();
-  } else {
-    error.assign(text.data(), text.size());
-  }
+  error.assign(rc == return_code::success ? std::string_view{} : text);
   return rc;
 }
 

@@ -49,18 +49,9 @@ std::string read_status_field(const proto::packet_view& p, std::size_t index, co
   return why;
 }
 
-std::string describe(std::string_view what, const proto::packet_view& p) {
-  std::string s{what};
-  s += ": ";
-  s += proto::name(p.cmd);
-  return s;
-}
-
 }  // namespace
 
 session::session(session_limits limits) : server_link(limits) {}
-
-session::~session() = default;
 
 // ---- adding work -----------------------------------------------------------
 
@@ -248,23 +239,19 @@ void session::handle_reply(const proto::packet_view& p) {
     return;
   }
   if (!proto::answers(p.cmd, t->command_)) {
-    fail_connection(return_code::unexpected_packet, describe("reply does not answer the oldest request (" +
-                                                                 std::string{proto::name(t->command_)} + ")",
-                                                             p));
+    fail_connection(return_code::unexpected_packet, "reply does not answer the oldest request (" +
+                                                        std::string{proto::name(t->command_)} +
+                                                        "): " + std::string{proto::name(p.cmd)});
     return;
   }
   // A status reply names what it answers: another handle (of any length) or
   // unique means the stream no longer pairs replies with requests.
-  if (p.cmd == command::status_res && p.arg(0) != t->handle()) {
-    fail_connection(return_code::unexpected_packet, "STATUS_RES for handle " + proto::escape_bytes(p.arg(0)) +
-                                                        " while waiting for " +
-                                                        proto::escape_bytes(t->handle()));
-    return;
-  }
-  if (p.cmd == command::status_res_unique && p.arg(0) != t->unique()) {
+  const bool by_handle = p.cmd == command::status_res;
+  const std::string_view asked = by_handle ? t->handle() : t->unique();
+  if ((by_handle || p.cmd == command::status_res_unique) && p.arg(0) != asked) {
     fail_connection(return_code::unexpected_packet,
-                    "STATUS_RES_UNIQUE for unique " + proto::escape_bytes(p.arg(0)) + " while waiting for " +
-                        proto::escape_bytes(t->unique()));
+                    std::string{proto::name(p.cmd)} + (by_handle ? " for handle " : " for unique ") +
+                        proto::escape_bytes(p.arg(0)) + " while waiting for " + proto::escape_bytes(asked));
     return;
   }
   // Whatever allocates happens while the task still holds its FIFO slot: an

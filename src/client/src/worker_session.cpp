@@ -1,7 +1,7 @@
 #include "gearspec/client/worker_session.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <iterator>
 #include <system_error>
 
 #include "gearspec/protocol/encoder.hpp"
@@ -14,12 +14,14 @@ using proto::command;
 
 proto::command grab_command(grab_mode mode) noexcept {
   constexpr command grabs[] = {command::grab_job, command::grab_job_uniq, command::grab_job_all};
-  return grabs[static_cast<std::size_t>(mode)];
+  const auto i = static_cast<std::size_t>(mode);
+  return i < std::size(grabs) ? grabs[i] : command::grab_job_all;
 }
 
 std::string_view name(worker_state s) noexcept {
   constexpr std::string_view names[] = {"idle", "grabbing", "sleeping", "assigned"};
-  return names[static_cast<std::size_t>(s)];
+  const auto i = static_cast<std::size_t>(s);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 worker_session::worker_session(worker_limits limits, grab_mode mode) : server_link(limits), mode_(mode) {}

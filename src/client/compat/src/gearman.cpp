@@ -29,7 +29,9 @@ static_assert(GEARMAN_RECV_BUFFER_SIZE == proto::receive_buffer_size);
 namespace {
 
 namespace gc = gearspec::client;
+using gearspec::compat::bytes_of;
 using gearspec::compat::c_boundary;
+using gearspec::compat::install_shell;
 using gearspec::compat::to_c;
 
 struct client_impl;
@@ -89,10 +91,6 @@ void release(task_impl* t) {
 // No client to record an exception on (creation failed before there was one).
 constexpr client_impl* no_client = nullptr;
 
-gearman_client_st* install_client(gearman_client_st* client, std::unique_ptr<client_impl> impl) {
-  return gearspec::compat::install_shell(client, std::move(impl));
-}
-
 gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
   if (ret_ptr != nullptr) *ret_ptr = rc;
   return rc;
@@ -120,8 +118,7 @@ gc::job_request make_request(const char* function_name, const char* unique, cons
   gc::job_request r;
   r.function = function_name;
   r.unique = unique == nullptr ? std::string_view{} : std::string_view{unique};
-  r.workload = workload == nullptr ? std::string_view{}
-                                   : std::string_view{static_cast<const char*>(workload), workload_size};
+  r.workload = bytes_of(workload, workload_size);
   r.prio = prio;
   r.background = background;
   return r;
@@ -212,7 +209,7 @@ gearman_client_st* gearman_client_create(gearman_client_st* client) {
     if (const char* env = std::getenv("GEARMAN_SERVERS"); env != nullptr && env[0] != '\0') {
       impl->cpp.add_servers(env);
     }
-    return install_client(client, std::move(impl));
+    return install_shell(client, std::move(impl));
   });
 }
 
@@ -220,7 +217,7 @@ gearman_client_st* gearman_client_clone(gearman_client_st* client, const gearman
   const client_impl* source = impl_of(from);
   if (source == nullptr) return gearman_client_create(client);
   return c_boundary(no_client, nullptr, [&] {
-    return install_client(client, std::make_unique<client_impl>(source->cpp.clone()));
+    return install_shell(client, std::make_unique<client_impl>(source->cpp.clone()));
   });
 }
 
@@ -256,10 +253,7 @@ void gearman_client_set_namespace(gearman_client_st* client, const char* namespa
                                   size_t namespace_key_size) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return;
-  c_boundary(c, nullptr, [&] {
-    c->cpp.set_namespace(namespace_key == nullptr ? std::string_view{}
-                                                  : std::string_view{namespace_key, namespace_key_size});
-  });
+  c_boundary(c, nullptr, [&] { c->cpp.set_namespace(bytes_of(namespace_key, namespace_key_size)); });
 }
 
 const char* gearman_client_error(const gearman_client_st* client) {
@@ -466,11 +460,8 @@ uint32_t gearman_status_denominator(const gearman_status_t arg) { return arg.sta
 gearman_return_t gearman_client_echo(gearman_client_st* client, const void* workload, size_t workload_size) {
   client_impl* c = impl_of(client);
   if (c == nullptr || (workload == nullptr && workload_size > 0)) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(c, nullptr, [&] {
-    return c->result_from_cpp(c->cpp.echo(
-        workload == nullptr ? std::string_view{}
-                            : std::string_view{static_cast<const char*>(workload), workload_size}));
-  });
+  return c_boundary(c, nullptr,
+                    [&] { return c->result_from_cpp(c->cpp.echo(bytes_of(workload, workload_size))); });
 }
 
 }  // extern "C"

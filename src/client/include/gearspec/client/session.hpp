@@ -67,7 +67,6 @@ struct session_counters {
 class session final : public detail::server_link {
  public:
   explicit session(session_limits limits = {});
-  ~session();
 
   /// Prepended to every function name (gearman_client_set_namespace); counted
   /// in the 512-byte function limit.
