@@ -9,15 +9,9 @@
 // libgearman's single 100k batch is very slow (its batch path grows faster
 // than linearly: ~630 jobs/s measured), so it runs a capped batch
 // (--lib-batch) and, for its best figure, chunks of 1000 per run_tasks.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,7 +47,7 @@ struct settings {
 
 const std::string& workload = gearspec::bench::bench_workload();
 
-std::string unique_for(std::size_t i) { return gearspec::bench::bench_unique(i); }
+using gearspec::bench::bench_unique;
 
 // A running server for one measurement.
 struct server_handle {
@@ -79,7 +73,7 @@ std::optional<double> reference_single(std::uint16_t port, std::size_t jobs) {
   std::string handle;
   const auto start = clock_type::now();
   for (std::size_t i = 0; i < jobs; ++i) {
-    if (c.do_background({"bench_fn", unique_for(i), workload}, handle) != gc::return_code::success) {
+    if (c.do_background({"bench_fn", bench_unique(i), workload}, handle) != gc::return_code::success) {
       std::fprintf(stderr, "reference single: %s\n", c.error().c_str());
       return std::nullopt;
     }
@@ -89,17 +83,19 @@ std::optional<double> reference_single(std::uint16_t port, std::size_t jobs) {
 
 #ifdef GEARSPEC_BENCH_HAVE_LIBGEARMAN
 // ---- real libgearman ---------------------------------------------------------
-gearman_client_st* libgearman_client(std::uint16_t port) {
-  gearman_client_st* c = gearman_client_create(nullptr);
-  gearman_client_add_server(c, "127.0.0.1", port);
-  gearman_client_set_timeout(c, 120000);
+using libgearman_client_ptr = std::unique_ptr<gearman_client_st, decltype(&gearman_client_free)>;
+
+libgearman_client_ptr libgearman_client(std::uint16_t port) {
+  libgearman_client_ptr c{gearman_client_create(nullptr), &gearman_client_free};
+  gearman_client_add_server(c.get(), "127.0.0.1", port);
+  gearman_client_set_timeout(c.get(), 120000);
   return c;
 }
 
 std::optional<double> libgearman_chunked(std::uint16_t port, std::size_t jobs, std::size_t chunk) {
-  gearman_client_st* c = libgearman_client(port);
+  const libgearman_client_ptr c = libgearman_client(port);
   std::vector<std::string> uniques(jobs);
-  for (std::size_t i = 0; i < jobs; ++i) uniques[i] = unique_for(i);
+  for (std::size_t i = 0; i < jobs; ++i) uniques[i] = bench_unique(i);
   std::vector<gearman_task_st*> tasks;
   tasks.reserve(chunk);
   bool ok = true;
@@ -108,35 +104,29 @@ std::optional<double> libgearman_chunked(std::uint16_t port, std::size_t jobs, s
     tasks.clear();
     for (std::size_t i = first; i < std::min(jobs, first + chunk); ++i) {
       gearman_return_t rc;
-      tasks.push_back(gearman_client_add_task_background(c, nullptr, nullptr, "bench_fn", uniques[i].c_str(),
-                                                         workload.data(), workload.size(), &rc));
+      tasks.push_back(gearman_client_add_task_background(
+          c.get(), nullptr, nullptr, "bench_fn", uniques[i].c_str(), workload.data(), workload.size(), &rc));
       ok = ok && rc == GEARMAN_SUCCESS;
     }
-    ok = ok && gearman_client_run_tasks(c) == GEARMAN_SUCCESS;
+    ok = ok && gearman_client_run_tasks(c.get()) == GEARMAN_SUCCESS;
     for (gearman_task_st* t : tasks) {
       ok = ok && gearman_task_return(t) == GEARMAN_SUCCESS;
       gearman_task_free(t);
     }
   }
-  const double elapsed = seconds_since(start);
-  gearman_client_free(c);
-  if (!ok) return std::nullopt;
-  return elapsed;
+  return ok ? std::optional{seconds_since(start)} : std::nullopt;
 }
 
 std::optional<double> libgearman_single(std::uint16_t port, std::size_t jobs) {
-  gearman_client_st* c = libgearman_client(port);
+  const libgearman_client_ptr c = libgearman_client(port);
   gearman_job_handle_t handle;
   bool ok = true;
   const auto start = clock_type::now();
   for (std::size_t i = 0; i < jobs && ok; ++i) {
-    ok = gearman_client_do_background(c, "bench_fn", unique_for(i).c_str(), workload.data(), workload.size(),
-                                      handle) == GEARMAN_SUCCESS;
+    ok = gearman_client_do_background(c.get(), "bench_fn", bench_unique(i).c_str(), workload.data(),
+                                      workload.size(), handle) == GEARMAN_SUCCESS;
   }
-  const double elapsed = seconds_since(start);
-  gearman_client_free(c);
-  if (!ok) return std::nullopt;
-  return elapsed;
+  return ok ? std::optional{seconds_since(start)} : std::nullopt;
 }
 #endif
 
@@ -185,44 +175,9 @@ void bench_server(const char* name, const server_factory& make_server, const set
 #endif
 }
 
-// gearmand with exactly the given options. (The test fixture real_gearmand
-// always adds --threads=1, so it cannot run gearmand stock.)
-class gearmand_process {
- public:
-  explicit gearmand_process(const std::vector<std::string>& options) {
-    port_ = gearspec::test::free_loopback_port();
-    std::vector<std::string> args{gearspec::test::gearmand_path(), "--listen=127.0.0.1",
-                                  "--port=" + std::to_string(port_), "--log-file=none"};
-    args.insert(args.end(), options.begin(), options.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    if (pid_ < 0 || !gearspec::test::wait_for_listener(port_, 10000)) {
-      std::fprintf(stderr, "gearmand did not start\n");
-      std::exit(1);
-    }
-  }
-  ~gearmand_process() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  gearmand_process(const gearmand_process&) = delete;
-  gearmand_process& operator=(const gearmand_process&) = delete;
-  std::uint16_t port() const noexcept { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-};
-
 server_factory gearmand_factory(std::vector<std::string> options) {
   return [options] {
-    auto server = std::make_shared<gearmand_process>(options);
+    auto server = std::make_shared<gearspec::test::real_gearmand>(options);
     return server_handle{server->port(), server};
   };
 }
@@ -269,7 +224,8 @@ int main(int argc, char** argv) {
               std::string(9, '-').c_str());
   std::fflush(stdout);
   if (s.gearmand && !gearspec::test::gearmand_path().empty()) {
-    bench_server("gearmand stock (4 threads)", gearmand_factory({}), s);
+    // gearmand's own default thread count (the fixture's default is one thread).
+    bench_server("gearmand stock (4 threads)", gearmand_factory({"--threads=4"}), s);
     std::fflush(stdout);
     bench_server("gearmand buckets=200003 thr=1",
                  gearmand_factory({"--hashtable-buckets=200003", "--threads=1"}), s);

@@ -125,7 +125,6 @@ return_code client::add_server(std::string_view host, std::uint16_t port) {
 }
 return_code client::add_servers(std::string_view list) { return impl_->add_servers(list); }
 void client::remove_servers() noexcept { impl_->remove_servers(); }
-const std::vector<server_address>& client::servers() const noexcept { return impl_->servers; }
 void client::set_timeout(int milliseconds) noexcept { impl_->set_timeout(milliseconds); }
 int client::timeout() const noexcept { return impl_->timeout_ms; }
 void client::set_namespace(std::string_view ns) { impl_->protocol.set_namespace(ns); }
@@ -197,8 +196,6 @@ return_code client::echo(std::string_view data) {
 }
 
 const std::string& client::error() const noexcept { return impl_->error; }
-return_code client::last_code() const noexcept { return impl_->last; }
 int client::last_errno() const noexcept { return impl_->io.sys_errno; }
-const session& client::protocol_session() const noexcept { return impl_->protocol; }
 
 }  // namespace gearspec::client

@@ -26,11 +26,6 @@ int deadline::remaining_ms() const {
 
 namespace {
 
-std::string describe_address(const server_address& address) {
-  return (address.host.empty() ? std::string{"localhost"} : address.host) + ":" +
-         std::to_string(address.port);
-}
-
 // Non-blocking connect of one resolved address, bounded by `until`.
 return_code connect_one(int fd, const addrinfo& ai, const deadline& until, int& sys_errno) {
   if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0) return return_code::success;
@@ -65,13 +60,14 @@ return_code connection::open(const server_address& address, const deadline& unti
   close();
   const std::string host = address.host.empty() ? std::string{"localhost"} : address.host;
   const std::string port = std::to_string(address.port);
+  const std::string where = host + ":" + port;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_protocol = IPPROTO_TCP;
   addrinfo* list = nullptr;
   if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list); rc != 0) {
-    error = "getaddrinfo(" + describe_address(address) + "): " + ::gai_strerror(rc);
+    error = "getaddrinfo(" + where + "): " + ::gai_strerror(rc);
     return return_code::getaddrinfo;
   }
   return_code result = return_code::could_not_connect;
@@ -93,10 +89,10 @@ return_code connection::open(const server_address& address, const deadline& unti
   }
   ::freeaddrinfo(list);
   if (result == return_code::timeout) {
-    error = "timeout reached after " + std::to_string(until.timeout_ms()) + " ms while connecting to " +
-            describe_address(address);
+    error =
+        "timeout reached after " + std::to_string(until.timeout_ms()) + " ms while connecting to " + where;
   } else if (result != return_code::success) {
-    error = "Connection to " + describe_address(address) + " failed: " + std::strerror(sys_errno);
+    error = "Connection to " + where + " failed: " + std::strerror(sys_errno);
   }
   return result;
 }

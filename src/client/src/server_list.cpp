@@ -13,8 +13,8 @@ bool parse_entry(std::string_view item, server_address& out) {
   return true;
 }
 
-}  // namespace
-
+// "host[:port][,host[:port]...]" (gearman_client_add_servers syntax; "[v6addr]:port"
+// accepted), all or nothing: false on a malformed entry.
 bool parse_server_list(std::string_view list, std::vector<server_address>& out) {
   std::vector<server_address> parsed;
   while (!list.empty()) {
@@ -35,15 +35,13 @@ bool parse_server_list(std::string_view list, std::vector<server_address>& out) 
   return true;
 }
 
+}  // namespace
+
 namespace detail {
 
 return_code endpoint::set_result(return_code rc, std::string_view text) {
   last = rc;
-  if (rc == return_code::success) {
-    error.clear();
-  } else {
-    error.assign(text.data(), text.size());
-  }
+  error.assign(rc == return_code::success ? std::string_view{} : text);
   return rc;
 }
 

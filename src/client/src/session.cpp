@@ -5,12 +5,14 @@
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/error.hpp"
 #include "gearspec/util/decimal.hpp"
-#include "server_stream.hpp"
 
 namespace gearspec::client {
 namespace {
 
 using proto::command;
+
+// Queued, waiting for its reply or running: the session points at it.
+bool held(const task& t) noexcept { return t.phase() != task_phase::idle && !t.finished(); }
 
 bool contains_nul(std::string_view s) noexcept {
   return !s.empty() && std::memchr(s.data(), '\0', s.size()) != nullptr;
@@ -47,18 +49,9 @@ std::string read_status_field(const proto::packet_view& p, std::size_t index, co
   return why;
 }
 
-std::string describe(std::string_view what, const proto::packet_view& p) {
-  std::string s{what};
-  s += ": ";
-  s += proto::name(p.cmd);
-  return s;
-}
-
 }  // namespace
 
-session::session(session_limits limits) : limits_(limits), decoder_(detail::server_decoder_limits(limits)) {}
-
-session::~session() = default;
+session::session(session_limits limits) : server_link(limits) {}
 
 // ---- adding work -----------------------------------------------------------
 
@@ -67,8 +60,7 @@ return_code session::submit(task& t, const job_request& request, std::string* wh
     if (why != nullptr) *why = reason;
     return rc;
   };
-  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
-    return reject(return_code::invalid_argument, "task is already queued or running");
+  if (held(t)) return reject(return_code::invalid_argument, "task is already queued or running");
   // SEMANTICS.md 2, in order: function, unique, body size.
   if (request.function.empty()) return reject(return_code::invalid_argument, "invalid function (empty)");
   if (namespace_.size() + request.function.size() > max_function_size)
@@ -99,9 +91,7 @@ return_code session::submit(task& t, const job_request& request, std::string* wh
 }
 
 return_code session::get_status(task& t, std::string_view handle) {
-  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
-    return return_code::invalid_argument;
-  if (handle.empty() || handle.size() > max_job_handle_length || contains_nul(handle))
+  if (held(t) || handle.empty() || handle.size() > max_job_handle_length || contains_nul(handle))
     return return_code::invalid_argument;
   const return_code rc = enqueue(t, task_kind::get_status, command::get_status, &handle, 1, {});
   if (rc == return_code::success) {
@@ -113,9 +103,7 @@ return_code session::get_status(task& t, std::string_view handle) {
 }
 
 return_code session::get_status_unique(task& t, std::string_view unique) {
-  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
-    return return_code::invalid_argument;
-  if (unique.empty() || unique.size() > max_unique_size || contains_nul(unique))
+  if (held(t) || unique.empty() || unique.size() > max_unique_size || contains_nul(unique))
     return return_code::invalid_argument;
   const return_code rc = enqueue(t, task_kind::get_status_unique, command::get_status_unique, &unique, 1, {});
   if (rc == return_code::success) t.unique_.assign(unique);
@@ -123,8 +111,7 @@ return_code session::get_status_unique(task& t, std::string_view unique) {
 }
 
 return_code session::echo(task& t, std::string_view data) {
-  if (t.phase_ == task_phase::queued || t.phase_ == task_phase::waiting || t.phase_ == task_phase::running)
-    return return_code::invalid_argument;
+  if (held(t)) return return_code::invalid_argument;
   if (data.size() > limits_.max_body_size) return return_code::argument_too_large;
   std::string expected{data};  // copied first: nothing may throw once the task is queued
   const return_code rc = enqueue(t, task_kind::echo, command::echo_req, nullptr, 0, data);
@@ -134,22 +121,16 @@ return_code session::echo(task& t, std::string_view data) {
 
 return_code session::enqueue(task& t, task_kind kind, command cmd, const std::string_view* args,
                              std::size_t argc, std::string_view data) {
-  const std::uint64_t begin = out_base_ + out_.size();
-  const std::uint64_t size = proto::header_size + proto::body_size(cmd, args, argc, data);
-  if (size > proto::header_size + proto::max_encodable_body) return return_code::argument_too_large;
-  const std::size_t old_size = out_.size();
-  if (auto ec = proto::encode_into(out_.extend(static_cast<std::size_t>(size)), proto::magic::request, cmd,
-                                   args, argc, data)) {
-    out_.truncate(old_size);
+  const std::uint64_t begin = out_.end();
+  if (auto ec = out_.append(proto::magic::request, cmd, args, argc, data))
     return ec == proto::errc::body_too_large ? return_code::argument_too_large
                                              : return_code::invalid_argument;
-  }
   // Out of memory here must leave no bytes without a queue entry (their reply
   // would be matched to the next task) and no task marked queued.
   try {
-    queue_.push_back(entry{&t, begin, out_base_ + out_.size()});
+    queue_.push_back(entry{&t, begin, out_.end()});
   } catch (...) {
-    out_.truncate(old_size);
+    out_.truncate(begin);
     throw;
   }
   t.kind_ = kind;
@@ -171,15 +152,15 @@ return_code session::enqueue(task& t, task_kind kind, command cmd, const std::st
 }
 
 void session::detach(task& t) noexcept {
-  if (t.phase_ == task_phase::idle || t.phase_ == task_phase::finished) return;
-  const std::uint64_t written = out_base_ + out_pos_;
+  if (!held(t)) return;
+  const std::uint64_t written = out_.written();
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     entry& e = queue_[i];
     if (e.owner != &t) continue;
     if (i >= sent_ && e.begin >= written) {
       // Not started: drop its bytes so the server never sees it.
       const std::uint64_t length = e.end - e.begin;
-      out_.erase(static_cast<std::size_t>(e.begin - out_base_), static_cast<std::size_t>(length));
+      out_.erase(e.begin, static_cast<std::size_t>(length));
       for (std::size_t j = i + 1; j < queue_.size(); ++j) {
         queue_[j].begin -= length;
         queue_[j].end -= length;
@@ -219,45 +200,23 @@ void session::connect_failed(return_code rc, std::string_view why) {
   record(rc, why);
 }
 
-void session::connection_closed(std::string_view why, return_code rc) noexcept { fail_connection(rc, why); }
-
 void session::timed_out(std::string_view why) { fail_connection(return_code::timeout, why); }
-
-void session::clear_outcome() noexcept {
-  outcome_ = return_code::success;
-  outcome_text_.clear();
-}
 
 // ---- bytes ---------------------------------------------------------------------
 
 void session::wrote(std::size_t n) noexcept {
-  const std::size_t available = out_.size() - out_pos_;
-  out_pos_ += n < available ? n : available;
-  const std::uint64_t written = out_base_ + out_pos_;
-  while (sent_ < queue_.size() && queue_[sent_].end <= written) {
+  out_.consume(n);
+  while (sent_ < queue_.size() && queue_[sent_].end <= out_.written()) {
     if (task* t = queue_[sent_].owner) t->phase_ = task_phase::waiting;
     ++sent_;
   }
-  if (out_pos_ == out_.size()) {
-    out_base_ += out_.size();
-    out_.clear();
-    out_pos_ = 0;
-  }
-}
-
-void session::receive(std::string_view bytes) {
-  detail::read_server_stream(
-      decoder_, bytes, [this] { return broken_; }, [this](const proto::packet_view& p) { handle_packet(p); },
-      [this](return_code rc, const std::string& text) { fail_connection(rc, text); });
 }
 
 // ---- replies ---------------------------------------------------------------------
 
 void session::handle_packet(const proto::packet_view& p) {
   ++counters_.packets_received;
-  if (!detail::accept_from_server(
-          p, [this](return_code rc, const std::string& text) { fail_connection(rc, text); }))
-    return;
+  if (!from_server(p)) return;
   // A reply to any client request takes the oldest slot, even OPTION_RES and
   // STATUS_RES_UNIQUE, which answer requests this client never sends.
   if (proto::answers_requests_of(p.cmd, proto::peer::client)) {
@@ -276,28 +235,23 @@ void session::handle_reply(const proto::packet_view& p) {
   }
   task* t = queue_.front().owner;
   if (t == nullptr) {  // its task was detached: the reply only frees the slot
-    ++counters_.replies_matched;
-    pop_front();
+    matched();
     return;
   }
   if (!proto::answers(p.cmd, t->command_)) {
-    fail_connection(return_code::unexpected_packet, describe("reply does not answer the oldest request (" +
-                                                                 std::string{proto::name(t->command_)} + ")",
-                                                             p));
+    fail_connection(return_code::unexpected_packet, "reply does not answer the oldest request (" +
+                                                        std::string{proto::name(t->command_)} +
+                                                        "): " + std::string{proto::name(p.cmd)});
     return;
   }
   // A status reply names what it answers: another handle (of any length) or
   // unique means the stream no longer pairs replies with requests.
-  if (p.cmd == command::status_res && p.arg(0) != t->handle()) {
-    fail_connection(return_code::unexpected_packet, "STATUS_RES for handle " + proto::escape_bytes(p.arg(0)) +
-                                                        " while waiting for " +
-                                                        proto::escape_bytes(t->handle()));
-    return;
-  }
-  if (p.cmd == command::status_res_unique && p.arg(0) != t->unique()) {
+  const bool by_handle = p.cmd == command::status_res;
+  const std::string_view asked = by_handle ? t->handle() : t->unique();
+  if ((by_handle || p.cmd == command::status_res_unique) && p.arg(0) != asked) {
     fail_connection(return_code::unexpected_packet,
-                    "STATUS_RES_UNIQUE for unique " + proto::escape_bytes(p.arg(0)) + " while waiting for " +
-                        proto::escape_bytes(t->unique()));
+                    std::string{proto::name(p.cmd)} + (by_handle ? " for handle " : " for unique ") +
+                        proto::escape_bytes(p.arg(0)) + " while waiting for " + proto::escape_bytes(asked));
     return;
   }
   // Whatever allocates happens while the task still holds its FIFO slot: an
@@ -306,8 +260,7 @@ void session::handle_reply(const proto::packet_view& p) {
     return_code rc = proto::map_server_error_code(p.arg(0));
     if (rc == return_code::success) rc = return_code::server_error;  // never success without JOB_CREATED
     t->server_code_.assign(p.arg(0).data(), p.arg(0).size());
-    ++counters_.replies_matched;
-    pop_front();
+    matched();
     fail_task(*t, rc, p.arg(1));
     return;
   }
@@ -317,15 +270,13 @@ void session::handle_reply(const proto::packet_view& p) {
       if (handle.empty() || handle.size() > max_job_handle_length) {
         const std::string why = "JOB_CREATED carries a job handle of " + std::to_string(handle.size()) +
                                 " bytes (1.." + std::to_string(max_job_handle_length) + " allowed)";
-        ++counters_.replies_matched;
-        pop_front();
+        matched();
         fail_task(*t, return_code::invalid_packet, why);
         return;
       }
       const bool background = proto::is_background_submit(t->command_);
       if (!background) running_.emplace(std::string{handle}, t);
-      ++counters_.replies_matched;
-      pop_front();
+      matched();
       std::memcpy(t->handle_.data(), handle.data(), handle.size());
       t->handle_[handle.size()] = '\0';
       t->handle_size_ = static_cast<std::uint8_t>(handle.size());
@@ -339,13 +290,11 @@ void session::handle_reply(const proto::packet_view& p) {
     }
     case task_kind::get_status:
     case task_kind::get_status_unique:
-      ++counters_.replies_matched;
-      pop_front();
+      matched();
       handle_status(*t, p);
       return;
     case task_kind::echo: {
-      ++counters_.replies_matched;
-      pop_front();
+      matched();
       if (p.data != t->data_) {
         fail_task(*t, return_code::echo_data_corruption, "ECHO_RES differs from the data sent");
         return;
@@ -426,18 +375,6 @@ void session::handle_work_packet(const proto::packet_view& p) {
 
 // ---- outcomes ----------------------------------------------------------------------
 
-namespace {
-// Failure texts are best effort: when even they cannot be stored the code
-// still is, and the text is left empty.
-void store_text(std::string& to, std::string_view text) noexcept {
-  try {
-    to.assign(text.data(), text.size());
-  } catch (...) {
-    to.clear();
-  }
-}
-}  // namespace
-
 void session::finish(task& t, return_code rc) noexcept {
   t.result_ = rc;
   t.phase_ = task_phase::finished;
@@ -445,7 +382,7 @@ void session::finish(task& t, return_code rc) noexcept {
 }
 
 void session::fail_task(task& t, return_code rc, std::string_view text) noexcept {
-  store_text(t.error_text_, text);
+  detail::store_text(t.error_text_, text);
   finish(t, rc);
 }
 
@@ -465,18 +402,11 @@ void session::fail_connection(return_code rc, std::string_view text) noexcept {
     if (!t->finished()) fail_task(*t, rc, text);
   }
   running_.clear();
-  out_base_ += out_.size();
-  out_.clear();
-  out_pos_ = 0;
+  out_.drop();
 }
 
-void session::record(return_code rc, std::string_view text) noexcept {
-  if (outcome_ != return_code::success) return;
-  outcome_ = rc;
-  store_text(outcome_text_, text);
-}
-
-void session::pop_front() noexcept {
+void session::matched() noexcept {
+  ++counters_.replies_matched;
   queue_.pop_front();
   --sent_;
 }

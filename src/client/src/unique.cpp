@@ -2,6 +2,7 @@
 
 #include <uuid/uuid.h>
 
+#include <charconv>
 #include <cstring>
 
 namespace gearspec::client {
@@ -12,6 +13,14 @@ std::uint32_t rotl32(std::uint32_t x, int r) noexcept { return (x << r) | (x >> 
 std::uint32_t load_le32(const unsigned char* p) noexcept {
   return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
          (std::uint32_t{p[3]} << 24);
+}
+
+// A 4-byte block (or the tail) scrambled into the hash state.
+std::uint32_t mix_block(std::uint32_t h, std::uint32_t k) noexcept {
+  k *= 0xcc9e2d51u;
+  k = rotl32(k, 15);
+  k *= 0x1b873593u;
+  return h ^ k;
 }
 
 std::uint32_t final_mix(std::uint32_t h) noexcept {
@@ -33,18 +42,11 @@ void unique_value::assign(std::string_view value) noexcept {
 }
 
 std::uint32_t murmur3_x86_32(const void* data, std::size_t size, std::uint32_t seed) noexcept {
-  constexpr std::uint32_t c1 = 0xcc9e2d51u;
-  constexpr std::uint32_t c2 = 0x1b873593u;
   const auto* bytes = static_cast<const unsigned char*>(data);
   const std::size_t blocks = size / 4;
   std::uint32_t h = seed;
   for (std::size_t i = 0; i < blocks; ++i) {
-    std::uint32_t k = load_le32(bytes + 4 * i);
-    k *= c1;
-    k = rotl32(k, 15);
-    k *= c2;
-    h ^= k;
-    h = rotl32(h, 13);
+    h = rotl32(mix_block(h, load_le32(bytes + 4 * i)), 13);
     h = h * 5 + 0xe6546b64u;
   }
   const unsigned char* tail = bytes + 4 * blocks;
@@ -58,10 +60,7 @@ std::uint32_t murmur3_x86_32(const void* data, std::size_t size, std::uint32_t s
       [[fallthrough]];
     case 1:
       k ^= tail[0];
-      k *= c1;
-      k = rotl32(k, 15);
-      k *= c2;
-      h ^= k;
+      h = mix_block(h, k);
       break;
     default:
       break;
@@ -91,16 +90,9 @@ unique_rule assign_unique(std::string_view caller, std::string_view workload, un
     return unique_rule::generated_uuid;
   }
   if (caller == "#") {
-    char digits[16];
-    std::size_t n = 0;
-    std::uint32_t value = workload_hash(workload);
-    do {
-      digits[n++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value != 0);
     char text[16];
-    for (std::size_t i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
-    out.assign({text, n});
+    const char* end = std::to_chars(text, text + sizeof text, workload_hash(workload)).ptr;
+    out.assign({text, static_cast<std::size_t>(end - text)});
     return unique_rule::workload_hash;
   }
   out.assign(caller);

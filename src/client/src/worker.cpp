@@ -170,7 +170,6 @@ return_code worker::add_server(std::string_view host, std::uint16_t port) {
 }
 return_code worker::add_servers(std::string_view list) { return impl_->add_servers(list); }
 void worker::remove_servers() noexcept { impl_->remove_servers(); }
-const std::vector<server_address>& worker::servers() const noexcept { return impl_->servers; }
 void worker::set_timeout(int milliseconds) noexcept { impl_->set_timeout(milliseconds); }
 int worker::timeout() const noexcept { return impl_->timeout_ms; }
 
@@ -212,7 +211,6 @@ return_code worker::work() {
 }
 
 const std::string& worker::error() const noexcept { return impl_->error; }
-return_code worker::last_code() const noexcept { return impl_->last; }
 int worker::last_errno() const noexcept { return impl_->io.sys_errno; }
 const worker_session& worker::protocol_session() const noexcept { return impl_->protocol; }
 

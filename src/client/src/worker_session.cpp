@@ -1,52 +1,36 @@
 #include "gearspec/client/worker_session.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <iterator>
 #include <system_error>
 
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/error.hpp"
 #include "gearspec/protocol/limits.hpp"
 #include "gearspec/protocol/packet.hpp"
-#include "server_stream.hpp"
 
 namespace gearspec::client {
 using proto::command;
 
 proto::command grab_command(grab_mode mode) noexcept {
-  switch (mode) {
-    case grab_mode::plain:
-      return command::grab_job;
-    case grab_mode::uniq:
-      return command::grab_job_uniq;
-    case grab_mode::all:
-      break;
-  }
-  return command::grab_job_all;
+  constexpr command grabs[] = {command::grab_job, command::grab_job_uniq, command::grab_job_all};
+  const auto i = static_cast<std::size_t>(mode);
+  return i < std::size(grabs) ? grabs[i] : command::grab_job_all;
 }
 
 std::string_view name(worker_state s) noexcept {
-  switch (s) {
-    case worker_state::idle:
-      return "idle";
-    case worker_state::grabbing:
-      return "grabbing";
-    case worker_state::sleeping:
-      return "sleeping";
-    case worker_state::assigned:
-      return "assigned";
-  }
-  return "unknown";
+  constexpr std::string_view names[] = {"idle", "grabbing", "sleeping", "assigned"};
+  const auto i = static_cast<std::size_t>(s);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
-worker_session::worker_session(worker_limits limits, grab_mode mode)
-    : limits_(limits), mode_(mode), decoder_(detail::server_decoder_limits(limits)) {}
+worker_session::worker_session(worker_limits limits, grab_mode mode) : server_link(limits), mode_(mode) {}
 
 // ---- abilities ---------------------------------------------------------------
 
 void worker_session::queue(command cmd, const std::string_view* args, std::size_t argc,
                            std::string_view data) {
-  if (const std::error_code ec = proto::encode_to(out_, proto::magic::request, cmd, args, argc, data))
+  if (const std::error_code ec = out_.append(proto::magic::request, cmd, args, argc, data))
     throw std::system_error(ec, std::string{"encoding "} + std::string{proto::name(cmd)});
 }
 
@@ -101,7 +85,7 @@ bool worker_session::can(std::string_view function) const noexcept {
 
 void worker_session::queue_grab() {
   queue(grab_command(mode_), nullptr, 0);
-  grab_end_ = out_base_ + out_.size();
+  grab_end_ = out_.end();
   ++counters_.grabs_sent;
   state_ = worker_state::grabbing;
 }
@@ -145,15 +129,9 @@ return_code worker_session::send_exception(std::string_view data) {
 void worker_session::connection_opened() {
   decoder_.reset();
   broken_ = false;
-  out_base_ += out_.size();
-  out_.clear();
-  out_pos_ = 0;
+  out_.drop();
   state_ = worker_state::idle;
   for (const ability& a : abilities_) announce(a);
-}
-
-void worker_session::connection_closed(std::string_view why, return_code rc) noexcept {
-  fail_connection(rc, why);
 }
 
 void worker_session::timed_out(std::string_view why) noexcept {
@@ -166,34 +144,12 @@ void worker_session::timed_out(std::string_view why) noexcept {
   fail_connection(return_code::timeout, why);
 }
 
-void worker_session::clear_failure() noexcept {
-  failure_ = return_code::success;
-  failure_text_.clear();
-}
-
-// ---- bytes ----------------------------------------------------------------------------
-
-void worker_session::wrote(std::size_t n) noexcept {
-  out_pos_ += std::min(n, out_.size() - out_pos_);
-  if (out_pos_ == out_.size()) {
-    out_base_ += out_.size();
-    out_.clear();
-    out_pos_ = 0;
-  }
-}
-
-void worker_session::receive(std::string_view bytes) {
-  detail::read_server_stream(
-      decoder_, bytes, [this] { return broken_; }, [this](const proto::packet_view& p) { handle_packet(p); },
-      [this](return_code rc, const std::string& text) { fail_connection(rc, text); });
-}
+// ---- packets ---------------------------------------------------------------------------
 
 void worker_session::handle_packet(const proto::packet_view& p) {
   ++counters_.packets_received;
-  if (!detail::accept_from_server(
-          p, [this](return_code rc, const std::string& text) { fail_connection(rc, text); }))
-    return;
-  const bool grab_written = out_base_ + out_pos_ >= grab_end_;
+  if (!from_server(p)) return;
+  const bool grab_written = out_.written() >= grab_end_;
   switch (p.cmd) {
     case command::error: {
       ++counters_.errors;
@@ -263,20 +219,8 @@ void worker_session::handle_assign(const proto::packet_view& p) {
 void worker_session::fail_connection(return_code rc, std::string_view text) noexcept {
   broken_ = true;
   state_ = worker_state::idle;
-  out_base_ += out_.size();
-  out_.clear();
-  out_pos_ = 0;
+  out_.drop();
   record(rc, text);
-}
-
-void worker_session::record(return_code rc, std::string_view text) noexcept {
-  if (failure_ != return_code::success) return;
-  failure_ = rc;
-  try {
-    failure_text_.assign(text.data(), text.size());
-  } catch (...) {
-    failure_text_.clear();  // the code is what counts
-  }
 }
 
 }  // namespace gearspec::client

@@ -1,5 +1,7 @@
 #include "gearspec/protocol/admin.hpp"
 
+#include <initializer_list>
+
 #include "gearspec/protocol/error.hpp"
 #include "gearspec/protocol/limits.hpp"
 #include "gearspec/util/ascii.hpp"
@@ -95,8 +97,6 @@ request classify(const tokens& t) noexcept {
 
 namespace {
 
-void append_number(std::string& out, std::uint64_t v) { out += std::to_string(v); }
-
 template <typename Row, typename Fn>
 std::string listing(const std::vector<Row>& rows, Fn&& line) {
   std::string out;
@@ -117,27 +117,24 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return parts;
 }
 
+// "FUNCTION\tN\tN...\n": a line of status and prioritystatus.
+void counts_line(std::string& out, const std::string& function, std::initializer_list<std::uint64_t> counts) {
+  out += function;
+  for (const std::uint64_t v : counts) out += '\t' + std::to_string(v);
+  out += '\n';
+}
+
 }  // namespace
 
 std::string format_status(const std::vector<status_row>& rows) {
   return listing(rows, [](std::string& out, const status_row& r) {
-    out += r.function;
-    for (auto v : {r.total, r.running, r.workers}) {
-      out += '\t';
-      append_number(out, v);
-    }
-    out += '\n';
+    counts_line(out, r.function, {r.total, r.running, r.workers});
   });
 }
 
 std::string format_priority_status(const std::vector<priority_status_row>& rows) {
   return listing(rows, [](std::string& out, const priority_status_row& r) {
-    out += r.function;
-    for (auto v : {r.high, r.normal, r.low, r.workers}) {
-      out += '\t';
-      append_number(out, v);
-    }
-    out += '\n';
+    counts_line(out, r.function, {r.high, r.normal, r.low, r.workers});
   });
 }
 
@@ -151,8 +148,7 @@ std::string format_workers(const std::vector<worker_row>& rows) {
 
 std::string format_show_jobs(const std::vector<job_row>& rows) {
   return listing(rows, [](std::string& out, const job_row& r) {
-    out += r.handle + '\t';
-    append_number(out, r.retries);
+    out += r.handle + '\t' + std::to_string(r.retries);
     out += r.ignore ? "\t1\t" : "\t0\t";
     out += r.queued ? "1\n" : "0\n";
   });
@@ -269,67 +265,64 @@ bool numbers(const std::vector<std::string_view>& f, std::size_t first, std::uin
   return true;
 }
 
+// Each listing line of an OK reply into a row; the first line `parse_line`
+// refuses makes the reply malformed.
+template <typename Row, typename ParseLine>
+std::error_code parse_rows(const reply& r, std::vector<Row>& out, ParseLine&& parse_line) {
+  out.clear();
+  if (!r.ok) return errc::malformed_admin_reply;
+  for (const auto& line : r.lines) {
+    Row row;
+    if (!parse_line(line, row)) return errc::malformed_admin_reply;
+    out.push_back(std::move(row));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::error_code parse_status(const reply& r, std::vector<status_row>& out) {
-  out.clear();
-  if (!r.ok) return errc::malformed_admin_reply;
-  for (const auto& line : r.lines) {
+  return parse_rows(r, out, [](std::string_view line, status_row& row) {
     const auto f = split(line, '\t');
-    status_row row;
-    if (f.size() != 4 || !numbers(f, 1, {&row.total, &row.running, &row.workers}))
-      return errc::malformed_admin_reply;
+    if (f.size() != 4 || !numbers(f, 1, {&row.total, &row.running, &row.workers})) return false;
     row.function = std::string{f[0]};
-    out.push_back(std::move(row));
-  }
-  return {};
+    return true;
+  });
 }
 
 std::error_code parse_priority_status(const reply& r, std::vector<priority_status_row>& out) {
-  out.clear();
-  if (!r.ok) return errc::malformed_admin_reply;
-  for (const auto& line : r.lines) {
+  return parse_rows(r, out, [](std::string_view line, priority_status_row& row) {
     const auto f = split(line, '\t');
-    priority_status_row row;
-    if (f.size() != 5 || !numbers(f, 1, {&row.high, &row.normal, &row.low, &row.workers}))
-      return errc::malformed_admin_reply;
+    if (f.size() != 5 || !numbers(f, 1, {&row.high, &row.normal, &row.low, &row.workers})) return false;
     row.function = std::string{f[0]};
-    out.push_back(std::move(row));
-  }
-  return {};
+    return true;
+  });
 }
 
 std::error_code parse_workers(const reply& r, std::vector<worker_row>& out) {
-  out.clear();
-  if (!r.ok) return errc::malformed_admin_reply;
-  for (const auto& line : r.lines) {
+  return parse_rows(r, out, [](std::string_view line, worker_row& row) {
     // "FD IP CLIENT_ID :" then " FUNC" per function. The columns are located
     // by position, not by searching for " :": an IPv6 address starts with ':'.
     const auto fields = split(line, ' ');
-    if (fields.size() < 4 || fields[3] != ":") return errc::malformed_admin_reply;
-    worker_row row{std::string{fields[0]}, std::string{fields[1]}, std::string{fields[2]}, {}};
+    if (fields.size() < 4 || fields[3] != ":") return false;
+    row = {std::string{fields[0]}, std::string{fields[1]}, std::string{fields[2]}, {}};
     for (std::size_t i = 4; i < fields.size(); ++i)
       if (!fields[i].empty()) row.functions.emplace_back(fields[i]);
-    out.push_back(std::move(row));
-  }
-  return {};
+    return true;
+  });
 }
 
 std::error_code parse_show_jobs(const reply& r, std::vector<job_row>& out) {
-  out.clear();
-  if (!r.ok) return errc::malformed_admin_reply;
-  for (const auto& line : r.lines) {
+  return parse_rows(r, out, [](std::string_view line, job_row& row) {
     const auto f = split(line, '\t');
     std::uint64_t ignore = 0, queued = 0;
-    job_row row;
     if (f.size() != 4 || !numbers(f, 1, {&row.retries, &ignore, &queued}) || ignore > 1 || queued > 1)
-      return errc::malformed_admin_reply;
+      return false;
     row.handle = std::string{f[0]};
     row.ignore = ignore == 1;
     row.queued = queued == 1;
-    out.push_back(std::move(row));
-  }
-  return {};
+    return true;
+  });
 }
 
 }  // namespace gearspec::proto::admin

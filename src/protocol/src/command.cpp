@@ -1,5 +1,7 @@
 #include "gearspec/protocol/command.hpp"
 
+#include <iterator>
+
 #include "gearspec/util/ascii.hpp"
 
 namespace gearspec::proto {
@@ -11,15 +13,9 @@ std::optional<command> command_from_name(std::string_view text) noexcept {
 }
 
 std::string_view name(priority p) noexcept {
-  switch (p) {
-    case priority::high:
-      return "high";
-    case priority::low:
-      return "low";
-    case priority::normal:
-      break;
-  }
-  return "normal";
+  constexpr std::string_view names[] = {"high", "normal", "low"};
+  const auto i = static_cast<std::size_t>(p);
+  return i < std::size(names) ? names[i] : "normal";
 }
 
 }  // namespace gearspec::proto

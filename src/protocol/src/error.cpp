@@ -1,44 +1,37 @@
 #include "gearspec/protocol/error.hpp"
 
+#include <iterator>
+
 namespace gearspec::proto {
 namespace {
+
+// One message per errc value, in declaration order (the values start at 1).
+constexpr const char* messages[] = {
+    "bad magic: expected \"\\0REQ\" or \"\\0RES\"",
+    "invalid command number (valid: 1..42)",
+    "body length over the limit",
+    "argument longer than the limit",
+    "missing NUL terminator: too few arguments for the command",
+    "NUL inside the last argument: too many arguments for the command",
+    "admin text line longer than the limit",
+    "admin text line with more than 5 tokens",
+    "argument contains a NUL byte and cannot be encoded",
+    "wrong number of arguments for the command",
+    "data given for a command without a data part",
+    "command cannot be encoded (TEXT or MAX)",
+    "malformed admin reply",
+    "not a decimal number in range",
+};
+static_assert(std::size(messages) == static_cast<std::size_t>(errc::invalid_number),
+              "error.cpp: one message per errc value");
 
 class protocol_error_category final : public std::error_category {
  public:
   const char* name() const noexcept override { return "gearspec.protocol"; }
 
   std::string message(int ev) const override {
-    switch (static_cast<errc>(ev)) {
-      case errc::bad_magic:
-        return "bad magic: expected \"\\0REQ\" or \"\\0RES\"";
-      case errc::invalid_command:
-        return "invalid command number (valid: 1..42)";
-      case errc::body_too_large:
-        return "body length over the limit";
-      case errc::argument_too_large:
-        return "argument longer than the limit";
-      case errc::missing_terminator:
-        return "missing NUL terminator: too few arguments for the command";
-      case errc::too_many_arguments:
-        return "NUL inside the last argument: too many arguments for the command";
-      case errc::text_line_too_long:
-        return "admin text line longer than the limit";
-      case errc::too_many_tokens:
-        return "admin text line with more than 5 tokens";
-      case errc::nul_in_argument:
-        return "argument contains a NUL byte and cannot be encoded";
-      case errc::wrong_argument_count:
-        return "wrong number of arguments for the command";
-      case errc::data_not_allowed:
-        return "data given for a command without a data part";
-      case errc::unencodable_command:
-        return "command cannot be encoded (TEXT or MAX)";
-      case errc::malformed_admin_reply:
-        return "malformed admin reply";
-      case errc::invalid_number:
-        return "not a decimal number in range";
-    }
-    return "unknown gearspec.protocol error";
+    if (ev < 1 || ev > static_cast<int>(std::size(messages))) return "unknown gearspec.protocol error";
+    return messages[ev - 1];
   }
 };
 

@@ -7,45 +7,6 @@ packet::packet(const packet_view& v) : mag(v.mag), cmd(v.cmd), data(v.data) {
   for (std::size_t i = 0; i < v.argc; ++i) args.emplace_back(v.args[i]);
 }
 
-std::string escape_bytes(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() + 2);
-  out += '"';
-  for (unsigned char c : bytes) {
-    switch (c) {
-      case 0:
-        out += "\\0";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out += static_cast<char>(c);
-        } else {
-          out += "\\x";
-          out += digits[c >> 4];
-          out += digits[c & 15];
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 namespace {
 
 template <typename Args>

@@ -29,7 +29,9 @@ static_assert(GEARMAN_RECV_BUFFER_SIZE == proto::receive_buffer_size);
 namespace {
 
 namespace gc = gearspec::client;
+using gearspec::compat::bytes_of;
 using gearspec::compat::c_boundary;
+using gearspec::compat::install_shell;
 using gearspec::compat::to_c;
 
 struct client_impl;
@@ -89,10 +91,6 @@ void release(task_impl* t) {
 // No client to record an exception on (creation failed before there was one).
 constexpr client_impl* no_client = nullptr;
 
-gearman_client_st* install_client(gearman_client_st* client, std::unique_ptr<client_impl> impl) {
-  return gearspec::compat::install_shell(client, std::move(impl));
-}
-
 gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
   if (ret_ptr != nullptr) *ret_ptr = rc;
   return rc;
@@ -101,27 +99,18 @@ gearman_return_t set_ret(gearman_return_t* ret_ptr, gearman_return_t rc) {
 // SEMANTICS.md 2: checks on C arguments that the byte-string C++ API cannot
 // see (NULL pointers, workload pointer/size agreement), in the table's order.
 // The length checks run again in the session, which decides the rest.
-bool check_c_arguments(client_impl* c, const char* function_name, const char* unique, const void* workload,
-                       size_t workload_size, gearman_return_t& rc) {
-  rc = GEARMAN_INVALID_ARGUMENT;
-  if (function_name == nullptr || function_name[0] == '\0') {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) invalid function");
-    return false;
-  }
-  if (std::strlen(function_name) > GEARMAN_FUNCTION_MAX_SIZE) {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) function name longer then GEARMAN_MAX_FUNCTION_SIZE");
-    return false;
-  }
-  if (unique != nullptr && ::strnlen(unique, GEARMAN_MAX_UNIQUE_SIZE + 1) > GEARMAN_MAX_UNIQUE_SIZE) {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) unique name longer then GEARMAN_MAX_UNIQUE_SIZE");
-    return false;
-  }
-  if ((workload == nullptr && workload_size > 0) || (workload != nullptr && workload_size == 0)) {
-    c->result(rc, "add_task(GEARMAN_INVALID_ARGUMENT) invalid workload");
-    return false;
-  }
-  rc = GEARMAN_SUCCESS;
-  return true;
+// Returns why the arguments are INVALID_ARGUMENT, or nullptr when they pass.
+const char* c_argument_error(const char* function_name, const char* unique, const void* workload,
+                             size_t workload_size) {
+  if (function_name == nullptr || function_name[0] == '\0')
+    return "add_task(GEARMAN_INVALID_ARGUMENT) invalid function";
+  if (std::strlen(function_name) > GEARMAN_FUNCTION_MAX_SIZE)
+    return "add_task(GEARMAN_INVALID_ARGUMENT) function name longer then GEARMAN_MAX_FUNCTION_SIZE";
+  if (unique != nullptr && ::strnlen(unique, GEARMAN_MAX_UNIQUE_SIZE + 1) > GEARMAN_MAX_UNIQUE_SIZE)
+    return "add_task(GEARMAN_INVALID_ARGUMENT) unique name longer then GEARMAN_MAX_UNIQUE_SIZE";
+  if ((workload == nullptr && workload_size > 0) || (workload != nullptr && workload_size == 0))
+    return "add_task(GEARMAN_INVALID_ARGUMENT) invalid workload";
+  return nullptr;
 }
 
 gc::job_request make_request(const char* function_name, const char* unique, const void* workload,
@@ -129,8 +118,7 @@ gc::job_request make_request(const char* function_name, const char* unique, cons
   gc::job_request r;
   r.function = function_name;
   r.unique = unique == nullptr ? std::string_view{} : std::string_view{unique};
-  r.workload = workload == nullptr ? std::string_view{}
-                                   : std::string_view{static_cast<const char*>(workload), workload_size};
+  r.workload = bytes_of(workload, workload_size);
   r.prio = prio;
   r.background = background;
   return r;
@@ -170,9 +158,8 @@ gearman_task_st* add_submit(gearman_client_st* client, gearman_task_st* task, vo
     return nullptr;
   }
   return c_boundary(c, ret_ptr, [&]() -> gearman_task_st* {
-    gearman_return_t rc;
-    if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) {
-      set_ret(ret_ptr, rc);
+    if (const char* why = c_argument_error(function_name, unique, workload, workload_size)) {
+      set_ret(ret_ptr, c->result(GEARMAN_INVALID_ARGUMENT, why));
       return nullptr;
     }
     return add_queued(c, task, context, ret_ptr, [&](gc::task& t) {
@@ -189,8 +176,8 @@ gearman_return_t do_background(gearman_client_st* client, const char* function_n
   client_impl* c = impl_of(client);
   if (c == nullptr) return GEARMAN_INVALID_ARGUMENT;
   return c_boundary(c, nullptr, [&] {
-    gearman_return_t rc;
-    if (!check_c_arguments(c, function_name, unique, workload, workload_size, rc)) return rc;
+    if (const char* why = c_argument_error(function_name, unique, workload, workload_size))
+      return c->result(GEARMAN_INVALID_ARGUMENT, why);
     std::string handle;
     const gc::return_code done = c->cpp.do_background(
         make_request(function_name, unique, workload, workload_size, prio, true), handle);
@@ -222,7 +209,7 @@ gearman_client_st* gearman_client_create(gearman_client_st* client) {
     if (const char* env = std::getenv("GEARMAN_SERVERS"); env != nullptr && env[0] != '\0') {
       impl->cpp.add_servers(env);
     }
-    return install_client(client, std::move(impl));
+    return install_shell(client, std::move(impl));
   });
 }
 
@@ -230,7 +217,7 @@ gearman_client_st* gearman_client_clone(gearman_client_st* client, const gearman
   const client_impl* source = impl_of(from);
   if (source == nullptr) return gearman_client_create(client);
   return c_boundary(no_client, nullptr, [&] {
-    return install_client(client, std::make_unique<client_impl>(source->cpp.clone()));
+    return install_shell(client, std::make_unique<client_impl>(source->cpp.clone()));
   });
 }
 
@@ -266,10 +253,7 @@ void gearman_client_set_namespace(gearman_client_st* client, const char* namespa
                                   size_t namespace_key_size) {
   client_impl* c = impl_of(client);
   if (c == nullptr) return;
-  c_boundary(c, nullptr, [&] {
-    c->cpp.set_namespace(namespace_key == nullptr ? std::string_view{}
-                                                  : std::string_view{namespace_key, namespace_key_size});
-  });
+  c_boundary(c, nullptr, [&] { c->cpp.set_namespace(bytes_of(namespace_key, namespace_key_size)); });
 }
 
 const char* gearman_client_error(const gearman_client_st* client) {
@@ -476,11 +460,8 @@ uint32_t gearman_status_denominator(const gearman_status_t arg) { return arg.sta
 gearman_return_t gearman_client_echo(gearman_client_st* client, const void* workload, size_t workload_size) {
   client_impl* c = impl_of(client);
   if (c == nullptr || (workload == nullptr && workload_size > 0)) return GEARMAN_INVALID_ARGUMENT;
-  return c_boundary(c, nullptr, [&] {
-    return c->result_from_cpp(c->cpp.echo(
-        workload == nullptr ? std::string_view{}
-                            : std::string_view{static_cast<const char*>(workload), workload_size}));
-  });
+  return c_boundary(c, nullptr,
+                    [&] { return c->result_from_cpp(c->cpp.echo(bytes_of(workload, workload_size))); });
 }
 
 }  // extern "C"

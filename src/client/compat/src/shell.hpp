@@ -62,6 +62,11 @@ struct c_object {
   void failed(gearman_return_t rc, const char* what) noexcept { result(rc, what); }
 };
 
+/// A C buffer as bytes: NULL is empty whatever the size says.
+inline std::string_view bytes_of(const void* data, size_t size) noexcept {
+  return data == nullptr ? std::string_view{} : std::string_view{static_cast<const char*>(data), size};
+}
+
 /// gearman_{client,worker}_add_server: INVALID_ARGUMENT without an object;
 /// a null host is "localhost".
 template <class Impl>

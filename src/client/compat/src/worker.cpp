@@ -12,6 +12,7 @@
 #include "shell.hpp"
 
 namespace gc = gearspec::client;
+using gearspec::compat::bytes_of;
 using gearspec::compat::c_boundary;
 using gearspec::compat::to_c;
 
@@ -53,10 +54,7 @@ gc::job_function wrap(const gearman_function_t& function, void* context) {
       gearman_return_t ret = GEARMAN_SUCCESS;
       const std::unique_ptr<void, free_deleter> result{fn(&shell, context, &size, &ret)};
       if (ret != GEARMAN_SUCCESS) return from_c(ret);
-      const std::string_view bytes = result == nullptr
-                                         ? std::string_view{}
-                                         : std::string_view{static_cast<const char*>(result.get()), size};
-      return j.send_complete(bytes);
+      return j.send_complete(bytes_of(result.get(), size));
     };
   }
   gearman_function_fn* fn = function.callback.function_v2.func;
@@ -97,10 +95,6 @@ gearman_return_t job_send(gearman_job_st* job, Send&& send) {
   // Out of memory while encoding: report it; the job stays held and work()
   // answers it.
   return c_boundary(static_cast<worker_impl*>(nullptr), nullptr, [&] { return to_c(send(*j)); });
-}
-
-std::string_view bytes_of(const void* data, size_t size) {
-  return data == nullptr ? std::string_view{} : std::string_view{static_cast<const char*>(data), size};
 }
 
 }  // namespace

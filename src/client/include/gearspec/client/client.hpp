@@ -24,7 +24,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "gearspec/client/session.hpp"
 #include "gearspec/client/task.hpp"
@@ -38,10 +37,6 @@ struct server_address {
   std::string host;  ///< empty means "localhost"
   std::uint16_t port = default_port;
 };
-
-/// Parse "host[:port][,host[:port]...]" (gearman_client_add_servers syntax;
-/// "[v6addr]:port" accepted). Returns false on a malformed entry.
-bool parse_server_list(std::string_view list, std::vector<server_address>& out);
 
 /// Status of a job as STATUS_RES (or STATUS_RES_UNIQUE) reports it.
 struct job_status {
@@ -72,7 +67,6 @@ class client {
   /// Comma-separated list; INVALID_ARGUMENT when malformed (nothing added).
   return_code add_servers(std::string_view list);
   void remove_servers() noexcept;
-  const std::vector<server_address>& servers() const noexcept;
 
   /// Milliseconds for each blocking call; -1 (the default, as libgearman)
   /// waits forever, 0 fails with TIMEOUT unless the answer is already there.
@@ -117,13 +111,8 @@ class client {
   // ---- errors -----------------------------------------------------------------
   /// Text of the last failed call ("" when the last call succeeded).
   const std::string& error() const noexcept;
-  /// Code of the last call (SUCCESS when it succeeded).
-  return_code last_code() const noexcept;
   /// errno of the last failed system call (0 when none).
   int last_errno() const noexcept;
-
-  /// The session (for tests: counters, limits).
-  const session& protocol_session() const noexcept;
 
  private:
   struct impl;

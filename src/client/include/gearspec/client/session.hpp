@@ -52,20 +52,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "gearspec/client/detail/byte_buffer.hpp"
+#include "gearspec/client/detail/server_link.hpp"
 #include "gearspec/client/task.hpp"
-#include "gearspec/protocol/decoder.hpp"
 
 namespace gearspec::client {
-
-/// Bounds on what the session accepts from a server.
-struct session_limits {
-  /// Largest declared body of a reply; larger is INVALID_PACKET before any
-  /// allocation. Foreground results and echoes are bounded by this.
-  std::uint32_t max_body_size = 64u << 20;
-  /// Largest NUL-terminated argument of a reply (a handle, an ERROR code).
-  std::uint32_t max_argument_size = 8192;
-};
 
 /// Counters for tests and diagnostics.
 struct session_counters {
@@ -74,12 +64,9 @@ struct session_counters {
   std::uint64_t replies_matched = 0;
 };
 
-class session {
+class session final : public detail::server_link {
  public:
   explicit session(session_limits limits = {});
-  ~session();
-  session(const session&) = delete;
-  session& operator=(const session&) = delete;
 
   /// Prepended to every function name (gearman_client_set_namespace); counted
   /// in the 512-byte function limit.
@@ -115,45 +102,32 @@ class session {
   /// Connecting failed: queued tasks get `rc` (COULD_NOT_CONNECT) but stay
   /// queued with their bytes, so they can be run again.
   void connect_failed(return_code rc, std::string_view why);
-  /// The peer closed (or a read/write failed): LOST_CONNECTION (or `rc`) for
-  /// every unfinished task; output dropped.
-  /// Never throws: it is also how the I/O layer fails every task after an
-  /// exception (out of memory) left the connection in an unknown state.
-  void connection_closed(std::string_view why, return_code rc = return_code::lost_connection) noexcept;
   /// The caller's timeout expired: TIMEOUT for every unfinished task; the
   /// connection must be closed (broken() becomes true).
   void timed_out(std::string_view why);
 
-  // ---- bytes ---------------------------------------------------------------
-  /// Bytes to write next (valid until the next non-const call).
-  std::string_view output() const noexcept { return {out_.data() + out_pos_, out_.size() - out_pos_}; }
+  // ---- bytes (output() and receive() as server_link) -----------------------
   /// `n` bytes of output() were written. Tasks whose last byte is written
   /// start waiting for their reply.
   void wrote(std::size_t n) noexcept;
-  /// Bytes received from the server, any chunking. After a fatal error the
-  /// session is broken() and further input is ignored.
-  void receive(std::string_view bytes);
 
   // ---- state -----------------------------------------------------------------
   /// Some task is queued, waiting or running: the I/O layer has work to do.
   bool busy() const noexcept { return !queue_.empty() || !running_.empty(); }
   /// Some task has its reply outstanding (written, not answered).
   bool awaiting_replies() const noexcept { return sent_ > 0 || !running_.empty(); }
-  /// A fatal protocol error or timeout was recorded: close the connection.
-  bool broken() const noexcept { return broken_; }
   std::size_t queued() const noexcept { return queue_.size() - sent_; }
   std::size_t waiting() const noexcept { return sent_; }
   std::size_t running() const noexcept { return running_.size(); }
 
   /// The first failure recorded since clear_outcome() (SUCCESS if none):
   /// what run_tasks returns.
-  return_code outcome() const noexcept { return outcome_; }
+  return_code outcome() const noexcept { return failure_; }
   /// Text of that first failure ("" when none).
-  const std::string& outcome_text() const noexcept { return outcome_text_; }
-  void clear_outcome() noexcept;
+  const std::string& outcome_text() const noexcept { return failure_text_; }
+  void clear_outcome() noexcept { clear_failure(); }
 
   const session_counters& counters() const noexcept { return counters_; }
-  const session_limits& limits() const noexcept { return limits_; }
 
  private:
   struct entry {
@@ -164,30 +138,22 @@ class session {
 
   return_code enqueue(task& t, task_kind kind, proto::command cmd, const std::string_view* args,
                       std::size_t argc, std::string_view data);
-  void handle_packet(const proto::packet_view& p);
+  void handle_packet(const proto::packet_view& p) override;
   void handle_reply(const proto::packet_view& p);
   void handle_work_packet(const proto::packet_view& p);
   void handle_status(task& t, const proto::packet_view& p);
   void finish(task& t, return_code rc) noexcept;
   void fail_task(task& t, return_code rc, std::string_view text) noexcept;
-  void fail_connection(return_code rc, std::string_view text) noexcept;
-  void record(return_code rc, std::string_view text) noexcept;
-  void pop_front() noexcept;
+  void fail_connection(return_code rc, std::string_view text) noexcept override;
+  /// The oldest request got its reply: it leaves the FIFO.
+  void matched() noexcept;
 
-  session_limits limits_;
-  proto::decoder decoder_;
   std::string namespace_;
   std::string scratch_;      // namespaced function name
-  detail::byte_buffer out_;  // bytes not yet written start at out_pos_
-  std::size_t out_pos_ = 0;
-  std::uint64_t out_base_ = 0;  // absolute offset of out_[0]
-  std::deque<entry> queue_;     // [0, sent_) waiting for a reply, [sent_, end) queued
+  std::deque<entry> queue_;  // [0, sent_) waiting for a reply, [sent_, end) queued
   std::size_t sent_ = 0;
   std::unordered_multimap<std::string, task*>
       running_;  // foreground jobs by handle (coalesced jobs share one)
-  bool broken_ = false;
-  return_code outcome_ = return_code::success;
-  std::string outcome_text_;
   session_counters counters_;
 };
 

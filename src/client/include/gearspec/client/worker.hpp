@@ -32,7 +32,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "gearspec/client/client.hpp"
 #include "gearspec/client/worker_session.hpp"
@@ -59,7 +58,6 @@ class worker {
   return_code add_server(std::string_view host, std::uint16_t port);
   return_code add_servers(std::string_view list);
   void remove_servers() noexcept;
-  const std::vector<server_address>& servers() const noexcept;
   void set_timeout(int milliseconds) noexcept;
   int timeout() const noexcept;
 
@@ -85,7 +83,6 @@ class worker {
 
   // ---- errors -------------------------------------------------------------------
   const std::string& error() const noexcept;
-  return_code last_code() const noexcept;
   int last_errno() const noexcept;
   const worker_session& protocol_session() const noexcept;
 

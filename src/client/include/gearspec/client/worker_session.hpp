@@ -49,13 +49,10 @@
 #include <string_view>
 #include <vector>
 
+#include "gearspec/client/detail/server_link.hpp"
 #include "gearspec/protocol/command.hpp"
-#include "gearspec/protocol/decoder.hpp"
-#include "gearspec/protocol/return_code.hpp"
 
 namespace gearspec::client {
-
-using proto::return_code;
 
 /// Which grab request a worker sends. libgearman 1.1.20 sends GRAB_JOB_ALL.
 enum class grab_mode : std::uint8_t {
@@ -85,10 +82,7 @@ struct assigned_job {
   std::string workload;
 };
 
-struct worker_limits {
-  std::uint32_t max_body_size = 64u << 20;  ///< largest accepted declared body (a workload)
-  std::uint32_t max_argument_size = 8192;   ///< largest NUL-terminated argument (a handle)
-};
+using worker_limits = session_limits;
 
 struct worker_counters {
   std::uint64_t packets_received = 0;
@@ -101,11 +95,9 @@ struct worker_counters {
   std::uint64_t errors = 0;  ///< ERROR packets
 };
 
-class worker_session {
+class worker_session final : public detail::server_link {
  public:
   explicit worker_session(worker_limits limits = {}, grab_mode mode = grab_mode::all);
-  worker_session(const worker_session&) = delete;
-  worker_session& operator=(const worker_session&) = delete;
 
   // ---- abilities (queued now, and announced again on every new connection) --
   /// CAN_DO (timeout 0) or CAN_DO_TIMEOUT (seconds, > 0). INVALID_ARGUMENT
@@ -141,29 +133,21 @@ class worker_session {
   /// again, state idle; a job held on the old connection is forgotten (the
   /// server gives it to another worker).
   void connection_opened();
-  /// The peer closed (or I/O failed): `rc` (LOST_CONNECTION) recorded, state
-  /// idle, output dropped, broken() until connection_opened().
-  void connection_closed(std::string_view why, return_code rc = return_code::lost_connection) noexcept;
   /// The caller's wait ran out: TIMEOUT recorded.
   void timed_out(std::string_view why) noexcept;
 
-  // ---- bytes -----------------------------------------------------------------
-  std::string_view output() const noexcept { return {out_.data() + out_pos_, out_.size() - out_pos_}; }
-  void wrote(std::size_t n) noexcept;
-  /// Bytes from the server, any chunking; ignored once broken().
-  void receive(std::string_view bytes);
+  // ---- bytes (output() and receive() as server_link) -----------------------
+  void wrote(std::size_t n) noexcept { out_.consume(n); }
 
   // ---- outcome -----------------------------------------------------------------
-  bool broken() const noexcept { return broken_; }
   /// First failure since clear_failure() (SUCCESS when none).
   return_code failure() const noexcept { return failure_; }
   const std::string& failure_text() const noexcept { return failure_text_; }
   /// The ERROR code string of the last ERROR packet ("" when none).
   const std::string& server_code() const noexcept { return server_code_; }
-  void clear_failure() noexcept;
+  using server_link::clear_failure;
 
   const worker_counters& counters() const noexcept { return counters_; }
-  const worker_limits& limits() const noexcept { return limits_; }
   grab_mode mode() const noexcept { return mode_; }
 
  private:
@@ -180,24 +164,15 @@ class worker_session {
   return_code send_work(proto::command cmd, std::string_view data, std::string_view numerator = {},
                         std::string_view denominator = {});
   void queue_grab();
-  void handle_packet(const proto::packet_view& p);
+  void handle_packet(const proto::packet_view& p) override;
   void handle_assign(const proto::packet_view& p);
-  void fail_connection(return_code rc, std::string_view text) noexcept;
-  void record(return_code rc, std::string_view text) noexcept;
+  void fail_connection(return_code rc, std::string_view text) noexcept override;
 
-  worker_limits limits_;
   grab_mode mode_;
-  proto::decoder decoder_;
   std::vector<ability> abilities_;
-  std::string out_;
-  std::size_t out_pos_ = 0;
-  std::uint64_t out_base_ = 0;  // absolute offset of out_[0]
   std::uint64_t grab_end_ = 0;  // absolute offset just past the outstanding grab
   worker_state state_ = worker_state::idle;
   assigned_job job_;
-  bool broken_ = false;
-  return_code failure_ = return_code::success;
-  std::string failure_text_;
   std::string server_code_;
   worker_counters counters_;
 };

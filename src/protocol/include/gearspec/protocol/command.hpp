@@ -249,16 +249,23 @@ std::optional<command> command_from_name(std::string_view name) noexcept;
 /// Priority of a submitted job (gearman_job_priority_t values).
 enum class priority : std::uint8_t { high = 0, normal = 1, low = 2 };
 
+namespace detail {
+// The six plain submits (WIRE.md 2.1): a priority, foreground or background.
+struct plain_submit {
+  priority prio;
+  bool background;
+  command cmd;
+};
+inline constexpr plain_submit plain_submits[] = {
+    {priority::normal, false, command::submit_job},    {priority::normal, true, command::submit_job_bg},
+    {priority::high, false, command::submit_job_high}, {priority::high, true, command::submit_job_high_bg},
+    {priority::low, false, command::submit_job_low},   {priority::low, true, command::submit_job_low_bg}};
+}  // namespace detail
+
 /// The SUBMIT command for a priority, foreground or background (WIRE.md 2.1).
 constexpr command submit_command(priority p, bool background) noexcept {
-  switch (p) {
-    case priority::high:
-      return background ? command::submit_job_high_bg : command::submit_job_high;
-    case priority::low:
-      return background ? command::submit_job_low_bg : command::submit_job_low;
-    case priority::normal:
-      break;
-  }
+  for (const auto& row : detail::plain_submits)
+    if (row.prio == p && row.background == background) return row.cmd;
   return background ? command::submit_job_bg : command::submit_job;
 }
 
@@ -350,16 +357,9 @@ constexpr bool is_background_submit(command cmd) noexcept {
 
 /// Priority a submit command carries (normal for the EPOCH/SCHED/REDUCE ones).
 constexpr priority submit_priority(command cmd) noexcept {
-  switch (cmd) {
-    case command::submit_job_high:
-    case command::submit_job_high_bg:
-      return priority::high;
-    case command::submit_job_low:
-    case command::submit_job_low_bg:
-      return priority::low;
-    default:
-      return priority::normal;
-  }
+  for (const auto& row : detail::plain_submits)
+    if (row.cmd == cmd) return row.prio;
+  return priority::normal;
 }
 
 std::string_view name(priority p) noexcept;

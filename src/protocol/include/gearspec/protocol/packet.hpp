@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gearspec/protocol/command.hpp"
+#include "gearspec/util/escape.hpp"
 
 namespace gearspec::proto {
 
@@ -101,7 +102,6 @@ struct packet {
 std::string to_string(const packet& p);
 std::string to_string(const packet_view& p);
 
-/// Quote bytes as a C-like string literal with \0, \n, \xNN escapes.
-std::string escape_bytes(std::string_view bytes);
+using util::escape_bytes;
 
 }  // namespace gearspec::proto
