@@ -16,7 +16,9 @@
 #include <new>
 #include <string>
 
+#include "gearspec/client/session.hpp"
 #include "gearspec/mock/server.hpp"
+#include "gearspec/protocol/encoder.hpp"
 
 namespace {
 
@@ -243,3 +245,48 @@ TEST_F(AllocationFailure, ForegroundTasksCutShortByTheTimeout) {
 }
 
 }  // namespace
+
+// The sans-I/O session reading a malformed STATUS_RES: the reply's error text
+// is built on the heap. Whichever allocation fails, the status task either
+// ends with the malformed reply's code, or keeps its place in the reply FIFO
+// so that the connection's end fails it: it is never lost between the two.
+TEST(AllocationFailureSession, MalformedStatusReplyNeverLosesItsTask) {
+  namespace proto = gearspec::proto;
+  using gearspec::client::return_code;
+  const std::string reply = proto::encode(proto::magic::response, proto::command::status_res,
+                                          {"H:oom:1", "2", "0", "0", "0"});  // KNOWN must be 0 or 1
+  long total = 0;
+  for (long fail_at = 0; fail_at == 0 || fail_at <= total; ++fail_at) {
+    SCOPED_TRACE("allocation " + std::to_string(fail_at) + " fails");
+    gearspec::client::session s;
+    gearspec::client::task t;
+    ASSERT_EQ(s.get_status(t, "H:oom:1"), return_code::success);
+    s.connection_opened();
+    s.wrote(s.output().size());
+    bool escaped = false;
+    counting = fail_at == 0;
+    allocations = 0;
+    fail_countdown = fail_at;
+    try {
+      s.receive(reply);
+    } catch (const std::bad_alloc&) {
+      escaped = true;
+    }
+    fail_countdown = 0;
+    counting = false;
+    if (fail_at == 0) {
+      total = allocations;
+      ASSERT_GT(total, 0) << "the error text should allocate: the injection would test nothing";
+      EXPECT_EQ(t.result(), return_code::invalid_packet);
+      continue;
+    }
+    if (escaped) {
+      EXPECT_EQ(s.waiting(), 1u) << "the task left the reply FIFO before its outcome was set";
+      s.connection_closed("closed after the failed allocation");
+      EXPECT_EQ(t.result(), return_code::lost_connection);
+    } else {
+      EXPECT_EQ(t.result(), return_code::invalid_packet);
+    }
+    EXPECT_TRUE(t.finished());
+  }
+}

@@ -290,8 +290,8 @@ void session::handle_reply(const proto::packet_view& p) {
     }
     case task_kind::get_status:
     case task_kind::get_status_unique:
+      handle_status(*t, p);  // builds its error text (allocates) before the slot is freed
       matched();
-      handle_status(*t, p);
       return;
     case task_kind::echo: {
       matched();
