@@ -1,7 +1,9 @@
 // YAML -> scenario_model, strict, every error with file:line:column.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -20,14 +22,36 @@ using detail::send_item;
 using detail::step;
 using detail::value_template;
 
+/// Where a YAML mark points in the real file, whose line `first_line` the YAML starts on.
+scenario_error error_at(const std::string& source, int first_line, const YAML::Mark& m, std::string expected,
+                        std::string got) {
+  return scenario_error(source, m.line < 0 ? 0 : first_line + m.line, m.column < 0 ? 0 : m.column + 1,
+                        std::move(expected), std::move(got));
+}
+
+/// The value in `values` at the place of `name` in `names` (the lists go in the same order).
+template <class T>
+std::optional<T> lookup(std::string_view name, std::initializer_list<std::string_view> names,
+                        std::initializer_list<T> values) {
+  auto v = values.begin();
+  for (auto n = names.begin(); n != names.end() && v != values.end(); ++n, ++v)
+    if (*n == name) return *v;
+  return std::nullopt;
+}
+
+/// The steps that end or hand over the script, written `close` or `close: true`.
+std::optional<step::kind> ending_step(std::string_view name) {
+  using k = step::kind;
+  return lookup(name, {"close", "reset", "half_close", "black_hole", "queue"},
+                {k::close, k::reset, k::half_close, k::black_hole, k::queue});
+}
+
 class parser {
  public:
   parser(std::string source, int first_line) : source_(std::move(source)), first_line_(first_line) {}
 
   [[noreturn]] void fail(const YAML::Node& at, std::string expected, std::string got = {}) const {
-    const auto m = at.Mark();
-    throw scenario_error(source_, m.line < 0 ? 0 : first_line_ + m.line, m.column < 0 ? 0 : m.column + 1,
-                         std::move(expected), std::move(got));
+    throw error_at(source_, first_line_, at.Mark(), std::move(expected), std::move(got));
   }
   int line_of(const YAML::Node& n) const { return n.Mark().line < 0 ? 0 : first_line_ + n.Mark().line; }
 
@@ -51,11 +75,12 @@ class parser {
     return n.Scalar();
   }
 
-  std::uint64_t number(const YAML::Node& n, const char* what, std::uint64_t max = UINT64_MAX) const {
+  template <class T = std::uint64_t>
+  T number(const YAML::Node& n, const char* what, std::uint64_t max = std::numeric_limits<T>::max()) const {
     const auto s = scalar(n, what);
     const auto v = util::decimal(s, max);
     if (!v) fail(n, std::string{what} + " (at most " + std::to_string(max) + ")", "'" + s + "'");
-    return *v;
+    return static_cast<T>(*v);
   }
 
   bool boolean(const YAML::Node& n, const char* what) const {
@@ -65,16 +90,22 @@ class parser {
     fail(n, std::string{what} + " (true or false)", "'" + s + "'");
   }
 
+  /// A scalar among `names`, as the value at its place in `values`; `what` lists the names.
+  template <class T>
+  T one_of(const YAML::Node& n, const char* what, std::initializer_list<std::string_view> names,
+           std::initializer_list<T> values) const {
+    const auto s = scalar(n, what);
+    if (const auto v = lookup(s, names, values)) return *v;
+    fail(n, what, "'" + s + "'");
+  }
+
   void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed) const {
     for (const auto& kv : map) {
       const auto key = kv.first.Scalar();
-      bool known = false;
-      for (const char* a : allowed) known = known || key == a;
-      if (!known) {
-        std::string list;
-        for (const char* a : allowed) list += std::string{list.empty() ? "" : ", "} + a;
-        fail(kv.first, "one of the keys " + list, "'" + key + "'");
-      }
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string list;
+      for (const char* a : allowed) list += std::string{list.empty() ? "" : ", "} + a;
+      fail(kv.first, "one of the keys " + list, "'" + key + "'");
     }
   }
 
@@ -130,17 +161,11 @@ class parser {
       const auto var = text.substr(i + 2, end - i - 2);
       value_template::part p;
       using k = value_template::part::kind;
-      if (var == "handle")
-        p.what = k::new_handle;
-      else if (var == "last_handle")
-        p.what = k::last_handle;
-      else if (var == "data")
-        p.what = k::data;
-      else if (var == "connection")
-        p.what = k::connection;
-      else if (var == "counter")
-        p.what = k::counter;
-      else if (var.size() == 4 && var.compare(0, 3, "arg") == 0 && var[3] >= '0' && var[3] <= '7') {
+      const auto named = lookup(var, {"handle", "last_handle", "data", "connection", "counter"},
+                                {k::new_handle, k::last_handle, k::data, k::connection, k::counter});
+      if (named) {
+        p.what = *named;
+      } else if (var.size() == 4 && var.compare(0, 3, "arg") == 0 && var[3] >= '0' && var[3] <= '7') {
         p.what = k::arg;
         p.index = static_cast<std::size_t>(var[3] - '0');
       } else {
@@ -235,11 +260,10 @@ class parser {
 
   void parse_expect(const YAML::Node& v, step& s) const {
     s.what = step::kind::expect;
-    if (v.IsScalar()) {
+    if (v.IsScalar())
       expect_command(v, s);
-    } else {
+    else
       parse_expect_map(v, s);
-    }
     // What a later `assign` may answer: a grab, or any packet that could be one.
     grab_expected_ =
         grab_expected_ || s.expect_grab || (!s.expect_text && (!s.command || proto::is_grab(*s.command)));
@@ -298,7 +322,7 @@ class parser {
       c = command_name(n["command"]);
       it.command_number = static_cast<std::uint32_t>(*c);
     } else if (n["number"]) {
-      it.command_number = static_cast<std::uint32_t>(number(n["number"], "a command number", UINT32_MAX));
+      it.command_number = number<std::uint32_t>(n["number"], "a command number");
     } else {
       fail(n, "a 'command' (name), 'number' or 'assign' key");
     }
@@ -326,8 +350,7 @@ class parser {
       else
         fail(n["magic"], allow_bad_magic ? "REQ, RES or exactly 4 bytes" : "REQ or RES", "'" + m + "'");
     }
-    if (n["size"])
-      it.size_override = static_cast<std::uint32_t>(number(n["size"], "a size field value", UINT32_MAX));
+    if (n["size"]) it.size_override = number<std::uint32_t>(n["size"], "a size field value");
     return it;
   }
 
@@ -350,11 +373,8 @@ class parser {
   }
 
   void add_packets(const YAML::Node& v, step& s, bool allow_bad) const {
-    if (v.IsSequence()) {
-      for (const auto& e : v) s.items.push_back(packet_item(e, allow_bad));
-    } else {
-      s.items.push_back(packet_item(v, allow_bad));
-    }
+    if (!v.IsSequence()) return s.items.push_back(packet_item(v, allow_bad));
+    for (const auto& e : v) s.items.push_back(packet_item(e, allow_bad));
   }
 
   send_item raw_item(value_template t, send_item::kind k = send_item::kind::raw) const {
@@ -401,8 +421,7 @@ class parser {
       check_keys(v, {"command", "size", "magic"});
       std::string h;
       const auto cmd = v["command"] ? static_cast<std::uint32_t>(command_name(v["command"])) : 8u;
-      const auto size =
-          v["size"] ? static_cast<std::uint32_t>(number(v["size"], "a size", UINT32_MAX)) : 0xFFFFFFFFu;
+      const auto size = v["size"] ? number<std::uint32_t>(v["size"], "a size") : 0xFFFFFFFFu;
       proto::append_raw_header(
           h, v["magic"] && bytes(v["magic"], "magic") == "REQ" ? proto::request_magic : proto::response_magic,
           cmd, size);
@@ -417,11 +436,10 @@ class parser {
       std::uint32_t cmd = 99;
       if (v.IsMap()) {
         check_keys(v, {"number", "body"});
-        if (v["number"])
-          cmd = static_cast<std::uint32_t>(number(v["number"], "a command number", UINT32_MAX));
+        if (v["number"]) cmd = number<std::uint32_t>(v["number"], "a command number");
         if (v["body"]) body = bytes(v["body"], "body bytes");
       } else if (!v.IsNull()) {
-        cmd = static_cast<std::uint32_t>(number(v, "a command number", UINT32_MAX));
+        cmd = number<std::uint32_t>(v, "a command number");
       }
       proto::append_raw_header(h, proto::response_magic, cmd, static_cast<std::uint32_t>(body.size()));
       s.items.push_back(raw_item(literal(h + body)));
@@ -462,28 +480,17 @@ class parser {
     s.line = line_of(n);
     if (n.IsScalar()) {
       const auto w = n.Scalar();
-      if (w == "close")
-        s.what = step::kind::close;
-      else if (w == "reset")
-        s.what = step::kind::reset;
-      else if (w == "half_close")
-        s.what = step::kind::half_close;
-      else if (w == "black_hole" || w == "silent")
-        s.what = step::kind::black_hole;
-      else if (w == "queue")
-        s.what = step::kind::queue;
-      else
-        fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
+      const auto k = ending_step(w == "silent" ? "black_hole" : w);
+      if (!k) fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
+      s.what = *k;
       return s;
     }
     if (!n.IsMap() || n.size() == 0)
       fail(n, "a step (a mapping such as {expect: SUBMIT_JOB_BG})", describe(n));
-    static const char* const modifiers[] = {"coalesce",    "split_at",     "drip",  "close_after",
-                                            "reset_after", "close_within", "gap_ms"};
+    static const std::string_view modifiers[] = {"coalesce",    "split_at",     "drip",  "close_after",
+                                                 "reset_after", "close_within", "gap_ms"};
     auto is_modifier = [](const std::string& k) {
-      for (const char* m : modifiers)
-        if (k == m) return true;
-      return false;
+      return std::find(std::begin(modifiers), std::end(modifiers), k) != std::end(modifiers);
     };
     std::string main;
     for (const auto& kv : n) {
@@ -516,14 +523,9 @@ class parser {
     } else if (main == "delay" || main == "delay_ms") {
       s.what = step::kind::delay;
       s.duration = std::chrono::milliseconds(number(v, "a delay in milliseconds", 3'600'000));
-    } else if (main == "close" || main == "reset" || main == "half_close" || main == "black_hole" ||
-               main == "queue") {
+    } else if (const auto ending = ending_step(main)) {
       if (!v.IsNull() && !boolean(v, "true")) fail(v, "true");
-      s.what = main == "close"        ? step::kind::close
-               : main == "reset"      ? step::kind::reset
-               : main == "half_close" ? step::kind::half_close
-               : main == "black_hole" ? step::kind::black_hole
-                                      : step::kind::queue;
+      s.what = *ending;
     } else if (main == "repeat") {
       s.what = step::kind::repeat;
       if (!v.IsMap()) fail(v, "{times: N, steps: [...]} (times 0 = forever)", describe(v));
@@ -567,8 +569,7 @@ class parser {
     return out;
   }
 
-  void check_gotos(const detail::step_list& top, const detail::step_list& list,
-                   const YAML::Node& where) const {
+  void check_gotos(const detail::step_list& top, const detail::step_list& list) const {
     for (const auto& s : list) {
       if (s.what == step::kind::go_to) {
         bool found = false;
@@ -578,7 +579,7 @@ class parser {
                                "goto a state declared at the top level of the same script",
                                "'" + s.name + "'");
       }
-      if (s.what == step::kind::repeat) check_gotos(top, s.body, where);
+      if (s.what == step::kind::repeat) check_gotos(top, s.body);
     }
   }
 
@@ -587,7 +588,7 @@ class parser {
     detail::connection_script c;
     c.line = line_of(n);
     c.steps = steps(n);
-    check_gotos(c.steps, c.steps, n);
+    check_gotos(c.steps, c.steps);
     return c;
   }
 
@@ -604,34 +605,15 @@ class parser {
       m->name = source_;
     }
     if (root["description"]) m->description = scalar(root["description"], "a description");
-    if (const auto& om = root["on_mismatch"]) {
-      const auto v = scalar(om, "continue, skip, close, reset or queue");
-      using a = detail::mismatch_action;
-      if (v == "continue")
-        m->on_mismatch = a::continue_script;
-      else if (v == "skip")
-        m->on_mismatch = a::skip;
-      else if (v == "close")
-        m->on_mismatch = a::close;
-      else if (v == "reset")
-        m->on_mismatch = a::reset;
-      else if (v == "queue")
-        m->on_mismatch = a::queue;
-      else
-        fail(om, "continue, skip, close, reset or queue", "'" + v + "'");
-    }
-    if (const auto& t = root["then"]) {
-      const auto v = scalar(t, "queue, close or silent");
-      using e = detail::end_action;
-      if (v == "queue")
-        m->then = e::queue;
-      else if (v == "close")
-        m->then = e::close;
-      else if (v == "silent")
-        m->then = e::silent;
-      else
-        fail(t, "queue, close or silent", "'" + v + "'");
-    }
+    using a = detail::mismatch_action;
+    if (const auto& om = root["on_mismatch"])
+      m->on_mismatch =
+          one_of(om, "continue, skip, close, reset or queue", {"continue", "skip", "close", "reset", "queue"},
+                 {a::continue_script, a::skip, a::close, a::reset, a::queue});
+    using e = detail::end_action;
+    if (const auto& t = root["then"])
+      m->then =
+          one_of(t, "queue, close or silent", {"queue", "close", "silent"}, {e::queue, e::close, e::silent});
     if (root["answer_options"])
       m->answer_options = boolean(root["answer_options"], "answer_options: true|false");
     if (root["steps"]) m->every = script(root["steps"]);
@@ -684,14 +666,12 @@ std::shared_ptr<const scenario> parse_scenario(std::string_view yaml_text, std::
   try {
     root = YAML::Load(std::string{yaml_text});
   } catch (const YAML::ParserException& e) {
-    throw scenario_error(source_name, e.mark.line < 0 ? 0 : first_line + e.mark.line,
-                         e.mark.column < 0 ? 0 : e.mark.column + 1, "well-formed YAML", e.msg);
+    throw error_at(source_name, first_line, e.mark, "well-formed YAML", e.msg);
   }
   try {
     return std::make_shared<const scenario>(p.document(root));
   } catch (const YAML::Exception& e) {  // e.g. a duplicate key or conversion problem
-    throw scenario_error(source_name, e.mark.line < 0 ? 0 : first_line + e.mark.line,
-                         e.mark.column < 0 ? 0 : e.mark.column + 1, "a valid scenario", e.msg);
+    throw error_at(source_name, first_line, e.mark, "a valid scenario", e.msg);
   }
 }
 
