@@ -14,12 +14,17 @@ std::string shown(std::string_view bytes) {
   return proto::escape_bytes(bytes.substr(0, max_shown_bytes)) + "... (" + std::to_string(bytes.size()) +
          " bytes)";
 }
+
+/// Journal "line N: `text`" as a mismatch.
+void mismatch(std::vector<player_action>& out, int line, const std::string& text) {
+  out.push_back({player_action::kind::mismatch, {}, "line " + std::to_string(line) + ": " + text, {}});
+}
 }  // namespace
 
 scenario_player::scenario_player(const scenario_model& model, const connection_script* script,
                                  std::uint64_t connection, player_context& ctx, proto::decoder_limits limits)
     : model_(model), connection_(connection), ctx_(ctx), decoder_(limits) {
-  if (script) stack_.push_back({&script->steps, 0, 0, false});
+  if (script) stack_.push_back({&script->steps, 0, 0});
 }
 
 const step* scenario_player::current() const {
@@ -87,10 +92,7 @@ void scenario_player::run(std::vector<player_action>& out) {
         return;
       case k::close:
       case k::reset:
-        out.push_back(
-            {s->what == k::close ? player_action::kind::close : player_action::kind::reset, {}, {}, {}});
-        mode_ = mode::closed;
-        return;
+        return stop(out, s->what == k::close ? player_action::kind::close : player_action::kind::reset);
       case k::half_close:
         out.push_back({player_action::kind::half_close, {}, {}, {}});
         advance();
@@ -100,14 +102,11 @@ void scenario_player::run(std::vector<player_action>& out) {
         mode_ = mode::silent;
         return;
       case k::queue:
-        mode_ = mode::queue;
-        if (!pending_.empty()) out.push_back({player_action::kind::forward, std::move(pending_), {}, {}});
-        pending_.clear();
-        return;
+        return enter_queue(out);
       case k::repeat:
         // The parent keeps pointing at the repeat step; when the body is
         // done, advance() pops it and moves the parent past the step.
-        stack_.push_back({&s->body, 0, s->times, true});
+        stack_.push_back({&s->body, 0, s->times});
         break;
       case k::state:
         advance();
@@ -144,11 +143,9 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   while (used < in.size() && !decoder_.ready() && !ec) used += decoder_.put(in.substr(used), ec);
   const step& s = *current();
   if (ec) {
-    out.push_back({player_action::kind::mismatch,
-                   {},
-                   "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) +
-                       ", got undecodable bytes (" + ec.message() + "): " + shown(pending_),
-                   {}});
+    mismatch(out, s.line,
+             "expected " + describe_expectation(s) + ", got undecodable bytes (" + ec.message() +
+                 "): " + shown(pending_));
     pending_.clear();
     msg_kind_ = proto::message_kind::none;
     apply_mismatch(out);
@@ -186,11 +183,9 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
     return true;
   }
   if (!matched) {
-    out.push_back({player_action::kind::mismatch,
-                   {},
-                   "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) + ", got " +
-                       describe_message() + (why.empty() ? "" : " (" + why + ")"),
-                   {}});
+    mismatch(out, s.line,
+             "expected " + describe_expectation(s) + ", got " + describe_message() +
+                 (why.empty() ? "" : " (" + why + ")"));
     apply_mismatch(out);
     return true;
   }
@@ -265,32 +260,21 @@ void scenario_player::apply_mismatch(std::vector<player_action>& out) {
     case mismatch_action::skip:
       return;
     case mismatch_action::close:
-      out.push_back({player_action::kind::close, {}, {}, {}});
-      mode_ = mode::closed;
-      return;
+      return stop(out, player_action::kind::close);
     case mismatch_action::reset:
-      out.push_back({player_action::kind::reset, {}, {}, {}});
-      mode_ = mode::closed;
-      return;
+      return stop(out, player_action::kind::reset);
     case mismatch_action::queue:
-      mode_ = mode::queue;
-      out.push_back({player_action::kind::forward, msg_raw_ + pending_, {}, {}});
-      pending_.clear();
-      return;
+      pending_.insert(0, msg_raw_);
+      return enter_queue(out);
   }
 }
 
 void scenario_player::end_script(std::vector<player_action>& out) {
   switch (model_.then) {
     case end_action::queue:
-      mode_ = mode::queue;
-      if (!pending_.empty()) out.push_back({player_action::kind::forward, std::move(pending_), {}, {}});
-      pending_.clear();
-      return;
+      return enter_queue(out);
     case end_action::close:
-      out.push_back({player_action::kind::close, {}, {}, {}});
-      mode_ = mode::closed;
-      return;
+      return stop(out, player_action::kind::close);
     case end_action::silent:
       mode_ = mode::silent;
       return;
@@ -339,12 +323,7 @@ bool scenario_player::render(const send_item& item, int line, std::string& bytes
   std::size_t argc = item.args.size();
   if (item.assign) {
     if (!last_grab_) {
-      out.push_back({player_action::kind::mismatch,
-                     {},
-                     "line " + std::to_string(line) +
-                         ": assign answers a grab, but no GRAB_JOB* came on this connection; "
-                         "nothing sent",
-                     {}});
+      mismatch(out, line, "assign answers a grab, but no GRAB_JOB* came on this connection; nothing sent");
       return false;
     }
     const auto c = proto::assignment_for(*last_grab_);
@@ -411,10 +390,18 @@ void scenario_player::execute_send(const step& s, std::vector<player_action>& ou
       write(std::move(b));
     }
   }
-  if (s.close_after) {
-    out.push_back({s.reset_after ? player_action::kind::reset : player_action::kind::close, {}, {}, {}});
-    mode_ = mode::closed;
-  }
+  if (s.close_after) stop(out, s.reset_after ? player_action::kind::reset : player_action::kind::close);
+}
+
+void scenario_player::stop(std::vector<player_action>& out, player_action::kind how) {
+  out.push_back({how, {}, {}, {}});
+  mode_ = mode::closed;
+}
+
+void scenario_player::enter_queue(std::vector<player_action>& out) {
+  mode_ = mode::queue;
+  if (!pending_.empty()) out.push_back({player_action::kind::forward, std::move(pending_), {}, {}});
+  pending_.clear();
 }
 
 }  // namespace gearspec::mock::detail

@@ -66,7 +66,6 @@ class scenario_player {
     const step_list* steps;
     std::size_t index;
     std::size_t remaining;  // repeat count left; 0 = forever (for repeat frames)
-    bool is_repeat;
   };
 
   void run(std::vector<player_action>& out);
@@ -83,6 +82,10 @@ class scenario_player {
   std::string describe_message() const;
   void end_script(std::vector<player_action>& out);
   void apply_mismatch(std::vector<player_action>& out);
+  /// Close (FIN or RST): nothing more is played.
+  void stop(std::vector<player_action>& out, player_action::kind how);
+  /// Hand the connection, and the input not consumed yet, to queue mode.
+  void enter_queue(std::vector<player_action>& out);
   const step* current() const;
   void advance();
 
