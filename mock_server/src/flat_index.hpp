@@ -98,11 +98,6 @@ class sharded_index {
   void insert(std::uint32_t h, std::uint32_t slot) { shards_[h >> 24].insert(h, slot); }
   void erase(std::uint32_t h, std::uint32_t slot) { shards_[h >> 24].erase(h, slot); }
 
-  std::size_t size() const noexcept {
-    std::size_t n = 0;
-    for (const auto& s : shards_) n += s.size();
-    return n;
-  }
   /// Entries allocated over all shards (memory = 8 bytes each).
   std::size_t capacity() const noexcept {
     std::size_t n = 0;

@@ -191,10 +191,7 @@ job* job_store::take_next(const std::vector<std::uint32_t>& functions, std::int6
       auto& q = f.queue[p];
       while (q.head != none) {
         job& j = at(q.head);
-        q.head = j.next;
-        if (q.head == none) q.tail = none;
-        --q.size;
-        j.queued = false;
+        unlink(j);
         if (j.ignore) {  // its clients left before any worker took it
           remove(j);
           continue;

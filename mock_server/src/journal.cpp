@@ -1,5 +1,6 @@
 #include "journal.hpp"
 
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -8,25 +9,12 @@
 namespace gearspec::mock {
 
 const char* to_string(journal_entry::kind k) noexcept {
-  switch (k) {
-    case journal_entry::kind::accepted:
-      return "accepted";
-    case journal_entry::kind::received:
-      return "received";
-    case journal_entry::kind::sent:
-      return "sent";
-    case journal_entry::kind::closed:
-      return "closed";
-    case journal_entry::kind::reset:
-      return "reset";
-    case journal_entry::kind::error:
-      return "error";
-    case journal_entry::kind::mismatch:
-      return "mismatch";
-    case journal_entry::kind::note:
-      return "note";
-  }
-  return "unknown";
+  // In the order of the enumerators.
+  static const char* const names[] = {"accepted", "received", "sent",     "closed",
+                                      "reset",    "error",    "mismatch", "note"};
+  static_assert(std::size(names) == static_cast<std::size_t>(journal_entry::kind::note) + 1);
+  const auto i = static_cast<std::size_t>(k);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 namespace detail {
