@@ -37,14 +37,6 @@ engine_options engine_options_from(const options& o) {
   e.max_queued_jobs = o.lim.max_queued_jobs;
   return e;
 }
-
-proto::decoder_limits decoder_limits_from(const limits& l) {
-  proto::decoder_limits d;
-  d.max_body_size = l.max_packet_size;
-  d.max_argument_size = l.max_argument_size;
-  d.max_text_line = l.max_argument_size;
-  return d;
-}
 }  // namespace
 
 struct server::impl {
@@ -123,7 +115,7 @@ struct server::impl {
       const auto& m = opts.script->model();
       const detail::connection_script* script =
           index < m.connections.size() ? &m.connections[index] : (m.every ? &*m.every : nullptr);
-      c->player.emplace(m, script, c->id, players, decoder_limits_from(opts.lim));
+      c->player.emplace(m, script, c->id, players, engine.input_limits());
       play(c, &detail::scenario_player::start);
     }
     arm_idle(c);
@@ -370,7 +362,7 @@ void server::start() {
   // restart appends to them instead of truncating what the last run wrote.
   if (!i.log) {
     i.log = std::make_unique<detail::journal>(i.opts.journal_path, i.opts.journal_in_memory,
-                                              decoder_limits_from(i.opts.lim));
+                                              i.engine.input_limits());
   }
   if (!i.pcap && !i.opts.pcap_path.empty()) i.pcap = std::make_unique<detail::pcap_writer>(i.opts.pcap_path);
   try {
