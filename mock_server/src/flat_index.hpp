@@ -89,8 +89,6 @@ class flat_index {
 
 class sharded_index {
  public:
-  static constexpr std::uint32_t npos = flat_index::npos;
-
   template <class Same>
   std::uint32_t find(std::uint32_t h, Same same) const {
     return shards_[h >> 24].find(h, same);

@@ -9,8 +9,6 @@ namespace gearspec::mock::detail {
 namespace {
 constexpr job_ref none = job_arena::npos;
 
-std::size_t prio_index(proto::priority p) { return static_cast<std::size_t>(p); }
-
 std::uint32_t mix32(std::uint64_t x) {  // splitmix64 finaliser, folded
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ull;
@@ -101,7 +99,7 @@ job* job_store::add(const coalescing_key& k, proto::priority prio, bool backgrou
   j.function = function;
   j.unique_size = static_cast<std::uint32_t>(unique.size());
   j.data_size = static_cast<std::uint32_t>(data.size());
-  j.prio_bits = static_cast<std::uint8_t>(prio_index(prio));
+  j.prio_bits = static_cast<std::uint8_t>(prio);
   j.background = background;
   char* tail = reinterpret_cast<char*>(&j + 1);
   if (!unique.empty()) std::memcpy(tail, unique.data(), unique.size());
@@ -232,18 +230,6 @@ void job_store::requeue(job& j) {
   if (q.tail == none) q.tail = j.self;
   ++q.size;
   j.queued = true;
-}
-
-job_extra* job_store::extra(const job& j) {
-  if (!j.has_extra) return nullptr;
-  return &extras_.at(j.self);
-}
-
-job_extra& job_store::ensure_extra(job& j) {
-  if (j.has_extra) return extras_.at(j.self);
-  auto& e = extras_[j.self];
-  j.has_extra = true;
-  return e;
 }
 
 std::vector<const job*> job_store::sorted_jobs() const {

@@ -138,13 +138,9 @@ class parser {
   }
 
   value_template templated(const YAML::Node& n, const char* what) const {
-    value_template t;
-    const bool plain = n.IsScalar();
     const std::string text = bytes(n, what);
-    if (!plain) {  // hex / escaped / base64 are taken literally
-      t.parts.push_back({value_template::part::kind::literal, text, 0});
-      return t;
-    }
+    if (!n.IsScalar()) return literal(text);  // hex / escaped / base64 are taken literally
+    value_template t;
     std::string literal;
     for (std::size_t i = 0; i < text.size();) {
       if (text.compare(i, 3, "$${") == 0) {
@@ -203,12 +199,9 @@ class parser {
     const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
     if (key == "any") {
       p.what = bytes_predicate::kind::any;
-    } else if (key == "exact") {
+    } else if (key == "exact" || key == "hex" || key == "escaped" || key == "base64") {
       p.what = bytes_predicate::kind::exact;
-      p.value = bytes(v, "exact bytes");
-    } else if (key == "hex" || key == "escaped" || key == "base64") {
-      p.what = bytes_predicate::kind::exact;
-      p.value = bytes(n, "exact bytes");
+      p.value = bytes(key == "exact" ? v : n, "exact bytes");  // {hex: ...} and the like are byte values
     } else if (key == "prefix") {
       p.what = bytes_predicate::kind::prefix;
       p.value = bytes(v, "prefix bytes");
