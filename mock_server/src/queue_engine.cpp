@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 #include "gearspec/protocol/admin.hpp"
-#include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/limits.hpp"
 #include "gearspec/util/ascii.hpp"
