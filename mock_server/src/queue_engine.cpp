@@ -33,8 +33,7 @@ struct queue_engine::impl {
     std::string peer_ip;
     proto::decoder dec;
     std::string out;
-    bool close = false;
-    std::string close_reason;
+    std::string close_reason;  // set (never empty) once the connection must be closed
     bool queued_ready = false;
     std::string client_id = "-";
     std::vector<std::uint32_t> abilities;
@@ -99,10 +98,7 @@ struct queue_engine::impl {
     send(id, c, command::error, {code, text});
   }
   void close(connection_id id, connection& c, std::string reason) {
-    if (!c.close) {
-      c.close = true;
-      c.close_reason = std::move(reason);
-    }
+    if (c.close_reason.empty()) c.close_reason = std::move(reason);
     mark_ready(id, c);
   }
   void send_text(connection_id id, connection& c, const std::string& text) {
@@ -116,7 +112,7 @@ struct queue_engine::impl {
     auto it = conns.find(id);
     if (it == conns.end()) return;
     connection& c = it->second;
-    while (!bytes.empty() && !c.close) {
+    while (!bytes.empty() && c.close_reason.empty()) {
       std::error_code ec;
       bytes.remove_prefix(c.dec.put(bytes, ec));
       if (ec) {
@@ -523,7 +519,7 @@ std::string& queue_engine::output(connection_id id) { return impl_->conns.at(id)
 
 bool queue_engine::should_close(connection_id id) const {
   auto it = impl_->conns.find(id);
-  return it != impl_->conns.end() && it->second.close;
+  return it != impl_->conns.end() && !it->second.close_reason.empty();
 }
 
 std::string queue_engine::close_reason(connection_id id) const {

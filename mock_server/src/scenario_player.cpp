@@ -143,12 +143,10 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   while (used < in.size() && !decoder_.ready() && !ec) used += decoder_.put(in.substr(used), ec);
   const step& s = *current();
   if (ec) {
-    mismatch(out, s.line,
-             "expected " + describe_expectation(s) + ", got undecodable bytes (" + ec.message() +
-                 "): " + shown(pending_));
+    const std::string got = "undecodable bytes (" + ec.message() + "): " + shown(pending_);
     pending_.clear();
     msg_kind_ = proto::message_kind::none;
-    apply_mismatch(out);
+    mismatched(s, got, out);
     return true;
   }
   if (!decoder_.ready()) return false;
@@ -183,10 +181,7 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
     return true;
   }
   if (!matched) {
-    mismatch(out, s.line,
-             "expected " + describe_expectation(s) + ", got " + describe_message() +
-                 (why.empty() ? "" : " (" + why + ")"));
-    apply_mismatch(out);
+    mismatched(s, describe_message() + (why.empty() ? "" : " (" + why + ")"), out);
     return true;
   }
   ++counter_;
@@ -252,7 +247,8 @@ std::string scenario_player::describe_message() const {
   return proto::to_string(msg_);
 }
 
-void scenario_player::apply_mismatch(std::vector<player_action>& out) {
+void scenario_player::mismatched(const step& s, const std::string& got, std::vector<player_action>& out) {
+  mismatch(out, s.line, "expected " + describe_expectation(s) + ", got " + got);
   switch (model_.on_mismatch) {
     case mismatch_action::continue_script:
       advance();

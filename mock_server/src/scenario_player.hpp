@@ -81,7 +81,8 @@ class scenario_player {
   std::string describe_expectation(const step& s) const;
   std::string describe_message() const;
   void end_script(std::vector<player_action>& out);
-  void apply_mismatch(std::vector<player_action>& out);
+  /// Journal that `s` got `got` instead, then do what on_mismatch says.
+  void mismatched(const step& s, const std::string& got, std::vector<player_action>& out);
   /// Close (FIN or RST): nothing more is played.
   void stop(std::vector<player_action>& out, player_action::kind how);
   /// Hand the connection, and the input not consumed yet, to queue mode.
