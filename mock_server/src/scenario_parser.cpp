@@ -394,16 +394,9 @@ class parser {
     } else if (key == "admin_text") {
       s.items.push_back(raw_item(templated(v, "an admin text line"), send_item::kind::text));
     } else if (key == "garbage") {
-      std::size_t length = 0;
-      std::uint64_t seed = 1;
-      if (v.IsMap()) {
-        check_keys(v, {"length", "seed"});
-        length = number(v["length"], "garbage length", 1u << 24);
-        if (v["seed"]) seed = number(v["seed"], "a seed");
-      } else {
-        length = number(v, "garbage length", 1u << 24);
-      }
-      std::mt19937_64 rng{seed};
+      if (v.IsMap()) check_keys(v, {"length", "seed"});  // or the length alone
+      const auto length = number(v.IsMap() ? v["length"] : v, "garbage length", 1u << 24);
+      std::mt19937_64 rng{v.IsMap() && v["seed"] ? number(v["seed"], "a seed") : 1};
       std::string g(length, '\0');
       for (auto& ch : g) ch = static_cast<char>(rng() & 0xFF);
       if (!g.empty() && g[0] == '\0') g[0] = '\x01';  // never a valid header start
@@ -612,14 +605,10 @@ class parser {
     if (root["steps"]) m->every = script(root["steps"]);
     if (const auto& cs = root["connections"]) {
       if (!cs.IsSequence()) fail(cs, "a list of per-connection step lists", describe(cs));
-      for (const auto& c : cs) {
-        if (c.IsMap()) {
-          check_keys(c, {"steps"});
-          if (!c["steps"]) fail(c, "a 'steps' list");
-          m->connections.push_back(script(c["steps"]));
-        } else {
-          m->connections.push_back(script(c));
-        }
+      for (const auto& c : cs) {  // a step list, or {steps: [...]}
+        if (c.IsMap()) check_keys(c, {"steps"});
+        if (c.IsMap() && !c["steps"]) fail(c, "a 'steps' list");
+        m->connections.push_back(script(c.IsMap() ? c["steps"] : c));
       }
     }
     if (!m->every && m->connections.empty()) fail(root, "a 'steps' or 'connections' key");
