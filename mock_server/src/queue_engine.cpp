@@ -528,11 +528,10 @@ std::string queue_engine::close_reason(connection_id id) const {
 }
 
 void queue_engine::hold(std::string_view function) {
-  if (function.empty()) {
+  if (function.empty())
     ++impl_->hold_all;
-    return;
-  }
-  ++impl_->store.function(impl_->store.function_id(function)).held;
+  else
+    ++impl_->store.function(impl_->store.function_id(function)).held;
 }
 
 void queue_engine::release(std::string_view function) {

@@ -487,7 +487,6 @@ class parser {
     }
     if (main.empty()) fail(n, "an action key besides the write modifiers");
     const auto& v = n[main];
-    bool modifiers_allowed = false;
     if (main == "expect") {
       parse_expect(v, s);
     } else if (main == "send") {
@@ -502,10 +501,8 @@ class parser {
                "reply, packet, raw, admin_text, garbage, oversize, wrong_magic or unknown_command",
                "'" + e.begin()->first.Scalar() + "'");
       }
-      modifiers_allowed = true;
     } else if (add_send_key(main, v, s)) {
       s.what = step::kind::send;
-      modifiers_allowed = true;
     } else if (main == "delay" || main == "delay_ms") {
       s.what = step::kind::delay;
       s.duration = std::chrono::milliseconds(number(v, "a delay in milliseconds", 3'600'000));
@@ -538,7 +535,7 @@ class parser {
            "note",
            "'" + main + "'");
     }
-    if (!modifiers_allowed) {
+    if (s.what != step::kind::send) {  // write modifiers shape what a step sends
       for (const auto& kv : n)
         if (is_modifier(kv.first.Scalar()))
           fail(kv.first, "write modifiers only on a sending step", "'" + kv.first.Scalar() + "'");
