@@ -631,7 +631,6 @@ scenario_error::scenario_error(std::string file, int line, int column, std::stri
       got_(std::move(got)) {}
 
 scenario::scenario(std::shared_ptr<const detail::scenario_model> model) noexcept : model_(std::move(model)) {}
-scenario::~scenario() = default;
 const std::string& scenario::name() const noexcept { return model_->name; }
 const std::string& scenario::source() const noexcept { return model_->source; }
 std::size_t scenario::script_count() const noexcept {

@@ -327,8 +327,8 @@ bool scenario_player::render(const send_item& item, int line, std::string& bytes
     argc = proto::info(c).argc;  // the first 2, 3 or 4 of handle, function, unique, reducer
   }
   std::string body;
-  const bool known = proto::is_wire_command(number);
-  const bool has_data = known ? proto::info(static_cast<proto::command>(number)).has_data : true;
+  const bool has_data =
+      !proto::is_wire_command(number) || proto::info(static_cast<proto::command>(number)).has_data;
   for (std::size_t i = 0; i < argc; ++i) {
     body += expand(item.args[i]);
     // The last argument of a no-data command is not NUL-terminated (WIRE.md 1.2).
@@ -336,9 +336,8 @@ bool scenario_player::render(const send_item& item, int line, std::string& bytes
   }
   if (has_data) body += expand(item.data);
   bytes.clear();
-  proto::append_raw_header(
-      bytes, item.magic4, number,
-      item.size_override ? *item.size_override : static_cast<std::uint32_t>(body.size()));
+  proto::append_raw_header(bytes, item.magic4, number,
+                           item.size_override.value_or(static_cast<std::uint32_t>(body.size())));
   bytes += body;
   return true;
 }
