@@ -73,9 +73,8 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   gmtime_r(&secs, &tm);
   char buf[64];
   const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char frac[16];
-  std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>(us % 1'000'000));
-  return std::string(buf, n) + frac;
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
+  return buf;
 }
 }  // namespace
 

@@ -530,9 +530,8 @@ class parser {
     } else {
       fail(n.begin()->first,
            "a step action: expect, reply, packet, raw, admin_text, garbage, oversize, wrong_magic, "
-           "unknown_command, "
-           "send, delay, close, reset, half_close, black_hole, queue, repeat, state, goto, hold, release, "
-           "note",
+           "unknown_command, send, delay, close, reset, half_close, black_hole, queue, repeat, state, goto, "
+           "hold, release, note",
            "'" + main + "'");
     }
     if (s.what != step::kind::send) {  // write modifiers shape what a step sends
