@@ -88,7 +88,6 @@ job* job_store::find_coalescing(const coalescing_key& k, std::string_view unique
 
 job* job_store::add(const coalescing_key& k, proto::priority prio, bool background, std::string_view unique,
                     std::string_view data, std::int64_t when) {
-  const std::uint32_t function = k.function;
   const std::size_t bytes = sizeof(job) + unique.size() + data.size();
   const job_ref r = arena_.allocate(bytes);
   if (r == none) return nullptr;
@@ -96,7 +95,7 @@ job* job_store::add(const coalescing_key& k, proto::priority prio, bool backgrou
   j.number = numbers_.next();
   j.self = r;
   j.next = none;
-  j.function = function;
+  j.function = k.function;
   j.unique_size = static_cast<std::uint32_t>(unique.size());
   j.data_size = static_cast<std::uint32_t>(data.size());
   j.prio_bits = static_cast<std::uint8_t>(prio);
@@ -107,7 +106,7 @@ job* job_store::add(const coalescing_key& k, proto::priority prio, bool backgrou
   numbers_.push(r);
   if (k.where != coalescing_key::index::none) index_for(k.where).insert(k.hash, r);
   ++live_;
-  ++functions_[function].jobs;
+  ++functions_[k.function].jobs;
   if (when > 0) {
     ensure_extra(j).when = when;
     j.scheduled = true;
@@ -166,7 +165,7 @@ void job_store::remove(job& j) {
   --live_;
   if (j.has_extra) extras_.erase(j.self);
   const job_ref r = j.self;
-  const std::size_t bytes = record_size(j);
+  const std::size_t bytes = sizeof(job) + j.unique_size + j.data_size;
   j.~job();
   arena_.release(r, bytes);
 }

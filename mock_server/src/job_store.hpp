@@ -156,7 +156,6 @@ class job_store {
 
  private:
   job& at(job_ref r) const { return *static_cast<job*>(arena_.get(r)); }
-  static std::size_t record_size(const job& j) { return sizeof(job) + j.unique_size + j.data_size; }
   sharded_index& index_for(coalescing_key::index where) {
     return where == coalescing_key::index::data ? by_data_ : by_unique_;
   }

@@ -45,9 +45,8 @@ std::string bytes_predicate::describe() const {
     case kind::prefix:
       return "prefix " + proto::escape_bytes(value);
     case kind::length:
-      return min_length == max_length
-                 ? "length " + std::to_string(min_length)
-                 : "length " + std::to_string(min_length) + ".." + std::to_string(max_length);
+      return "length " + std::to_string(min_length) +
+             (min_length == max_length ? "" : ".." + std::to_string(max_length));
     case kind::uuid:
       return "a UUID";
     case kind::regex:

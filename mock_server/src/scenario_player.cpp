@@ -309,18 +309,15 @@ std::string scenario_player::expand(const value_template& t) {
   return out;
 }
 
-bool scenario_player::render(const send_item& item, int line, std::string& bytes,
-                             std::vector<player_action>& out) {
-  if (item.what != send_item::kind::packet) {
-    bytes = expand(item.raw);
-    return true;
-  }
+std::optional<std::string> scenario_player::render(const send_item& item, int line,
+                                                   std::vector<player_action>& out) {
+  if (item.what != send_item::kind::packet) return expand(item.raw);
   auto number = item.command_number;
   std::size_t argc = item.args.size();
   if (item.assign) {
     if (!last_grab_) {
       mismatch(out, line, "assign answers a grab, but no GRAB_JOB* came on this connection; nothing sent");
-      return false;
+      return std::nullopt;
     }
     const auto c = proto::assignment_for(*last_grab_);
     number = static_cast<std::uint32_t>(c);
@@ -335,24 +332,23 @@ bool scenario_player::render(const send_item& item, int line, std::string& bytes
     if (has_data || i + 1 < argc) body += '\0';
   }
   if (has_data) body += expand(item.data);
-  bytes.clear();
+  std::string bytes;
   proto::append_raw_header(bytes, item.magic4, number,
                            item.size_override.value_or(static_cast<std::uint32_t>(body.size())));
-  bytes += body;
-  return true;
+  return bytes + body;
 }
 
 void scenario_player::execute_send(const step& s, std::vector<player_action>& out) {
   std::vector<std::string> buffers;
   std::size_t total = 0;
   for (const auto& item : s.items) {
-    std::string bytes;
-    if (!render(item, s.line, bytes, out)) continue;
-    total += bytes.size();
+    auto bytes = render(item, s.line, out);
+    if (!bytes) continue;
+    total += bytes->size();
     if (s.coalesce && !buffers.empty())
-      buffers.back() += bytes;
+      buffers.back() += *bytes;
     else
-      buffers.push_back(std::move(bytes));
+      buffers.push_back(std::move(*bytes));
   }
   std::size_t budget = s.close_after ? *s.close_after : SIZE_MAX;
   if (s.close_within && budget >= total) {

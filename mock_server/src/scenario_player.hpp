@@ -72,9 +72,9 @@ class scenario_player {
   bool handle_message(std::vector<player_action>& out);
   void execute_send(const step& s, std::vector<player_action>& out);
   std::string expand(const value_template& t);
-  /// The bytes of one item; false (and a mismatch in `out`) when it cannot be
+  /// The bytes of one item; none (and a mismatch in `out`) when it cannot be
   /// built: an assign with no grab received yet.
-  bool render(const send_item& item, int line, std::string& bytes, std::vector<player_action>& out);
+  std::optional<std::string> render(const send_item& item, int line, std::vector<player_action>& out);
   bool matches(const step& s, std::string& why) const;
   /// An OPTION_REQ / SET_CLIENT_ID the script does not expect, answered by queue mode.
   bool answers_preamble() const;
