@@ -57,8 +57,6 @@ class latency_probe {
  public:
   explicit latency_probe(std::uint16_t port);
   ~latency_probe();
-  latency_probe(const latency_probe&) = delete;
-  latency_probe& operator=(const latency_probe&) = delete;
 
   struct result {
     std::size_t submits = 0;

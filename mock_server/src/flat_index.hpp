@@ -41,10 +41,8 @@ class flat_index {
   void erase(std::uint32_t h, std::uint32_t slot) {
     if (entries_.empty()) return;
     std::size_t i = h & mask_;
-    for (;; i = (i + 1) & mask_) {
+    for (; entries_[i].slot != slot; i = (i + 1) & mask_)
       if (entries_[i].slot == npos) return;
-      if (entries_[i].slot == slot) break;
-    }
     // Backward shift: pull later entries of the probe run into the hole.
     for (std::size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
       if (entries_[j].slot == npos) break;

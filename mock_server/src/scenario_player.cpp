@@ -50,10 +50,7 @@ void scenario_player::advance() {
 void scenario_player::start(std::vector<player_action>& out) { run(out); }
 
 void scenario_player::receive(std::string_view bytes, std::vector<player_action>& out) {
-  if (mode_ == mode::queue) {
-    out.push_back({player_action::kind::forward, std::string{bytes}, {}, {}});
-    return;
-  }
+  if (mode_ == mode::queue) return out.push_back({player_action::kind::forward, std::string{bytes}, {}, {}});
   if (mode_ != mode::playing) return;
   pending_.append(bytes);
   if (!paused_) run(out);
@@ -152,11 +149,10 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   if (!decoder_.ready()) return false;
   msg_kind_ = decoder_.kind();
   msg_raw_.assign(pending_, 0, used);
-  if (msg_kind_ == proto::message_kind::packet) {
+  if (msg_kind_ == proto::message_kind::packet)
     msg_ = proto::packet{decoder_.packet()};
-  } else {
+  else
     msg_text_.assign(decoder_.text());
-  }
   decoder_.reset();
   pending_.erase(0, used);
   if (msg_kind_ == proto::message_kind::packet && proto::is_grab(msg_.cmd)) last_grab_ = msg_.cmd;
