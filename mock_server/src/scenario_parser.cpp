@@ -117,22 +117,14 @@ class parser {
     if (n.IsMap() && n.size() == 1) {
       const auto key = n.begin()->first.Scalar();
       const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
-      std::string out;
-      if (key == "hex") {
-        if (util::from_hex(scalar(v, "hex digits"), out))
-          fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
-        return out;
-      }
-      if (key == "base64") {
-        if (util::base64_decode(scalar(v, "base64 text"), out)) fail(v, "base64 text", describe(v));
-        return out;
-      }
-      if (key == "escaped") {
-        std::string error;
-        if (!util::unescape(scalar(v, "an escaped string"), out, error))
-          fail(v, "a valid escape sequence", error);
-        return out;
-      }
+      std::string out, error;                  // each encoding fails on text it cannot decode
+      if (key == "hex" && util::from_hex(scalar(v, "hex digits"), out))
+        fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
+      if (key == "base64" && util::base64_decode(scalar(v, "base64 text"), out))
+        fail(v, "base64 text", describe(v));
+      if (key == "escaped" && !util::unescape(scalar(v, "an escaped string"), out, error))
+        fail(v, "a valid escape sequence", error);
+      if (key == "hex" || key == "base64" || key == "escaped") return out;
     }
     fail(n, std::string{what} + ": a string or {hex: ...} / {escaped: ...} / {base64: ...}", describe(n));
   }
