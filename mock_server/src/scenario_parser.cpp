@@ -326,14 +326,10 @@ class parser {
     }
     if (n["magic"]) {
       const auto m = bytes(n["magic"], "magic");
-      if (m == "REQ")
-        it.magic4 = std::string{proto::request_magic};
-      else if (m == "RES")
-        it.magic4 = std::string{proto::response_magic};
-      else if (m.size() == 4 && allow_bad_magic)
-        it.magic4 = m;
-      else
+      const auto named = lookup(m, {"REQ", "RES"}, {proto::request_magic, proto::response_magic});
+      if (!named && (m.size() != 4 || !allow_bad_magic))
         fail(n["magic"], allow_bad_magic ? "REQ, RES or exactly 4 bytes" : "REQ or RES", "'" + m + "'");
+      it.magic4 = named ? std::string{*named} : m;
     }
     if (n["size"]) it.size_override = number<std::uint32_t>(n["size"], "a size field value");
     return it;
