@@ -10,7 +10,6 @@ int main(int argc, char** argv) {
   CLI::App app{"gearmock: a scriptable mock Gearman server (queue mode like gearmand 1.1.20, or a scenario)"};
   std::string listen = "127.0.0.1:4730", scenario_file;
   gearspec::mock::options opts;
-  auto& lim = opts.lim;
   std::uint64_t idle_ms = 0;
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 = a free port)")->capture_default_str();
   app.add_option("--scenario", scenario_file,
@@ -18,15 +17,15 @@ int main(int argc, char** argv) {
   app.add_option("--journal", opts.journal_path, "write every connection event as JSON lines to FILE");
   app.add_option("--pcap", opts.pcap_path,
                  "write the traffic as a pcap file (decode as Gearman with tshark)");
-  app.add_option("--max-packet-size", lim.max_packet_size, "largest accepted packet body in bytes")
+  app.add_option("--max-packet-size", opts.lim.max_packet_size, "largest accepted packet body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(1u, 0xFFFFFFFEu));
-  app.add_option("--max-connections", lim.max_connections, "connections beyond this are closed at once")
+  app.add_option("--max-connections", opts.lim.max_connections, "connections beyond this are closed at once")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   app.add_option("--idle-timeout", idle_ms, "close a connection silent for this many ms (0 = never)")
       ->capture_default_str();
-  app.add_option("--max-queue", lim.max_queued_jobs,
+  app.add_option("--max-queue", opts.lim.max_queued_jobs,
                  "queued jobs in queue mode, all functions (0 = unlimited)")
       ->capture_default_str();
   app.add_option("--handle-prefix", opts.handle_prefix, "job handles are PREFIX:N")->capture_default_str();
@@ -46,7 +45,7 @@ int main(int argc, char** argv) {
   }
   opts.host.assign(host_port->host);
   opts.port = *host_port->port;
-  lim.idle_timeout = std::chrono::milliseconds(idle_ms);
+  opts.lim.idle_timeout = std::chrono::milliseconds(idle_ms);
   opts.journal_in_memory = false;
   if (!scenario_file.empty()) {
     try {

@@ -255,14 +255,10 @@ struct server::impl {
           });
           return;
         }
-        case player_action::kind::close: {
-          const std::string why = a.text.empty() ? "closed by the scenario" : "closed: " + a.text;
-          c->actions.clear();
-          note(c->id, kind::note, {}, why);
-          return finish(c, false, false);
-        }
+        case player_action::kind::close:
+          note(c->id, kind::note, {}, a.text.empty() ? "closed by the scenario" : "closed: " + a.text);
+          return finish(c, false, false);  // drops the actions after it
         case player_action::kind::reset:
-          c->actions.clear();
           return finish(c, true, false);
         case player_action::kind::half_close: {
           boost::system::error_code ec;
