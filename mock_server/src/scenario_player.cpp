@@ -1,5 +1,7 @@
 #include "scenario_player.hpp"
 
+#include <utility>
+
 #include "gearspec/protocol/encoder.hpp"
 
 namespace gearspec::mock::detail {
@@ -141,7 +143,7 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   const step& s = *current();
   if (ec) {
     const std::string got = "undecodable bytes (" + ec.message() + "): " + shown(pending_);
-    pending_.clear();
+    msg_raw_ = std::exchange(pending_, {});  // the message on_mismatch: queue hands over
     msg_kind_ = proto::message_kind::none;
     mismatched(s, got, out);
     return true;
