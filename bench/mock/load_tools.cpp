@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -157,14 +156,8 @@ server_process::~server_process() {
 
 std::uint64_t server_process::memory(const char* field) const {
   std::ifstream f{"/proc/" + std::to_string(pid_) + "/status"};
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind(field, 0) == 0) {  // "VmRSS:\t  1234 kB"
-      std::istringstream in{line.substr(std::strlen(field) + 1)};
-      std::string kib;
-      in >> kib;
-      return gearspec::util::decimal(kib).value_or(0) * 1024;
-    }
+  for (std::string word; f >> word;)  // "VmRSS:\t  1234 kB"
+    if (word == field && f >> word) return gearspec::util::decimal(word).value_or(0) * 1024;
   return 0;
 }
 
@@ -324,7 +317,7 @@ latency_probe::result latency_probe::stop() {
   r.submits = answered_;
   r.unanswered = unanswered_;
   if (samples_ms_.empty()) return r;
-  std::vector<double> s = samples_ms_;
+  auto& s = samples_ms_;  // the thread is done with it
   std::sort(s.begin(), s.end());
   r.worst_ms = s.back();
   r.median_ms = s[s.size() / 2];

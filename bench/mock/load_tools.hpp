@@ -24,9 +24,7 @@ class server_process {
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
 
-  const std::string& label() const { return label_; }
   std::uint16_t port() const { return port_; }
-  pid_t pid() const { return pid_; }
   /// A /proc/PID/status field in bytes: "VmRSS:" (now) or "VmHWM:" (peak).
   std::uint64_t memory(const char* field) const;
   /// User + system CPU seconds used so far, all threads.
@@ -59,8 +57,6 @@ class latency_probe {
  public:
   explicit latency_probe(std::uint16_t port);
   ~latency_probe();
-  latency_probe(const latency_probe&) = delete;
-  latency_probe& operator=(const latency_probe&) = delete;
 
   struct result {
     std::size_t submits = 0;

@@ -104,8 +104,7 @@ server_result measure(const config& cfg, const settings& s) {
     r.level = level;
     gb::latency_probe probe{srv.port()};
     if (queued < level) {
-      const auto fill = level - queued;
-      r.fill_rate = gb::submit_window(srv.port(), s.conns, fill);
+      r.fill_rate = gb::submit_window(srv.port(), s.conns, level - queued);
       queued = level;
     }
     r.peak_rss = srv.memory("VmHWM:");

@@ -41,10 +41,8 @@ class flat_index {
   void erase(std::uint32_t h, std::uint32_t slot) {
     if (entries_.empty()) return;
     std::size_t i = h & mask_;
-    for (;; i = (i + 1) & mask_) {
+    for (; entries_[i].slot != slot; i = (i + 1) & mask_)
       if (entries_[i].slot == npos) return;
-      if (entries_[i].slot == slot) break;
-    }
     // Backward shift: pull later entries of the probe run into the hole.
     for (std::size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
       if (entries_[j].slot == npos) break;
@@ -89,8 +87,6 @@ class flat_index {
 
 class sharded_index {
  public:
-  static constexpr std::uint32_t npos = flat_index::npos;
-
   template <class Same>
   std::uint32_t find(std::uint32_t h, Same same) const {
     return shards_[h >> 24].find(h, same);
@@ -98,11 +94,6 @@ class sharded_index {
   void insert(std::uint32_t h, std::uint32_t slot) { shards_[h >> 24].insert(h, slot); }
   void erase(std::uint32_t h, std::uint32_t slot) { shards_[h >> 24].erase(h, slot); }
 
-  std::size_t size() const noexcept {
-    std::size_t n = 0;
-    for (const auto& s : shards_) n += s.size();
-    return n;
-  }
   /// Entries allocated over all shards (memory = 8 bytes each).
   std::size_t capacity() const noexcept {
     std::size_t n = 0;

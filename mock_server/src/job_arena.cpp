@@ -61,22 +61,16 @@ char* job_arena::small_chunk() noexcept {
 }
 
 job_arena::ref job_arena::new_chunk(std::size_t bytes, bool large) noexcept {
-  std::uint32_t number;
-  if (!free_numbers_.empty()) {
-    number = free_numbers_.back();
-  } else {
-    if (chunks_.size() >= max_chunks) return npos;
-    number = static_cast<std::uint32_t>(chunks_.size());
-  }
-  if (number == chunks_.size()) {
+  const bool fresh = free_numbers_.empty();  // a new chunk number, not a released one
+  if (fresh && chunks_.size() >= max_chunks) return npos;
+  const auto number = fresh ? static_cast<std::uint32_t>(chunks_.size()) : free_numbers_.back();
+  if (fresh && chunks_.size() == chunks_.capacity()) {
     try {
       // release() must not allocate: room for every chunk number up front.
-      if (chunks_.size() == chunks_.capacity()) {
-        const std::size_t room = 2 * chunks_.size() + 16;
-        free_numbers_.reserve(room);
-        chunks_.reserve(room);
-        large_.reserve(room);
-      }
+      const std::size_t room = 2 * chunks_.size() + 16;
+      free_numbers_.reserve(room);
+      chunks_.reserve(room);
+      large_.reserve(room);
     } catch (...) {
       return npos;
     }
@@ -84,7 +78,7 @@ job_arena::ref job_arena::new_chunk(std::size_t bytes, bool large) noexcept {
   // malloc aligns to at least 16 bytes, slabs to 2 MiB; 8-byte units need no more.
   char* mem = large ? static_cast<char*>(std::malloc(bytes)) : small_chunk();
   if (mem == nullptr) return npos;
-  if (number == chunks_.size()) {
+  if (fresh) {
     chunks_.push_back(mem);
     large_.push_back(large);
   } else {

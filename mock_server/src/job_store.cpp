@@ -9,8 +9,6 @@ namespace gearspec::mock::detail {
 namespace {
 constexpr job_ref none = job_arena::npos;
 
-std::size_t prio_index(proto::priority p) { return static_cast<std::size_t>(p); }
-
 std::uint32_t mix32(std::uint64_t x) {  // splitmix64 finaliser, folded
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ull;
@@ -90,7 +88,6 @@ job* job_store::find_coalescing(const coalescing_key& k, std::string_view unique
 
 job* job_store::add(const coalescing_key& k, proto::priority prio, bool background, std::string_view unique,
                     std::string_view data, std::int64_t when) {
-  const std::uint32_t function = k.function;
   const std::size_t bytes = sizeof(job) + unique.size() + data.size();
   const job_ref r = arena_.allocate(bytes);
   if (r == none) return nullptr;
@@ -98,10 +95,10 @@ job* job_store::add(const coalescing_key& k, proto::priority prio, bool backgrou
   j.number = numbers_.next();
   j.self = r;
   j.next = none;
-  j.function = function;
+  j.function = k.function;
   j.unique_size = static_cast<std::uint32_t>(unique.size());
   j.data_size = static_cast<std::uint32_t>(data.size());
-  j.prio_bits = static_cast<std::uint8_t>(prio_index(prio));
+  j.prio_bits = static_cast<std::uint8_t>(prio);
   j.background = background;
   char* tail = reinterpret_cast<char*>(&j + 1);
   if (!unique.empty()) std::memcpy(tail, unique.data(), unique.size());
@@ -109,7 +106,7 @@ job* job_store::add(const coalescing_key& k, proto::priority prio, bool backgrou
   numbers_.push(r);
   if (k.where != coalescing_key::index::none) index_for(k.where).insert(k.hash, r);
   ++live_;
-  ++functions_[function].jobs;
+  ++functions_[k.function].jobs;
   if (when > 0) {
     ensure_extra(j).when = when;
     j.scheduled = true;
@@ -168,7 +165,7 @@ void job_store::remove(job& j) {
   --live_;
   if (j.has_extra) extras_.erase(j.self);
   const job_ref r = j.self;
-  const std::size_t bytes = record_size(j);
+  const std::size_t bytes = sizeof(job) + j.unique_size + j.data_size;
   j.~job();
   arena_.release(r, bytes);
 }
@@ -191,10 +188,7 @@ job* job_store::take_next(const std::vector<std::uint32_t>& functions, std::int6
       auto& q = f.queue[p];
       while (q.head != none) {
         job& j = at(q.head);
-        q.head = j.next;
-        if (q.head == none) q.tail = none;
-        --q.size;
-        j.queued = false;
+        unlink(j);
         if (j.ignore) {  // its clients left before any worker took it
           remove(j);
           continue;
@@ -235,18 +229,6 @@ void job_store::requeue(job& j) {
   if (q.tail == none) q.tail = j.self;
   ++q.size;
   j.queued = true;
-}
-
-job_extra* job_store::extra(const job& j) {
-  if (!j.has_extra) return nullptr;
-  return &extras_.at(j.self);
-}
-
-job_extra& job_store::ensure_extra(job& j) {
-  if (j.has_extra) return extras_.at(j.self);
-  auto& e = extras_[j.self];
-  j.has_extra = true;
-  return e;
 }
 
 std::vector<const job*> job_store::sorted_jobs() const {

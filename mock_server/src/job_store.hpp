@@ -101,10 +101,6 @@ struct store_footprint {
 
 class job_store {
  public:
-  job_store() = default;
-  job_store(const job_store&) = delete;
-  job_store& operator=(const job_store&) = delete;
-
   /// Function index by name, creating it when absent.
   std::uint32_t function_id(std::string_view name);
   /// Function index by name, or -1.
@@ -146,8 +142,12 @@ class job_store {
   void requeue(job& j);
   std::uint64_t created() const { return numbers_.next() - 1; }
 
-  job_extra* extra(const job& j);
-  job_extra& ensure_extra(job& j);
+  job_extra* extra(const job& j) { return j.has_extra ? &extras_.at(j.self) : nullptr; }
+  job_extra& ensure_extra(job& j) {
+    auto& e = extras_[j.self];
+    j.has_extra = true;
+    return e;
+  }
 
   /// Jobs in handle order (admin listings).
   std::vector<const job*> sorted_jobs() const;
@@ -156,7 +156,6 @@ class job_store {
 
  private:
   job& at(job_ref r) const { return *static_cast<job*>(arena_.get(r)); }
-  static std::size_t record_size(const job& j) { return sizeof(job) + j.unique_size + j.data_size; }
   sharded_index& index_for(coalescing_key::index where) {
     return where == coalescing_key::index::data ? by_data_ : by_unique_;
   }

@@ -1,5 +1,6 @@
 #include "journal.hpp"
 
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -8,25 +9,12 @@
 namespace gearspec::mock {
 
 const char* to_string(journal_entry::kind k) noexcept {
-  switch (k) {
-    case journal_entry::kind::accepted:
-      return "accepted";
-    case journal_entry::kind::received:
-      return "received";
-    case journal_entry::kind::sent:
-      return "sent";
-    case journal_entry::kind::closed:
-      return "closed";
-    case journal_entry::kind::reset:
-      return "reset";
-    case journal_entry::kind::error:
-      return "error";
-    case journal_entry::kind::mismatch:
-      return "mismatch";
-    case journal_entry::kind::note:
-      return "note";
-  }
-  return "unknown";
+  // In the order of the enumerators.
+  static const char* const names[] = {"accepted", "received", "sent",     "closed",
+                                      "reset",    "error",    "mismatch", "note"};
+  static_assert(std::size(names) == static_cast<std::size_t>(journal_entry::kind::note) + 1);
+  const auto i = static_cast<std::size_t>(k);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 namespace detail {
@@ -85,9 +73,8 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   gmtime_r(&secs, &tm);
   char buf[64];
   const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char frac[16];
-  std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>(us % 1'000'000));
-  return std::string(buf, n) + frac;
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
+  return buf;
 }
 }  // namespace
 

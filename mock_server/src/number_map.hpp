@@ -51,7 +51,6 @@ class number_map {
     trim();
   }
 
-  std::size_t size() const noexcept { return live_in_window_ + moved_.size(); }
   std::size_t window() const noexcept { return window_.size(); }
   std::size_t moved() const noexcept { return moved_.size(); }
 

@@ -21,8 +21,8 @@ void put32(unsigned char* p, std::uint32_t v) {
   put16(p, static_cast<std::uint16_t>(v >> 16));
   put16(p + 2, static_cast<std::uint16_t>(v));
 }
-std::uint16_t checksum(const unsigned char* p, std::size_t n) {
-  std::uint32_t sum = 0;
+/// The Internet checksum of `n` bytes, `sum` being the sum of words before them.
+std::uint16_t checksum(const unsigned char* p, std::size_t n, std::uint32_t sum = 0) {
   for (std::size_t i = 0; i + 1 < n; i += 2) sum += static_cast<std::uint32_t>(p[i] << 8 | p[i + 1]);
   if (n & 1) sum += static_cast<std::uint32_t>(p[n - 1] << 8);
   while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
@@ -72,14 +72,11 @@ void pcap_writer::frame(const flow& f, bool from_client, std::uint8_t flags, std
   put16(tcp + 14, 65535);
   if (!payload.empty()) std::memcpy(tcp + 20, payload.data(), payload.size());  // data() may be null
   // TCP checksum over the pseudo-header (tshark does not verify by default,
-  // but a correct one keeps other tools quiet).
-  unsigned char pseudo[12 + 20 + max_segment];
-  std::memcpy(pseudo, ip + 12, 8);
-  pseudo[8] = 0;
-  pseudo[9] = 6;
-  put16(pseudo + 10, static_cast<std::uint16_t>(20 + payload.size()));
-  std::memcpy(pseudo + 12, tcp, 20 + payload.size());
-  put16(tcp + 16, checksum(pseudo, 12 + 20 + payload.size()));
+  // but a correct one keeps other tools quiet): the sum of the addresses (the
+  // complement of their checksum), protocol 6 and the TCP length.
+  const auto pseudo = static_cast<std::uint16_t>(~checksum(ip + 12, 8)) + 6u + 20u +
+                      static_cast<std::uint32_t>(payload.size());
+  put16(tcp + 16, checksum(tcp, 20 + payload.size(), pseudo));
 
   pcap_pkthdr h{};
   gettimeofday(&h.ts, nullptr);

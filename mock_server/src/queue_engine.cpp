@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 #include "gearspec/protocol/admin.hpp"
-#include "gearspec/protocol/decoder.hpp"
 #include "gearspec/protocol/encoder.hpp"
 #include "gearspec/protocol/limits.hpp"
 #include "gearspec/util/ascii.hpp"
@@ -23,8 +22,8 @@ namespace {
 using detail::job;
 using proto::command;
 using proto::magic;
-
 using util::iequals;
+namespace admin = proto::admin;
 
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 }  // namespace
@@ -34,8 +33,7 @@ struct queue_engine::impl {
     std::string peer_ip;
     proto::decoder dec;
     std::string out;
-    bool close = false;
-    std::string close_reason;
+    std::string close_reason;  // set (never empty) once the connection must be closed
     bool queued_ready = false;
     std::string client_id = "-";
     std::vector<std::uint32_t> abilities;
@@ -61,14 +59,6 @@ struct queue_engine::impl {
     // Every handle starts with "<prefix>:": written once, numbers go after it.
     std::copy(opts.handle_prefix.begin(), opts.handle_prefix.end(), handle_buf);
     handle_buf[opts.handle_prefix.size()] = ':';
-  }
-
-  proto::decoder_limits decoder_limits() const {
-    proto::decoder_limits l;
-    l.max_body_size = opts.max_packet_size;
-    l.max_argument_size = opts.max_argument_size;
-    l.max_text_line = opts.max_argument_size;
-    return l;
   }
 
   void mark_ready(connection_id id, connection& c) {
@@ -108,10 +98,7 @@ struct queue_engine::impl {
     send(id, c, command::error, {code, text});
   }
   void close(connection_id id, connection& c, std::string reason) {
-    if (!c.close) {
-      c.close = true;
-      c.close_reason = std::move(reason);
-    }
+    if (c.close_reason.empty()) c.close_reason = std::move(reason);
     mark_ready(id, c);
   }
   void send_text(connection_id id, connection& c, const std::string& text) {
@@ -125,7 +112,7 @@ struct queue_engine::impl {
     auto it = conns.find(id);
     if (it == conns.end()) return;
     connection& c = it->second;
-    while (!bytes.empty() && !c.close) {
+    while (!bytes.empty() && c.close_reason.empty()) {
       std::error_code ec;
       bytes.remove_prefix(c.dec.put(bytes, ec));
       if (ec) {
@@ -170,13 +157,12 @@ struct queue_engine::impl {
         c.client_id.assign(p.arg(0));
         if (c.client_id.empty()) c.client_id = "-";
         return;
+      case command::can_do_timeout:
+        if (!admin::parse_decimal(p.arg(1)))
+          return;  // gearmand: invalid timeout, no reply, nothing registered
+        [[fallthrough]];
       case command::can_do:
         return add_ability(id, c, p.arg(0));
-      case command::can_do_timeout: {
-        auto t = proto::admin::parse_decimal(p.arg(1));
-        if (!t) return;  // gearmand: invalid timeout, no reply, nothing registered
-        return add_ability(id, c, p.arg(0));
-      }
       case command::cant_do:
         return remove_ability(id, c, p.arg(0));
       case command::reset_abilities:
@@ -319,10 +305,9 @@ struct queue_engine::impl {
         for (auto cl : clients) {
           auto it = conns.find(cl);
           if (it == conns.end()) continue;
-          if (it->second.exceptions)
-            send(cl, it->second, command::work_exception, {p.arg(0)}, p.data);
-          else
-            send(cl, it->second, command::work_fail, {p.arg(0)});
+          const bool ex = it->second.exceptions;  // a client without the option sees WORK_FAIL
+          send(cl, it->second, ex ? command::work_exception : command::work_fail, {p.arg(0)},
+               ex ? p.data : "");
         }
         break;
       default:  // WORK_DATA, WORK_WARNING, WORK_COMPLETE and WORK_FAIL, as they came
@@ -375,7 +360,6 @@ struct queue_engine::impl {
   // ---- admin text protocol (WIRE.md section 8) --------------------------------
 
   void on_text(connection_id id, connection& c, std::string_view line) {
-    namespace admin = proto::admin;
     admin::tokens toks;
     if (admin::tokenize(line, toks)) return close(id, c, "admin line with more than 5 tokens");
     const auto req = admin::classify(toks);
@@ -437,8 +421,7 @@ struct queue_engine::impl {
     }
   }
 
-  void on_maxqueue(connection_id id, connection& c, const proto::admin::tokens& toks) {
-    namespace admin = proto::admin;
+  void on_maxqueue(connection_id id, connection& c, const admin::tokens& toks) {
     std::array<std::uint64_t, 3> values{0, 0, 0};
     for (std::size_t i = 2; i < toks.count && i < 5; ++i) {
       auto v = admin::parse_decimal(toks[i]);  // negative or not a number -> 0 (unlimited)
@@ -450,8 +433,7 @@ struct queue_engine::impl {
     send_text(id, c, admin::format_ok());
   }
 
-  void on_cancel(connection_id id, connection& c, const proto::admin::tokens& toks) {
-    namespace admin = proto::admin;
+  void on_cancel(connection_id id, connection& c, const admin::tokens& toks) {
     job* j = job_by_handle(toks[2]);
     if (!j) return send_text(id, c, admin::format_refusal(admin::refusal::unknown_job));
     if (j->running) return send_text(id, c, admin::format_refusal(admin::refusal::unknown_error));
@@ -461,8 +443,7 @@ struct queue_engine::impl {
     send_text(id, c, admin::format_ok());
   }
 
-  void on_drop(connection_id id, connection& c, const proto::admin::tokens& toks) {
-    namespace admin = proto::admin;
+  void on_drop(connection_id id, connection& c, const admin::tokens& toks) {
     for (const auto& f : store.functions()) {
       if (!iequals(f.name, toks[2])) continue;
       if (!f.workers.empty() || f.jobs)
@@ -508,8 +489,16 @@ queue_engine::connection_id queue_engine::connect(std::string peer_ip) {
   const auto id = impl_->next_id++;
   auto& c = impl_->conns[id];
   c.peer_ip = std::move(peer_ip);
-  c.dec = proto::decoder{impl_->decoder_limits()};
+  c.dec = proto::decoder{input_limits()};
   return id;
+}
+
+proto::decoder_limits queue_engine::input_limits() const {
+  proto::decoder_limits l;
+  l.max_body_size = impl_->opts.max_packet_size;
+  l.max_argument_size = impl_->opts.max_argument_size;
+  l.max_text_line = impl_->opts.max_argument_size;
+  return l;
 }
 
 void queue_engine::receive(connection_id id, std::string_view bytes) { impl_->receive(id, bytes); }
@@ -530,7 +519,7 @@ std::string& queue_engine::output(connection_id id) { return impl_->conns.at(id)
 
 bool queue_engine::should_close(connection_id id) const {
   auto it = impl_->conns.find(id);
-  return it != impl_->conns.end() && it->second.close;
+  return it != impl_->conns.end() && !it->second.close_reason.empty();
 }
 
 std::string queue_engine::close_reason(connection_id id) const {
@@ -539,11 +528,10 @@ std::string queue_engine::close_reason(connection_id id) const {
 }
 
 void queue_engine::hold(std::string_view function) {
-  if (function.empty()) {
+  if (function.empty())
     ++impl_->hold_all;
-    return;
-  }
-  ++impl_->store.function(impl_->store.function_id(function)).held;
+  else
+    ++impl_->store.function(impl_->store.function_id(function)).held;
 }
 
 void queue_engine::release(std::string_view function) {

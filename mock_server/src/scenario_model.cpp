@@ -1,18 +1,18 @@
 #include "scenario_model.hpp"
 
+#include <cctype>
+
 #include "gearspec/protocol/packet.hpp"
 
 namespace gearspec::mock::detail {
 
 namespace {
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
 /// 8-4-4-4-12 hex digits, as libgearman's generated uniques.
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
   }
   return true;
 }
@@ -45,9 +45,8 @@ std::string bytes_predicate::describe() const {
     case kind::prefix:
       return "prefix " + proto::escape_bytes(value);
     case kind::length:
-      return min_length == max_length
-                 ? "length " + std::to_string(min_length)
-                 : "length " + std::to_string(min_length) + ".." + std::to_string(max_length);
+      return "length " + std::to_string(min_length) +
+             (min_length == max_length ? "" : ".." + std::to_string(max_length));
     case kind::uuid:
       return "a UUID";
     case kind::regex:

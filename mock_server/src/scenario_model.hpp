@@ -36,9 +36,6 @@ struct value_template {
     std::size_t index = 0;  ///< argument number for kind::arg
   };
   std::vector<part> parts;
-  bool is_literal() const {
-    return parts.size() <= 1 && (parts.empty() || parts[0].what == part::kind::literal);
-  }
 };
 
 /// One thing to send: a packet (possibly malformed on purpose) or raw bytes.

@@ -1,7 +1,9 @@
 // YAML -> scenario_model, strict, every error with file:line:column.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -20,14 +22,36 @@ using detail::send_item;
 using detail::step;
 using detail::value_template;
 
+/// Where a YAML mark points in the real file, whose line `first_line` the YAML starts on.
+scenario_error error_at(const std::string& source, int first_line, const YAML::Mark& m, std::string expected,
+                        std::string got) {
+  return scenario_error(source, m.line < 0 ? 0 : first_line + m.line, m.column < 0 ? 0 : m.column + 1,
+                        std::move(expected), std::move(got));
+}
+
+/// The value in `values` at the place of `name` in `names` (the lists go in the same order).
+template <class T>
+std::optional<T> lookup(std::string_view name, std::initializer_list<std::string_view> names,
+                        std::initializer_list<T> values) {
+  auto v = values.begin();
+  for (auto n = names.begin(); n != names.end() && v != values.end(); ++n, ++v)
+    if (*n == name) return *v;
+  return std::nullopt;
+}
+
+/// The steps that end or hand over the script, written `close` or `close: true`.
+std::optional<step::kind> ending_step(std::string_view name) {
+  using k = step::kind;
+  return lookup(name, {"close", "reset", "half_close", "black_hole", "queue"},
+                {k::close, k::reset, k::half_close, k::black_hole, k::queue});
+}
+
 class parser {
  public:
   parser(std::string source, int first_line) : source_(std::move(source)), first_line_(first_line) {}
 
   [[noreturn]] void fail(const YAML::Node& at, std::string expected, std::string got = {}) const {
-    const auto m = at.Mark();
-    throw scenario_error(source_, m.line < 0 ? 0 : first_line_ + m.line, m.column < 0 ? 0 : m.column + 1,
-                         std::move(expected), std::move(got));
+    throw error_at(source_, first_line_, at.Mark(), std::move(expected), std::move(got));
   }
   int line_of(const YAML::Node& n) const { return n.Mark().line < 0 ? 0 : first_line_ + n.Mark().line; }
 
@@ -51,11 +75,12 @@ class parser {
     return n.Scalar();
   }
 
-  std::uint64_t number(const YAML::Node& n, const char* what, std::uint64_t max = UINT64_MAX) const {
+  template <class T = std::uint64_t>
+  T number(const YAML::Node& n, const char* what, std::uint64_t max = std::numeric_limits<T>::max()) const {
     const auto s = scalar(n, what);
     const auto v = util::decimal(s, max);
     if (!v) fail(n, std::string{what} + " (at most " + std::to_string(max) + ")", "'" + s + "'");
-    return *v;
+    return static_cast<T>(*v);
   }
 
   bool boolean(const YAML::Node& n, const char* what) const {
@@ -65,16 +90,22 @@ class parser {
     fail(n, std::string{what} + " (true or false)", "'" + s + "'");
   }
 
+  /// A scalar among `names`, as the value at its place in `values`; `what` lists the names.
+  template <class T>
+  T one_of(const YAML::Node& n, const char* what, std::initializer_list<std::string_view> names,
+           std::initializer_list<T> values) const {
+    const auto s = scalar(n, what);
+    if (const auto v = lookup(s, names, values)) return *v;
+    fail(n, what, "'" + s + "'");
+  }
+
   void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed) const {
     for (const auto& kv : map) {
       const auto key = kv.first.Scalar();
-      bool known = false;
-      for (const char* a : allowed) known = known || key == a;
-      if (!known) {
-        std::string list;
-        for (const char* a : allowed) list += std::string{list.empty() ? "" : ", "} + a;
-        fail(kv.first, "one of the keys " + list, "'" + key + "'");
-      }
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string list;
+      for (const char* a : allowed) list += std::string{list.empty() ? "" : ", "} + a;
+      fail(kv.first, "one of the keys " + list, "'" + key + "'");
     }
   }
 
@@ -86,34 +117,22 @@ class parser {
     if (n.IsMap() && n.size() == 1) {
       const auto key = n.begin()->first.Scalar();
       const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
-      std::string out;
-      if (key == "hex") {
-        if (util::from_hex(scalar(v, "hex digits"), out))
-          fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
-        return out;
-      }
-      if (key == "base64") {
-        if (util::base64_decode(scalar(v, "base64 text"), out)) fail(v, "base64 text", describe(v));
-        return out;
-      }
-      if (key == "escaped") {
-        std::string error;
-        if (!util::unescape(scalar(v, "an escaped string"), out, error))
-          fail(v, "a valid escape sequence", error);
-        return out;
-      }
+      std::string out, error;                  // each encoding fails on text it cannot decode
+      if (key == "hex" && util::from_hex(scalar(v, "hex digits"), out))
+        fail(v, "hex digits (pairs of 0-9a-f)", describe(v));
+      if (key == "base64" && util::base64_decode(scalar(v, "base64 text"), out))
+        fail(v, "base64 text", describe(v));
+      if (key == "escaped" && !util::unescape(scalar(v, "an escaped string"), out, error))
+        fail(v, "a valid escape sequence", error);
+      if (key == "hex" || key == "base64" || key == "escaped") return out;
     }
     fail(n, std::string{what} + ": a string or {hex: ...} / {escaped: ...} / {base64: ...}", describe(n));
   }
 
   value_template templated(const YAML::Node& n, const char* what) const {
-    value_template t;
-    const bool plain = n.IsScalar();
     const std::string text = bytes(n, what);
-    if (!plain) {  // hex / escaped / base64 are taken literally
-      t.parts.push_back({value_template::part::kind::literal, text, 0});
-      return t;
-    }
+    if (!n.IsScalar()) return literal(text);  // hex / escaped / base64 are taken literally
+    value_template t;
     std::string literal;
     for (std::size_t i = 0; i < text.size();) {
       if (text.compare(i, 3, "$${") == 0) {
@@ -130,17 +149,11 @@ class parser {
       const auto var = text.substr(i + 2, end - i - 2);
       value_template::part p;
       using k = value_template::part::kind;
-      if (var == "handle")
-        p.what = k::new_handle;
-      else if (var == "last_handle")
-        p.what = k::last_handle;
-      else if (var == "data")
-        p.what = k::data;
-      else if (var == "connection")
-        p.what = k::connection;
-      else if (var == "counter")
-        p.what = k::counter;
-      else if (var.size() == 4 && var.compare(0, 3, "arg") == 0 && var[3] >= '0' && var[3] <= '7') {
+      const auto named = lookup(var, {"handle", "last_handle", "data", "connection", "counter"},
+                                {k::new_handle, k::last_handle, k::data, k::connection, k::counter});
+      if (named) {
+        p.what = *named;
+      } else if (var.size() == 4 && var.compare(0, 3, "arg") == 0 && var[3] >= '0' && var[3] <= '7') {
         p.what = k::arg;
         p.index = static_cast<std::size_t>(var[3] - '0');
       } else {
@@ -178,12 +191,9 @@ class parser {
     const YAML::Node v = n.begin()->second;  // a copy: the iterator yields a temporary
     if (key == "any") {
       p.what = bytes_predicate::kind::any;
-    } else if (key == "exact") {
+    } else if (key == "exact" || key == "hex" || key == "escaped" || key == "base64") {
       p.what = bytes_predicate::kind::exact;
-      p.value = bytes(v, "exact bytes");
-    } else if (key == "hex" || key == "escaped" || key == "base64") {
-      p.what = bytes_predicate::kind::exact;
-      p.value = bytes(n, "exact bytes");
+      p.value = bytes(key == "exact" ? v : n, "exact bytes");  // {hex: ...} and the like are byte values
     } else if (key == "prefix") {
       p.what = bytes_predicate::kind::prefix;
       p.value = bytes(v, "prefix bytes");
@@ -235,11 +245,10 @@ class parser {
 
   void parse_expect(const YAML::Node& v, step& s) const {
     s.what = step::kind::expect;
-    if (v.IsScalar()) {
+    if (v.IsScalar())
       expect_command(v, s);
-    } else {
+    else
       parse_expect_map(v, s);
-    }
     // What a later `assign` may answer: a grab, or any packet that could be one.
     grab_expected_ =
         grab_expected_ || s.expect_grab || (!s.expect_text && (!s.command || proto::is_grab(*s.command)));
@@ -298,7 +307,7 @@ class parser {
       c = command_name(n["command"]);
       it.command_number = static_cast<std::uint32_t>(*c);
     } else if (n["number"]) {
-      it.command_number = static_cast<std::uint32_t>(number(n["number"], "a command number", UINT32_MAX));
+      it.command_number = number<std::uint32_t>(n["number"], "a command number");
     } else {
       fail(n, "a 'command' (name), 'number' or 'assign' key");
     }
@@ -317,17 +326,12 @@ class parser {
     }
     if (n["magic"]) {
       const auto m = bytes(n["magic"], "magic");
-      if (m == "REQ")
-        it.magic4 = std::string{proto::request_magic};
-      else if (m == "RES")
-        it.magic4 = std::string{proto::response_magic};
-      else if (m.size() == 4 && allow_bad_magic)
-        it.magic4 = m;
-      else
+      const auto named = lookup(m, {"REQ", "RES"}, {proto::request_magic, proto::response_magic});
+      if (!named && (m.size() != 4 || !allow_bad_magic))
         fail(n["magic"], allow_bad_magic ? "REQ, RES or exactly 4 bytes" : "REQ or RES", "'" + m + "'");
+      it.magic4 = named ? std::string{*named} : m;
     }
-    if (n["size"])
-      it.size_override = static_cast<std::uint32_t>(number(n["size"], "a size field value", UINT32_MAX));
+    if (n["size"]) it.size_override = number<std::uint32_t>(n["size"], "a size field value");
     return it;
   }
 
@@ -350,11 +354,8 @@ class parser {
   }
 
   void add_packets(const YAML::Node& v, step& s, bool allow_bad) const {
-    if (v.IsSequence()) {
-      for (const auto& e : v) s.items.push_back(packet_item(e, allow_bad));
-    } else {
-      s.items.push_back(packet_item(v, allow_bad));
-    }
+    if (!v.IsSequence()) return s.items.push_back(packet_item(v, allow_bad));
+    for (const auto& e : v) s.items.push_back(packet_item(e, allow_bad));
   }
 
   send_item raw_item(value_template t, send_item::kind k = send_item::kind::raw) const {
@@ -381,16 +382,9 @@ class parser {
     } else if (key == "admin_text") {
       s.items.push_back(raw_item(templated(v, "an admin text line"), send_item::kind::text));
     } else if (key == "garbage") {
-      std::size_t length = 0;
-      std::uint64_t seed = 1;
-      if (v.IsMap()) {
-        check_keys(v, {"length", "seed"});
-        length = number(v["length"], "garbage length", 1u << 24);
-        if (v["seed"]) seed = number(v["seed"], "a seed");
-      } else {
-        length = number(v, "garbage length", 1u << 24);
-      }
-      std::mt19937_64 rng{seed};
+      if (v.IsMap()) check_keys(v, {"length", "seed"});  // or the length alone
+      const auto length = number(v.IsMap() ? v["length"] : v, "garbage length", 1u << 24);
+      std::mt19937_64 rng{v.IsMap() && v["seed"] ? number(v["seed"], "a seed") : 1};
       std::string g(length, '\0');
       for (auto& ch : g) ch = static_cast<char>(rng() & 0xFF);
       if (!g.empty() && g[0] == '\0') g[0] = '\x01';  // never a valid header start
@@ -401,8 +395,7 @@ class parser {
       check_keys(v, {"command", "size", "magic"});
       std::string h;
       const auto cmd = v["command"] ? static_cast<std::uint32_t>(command_name(v["command"])) : 8u;
-      const auto size =
-          v["size"] ? static_cast<std::uint32_t>(number(v["size"], "a size", UINT32_MAX)) : 0xFFFFFFFFu;
+      const auto size = v["size"] ? number<std::uint32_t>(v["size"], "a size") : 0xFFFFFFFFu;
       proto::append_raw_header(
           h, v["magic"] && bytes(v["magic"], "magic") == "REQ" ? proto::request_magic : proto::response_magic,
           cmd, size);
@@ -417,11 +410,10 @@ class parser {
       std::uint32_t cmd = 99;
       if (v.IsMap()) {
         check_keys(v, {"number", "body"});
-        if (v["number"])
-          cmd = static_cast<std::uint32_t>(number(v["number"], "a command number", UINT32_MAX));
+        if (v["number"]) cmd = number<std::uint32_t>(v["number"], "a command number");
         if (v["body"]) body = bytes(v["body"], "body bytes");
       } else if (!v.IsNull()) {
-        cmd = static_cast<std::uint32_t>(number(v, "a command number", UINT32_MAX));
+        cmd = number<std::uint32_t>(v, "a command number");
       }
       proto::append_raw_header(h, proto::response_magic, cmd, static_cast<std::uint32_t>(body.size()));
       s.items.push_back(raw_item(literal(h + body)));
@@ -462,28 +454,17 @@ class parser {
     s.line = line_of(n);
     if (n.IsScalar()) {
       const auto w = n.Scalar();
-      if (w == "close")
-        s.what = step::kind::close;
-      else if (w == "reset")
-        s.what = step::kind::reset;
-      else if (w == "half_close")
-        s.what = step::kind::half_close;
-      else if (w == "black_hole" || w == "silent")
-        s.what = step::kind::black_hole;
-      else if (w == "queue")
-        s.what = step::kind::queue;
-      else
-        fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
+      const auto k = ending_step(w == "silent" ? "black_hole" : w);
+      if (!k) fail(n, "a step: close, reset, half_close, black_hole, queue, or a mapping", "'" + w + "'");
+      s.what = *k;
       return s;
     }
     if (!n.IsMap() || n.size() == 0)
       fail(n, "a step (a mapping such as {expect: SUBMIT_JOB_BG})", describe(n));
-    static const char* const modifiers[] = {"coalesce",    "split_at",     "drip",  "close_after",
-                                            "reset_after", "close_within", "gap_ms"};
+    static const std::string_view modifiers[] = {"coalesce",    "split_at",     "drip",  "close_after",
+                                                 "reset_after", "close_within", "gap_ms"};
     auto is_modifier = [](const std::string& k) {
-      for (const char* m : modifiers)
-        if (k == m) return true;
-      return false;
+      return std::find(std::begin(modifiers), std::end(modifiers), k) != std::end(modifiers);
     };
     std::string main;
     for (const auto& kv : n) {
@@ -494,7 +475,6 @@ class parser {
     }
     if (main.empty()) fail(n, "an action key besides the write modifiers");
     const auto& v = n[main];
-    bool modifiers_allowed = false;
     if (main == "expect") {
       parse_expect(v, s);
     } else if (main == "send") {
@@ -509,21 +489,14 @@ class parser {
                "reply, packet, raw, admin_text, garbage, oversize, wrong_magic or unknown_command",
                "'" + e.begin()->first.Scalar() + "'");
       }
-      modifiers_allowed = true;
     } else if (add_send_key(main, v, s)) {
       s.what = step::kind::send;
-      modifiers_allowed = true;
     } else if (main == "delay" || main == "delay_ms") {
       s.what = step::kind::delay;
       s.duration = std::chrono::milliseconds(number(v, "a delay in milliseconds", 3'600'000));
-    } else if (main == "close" || main == "reset" || main == "half_close" || main == "black_hole" ||
-               main == "queue") {
+    } else if (const auto ending = ending_step(main)) {
       if (!v.IsNull() && !boolean(v, "true")) fail(v, "true");
-      s.what = main == "close"        ? step::kind::close
-               : main == "reset"      ? step::kind::reset
-               : main == "half_close" ? step::kind::half_close
-               : main == "black_hole" ? step::kind::black_hole
-                                      : step::kind::queue;
+      s.what = *ending;
     } else if (main == "repeat") {
       s.what = step::kind::repeat;
       if (!v.IsMap()) fail(v, "{times: N, steps: [...]} (times 0 = forever)", describe(v));
@@ -545,12 +518,11 @@ class parser {
     } else {
       fail(n.begin()->first,
            "a step action: expect, reply, packet, raw, admin_text, garbage, oversize, wrong_magic, "
-           "unknown_command, "
-           "send, delay, close, reset, half_close, black_hole, queue, repeat, state, goto, hold, release, "
-           "note",
+           "unknown_command, send, delay, close, reset, half_close, black_hole, queue, repeat, state, goto, "
+           "hold, release, note",
            "'" + main + "'");
     }
-    if (!modifiers_allowed) {
+    if (s.what != step::kind::send) {  // write modifiers shape what a step sends
       for (const auto& kv : n)
         if (is_modifier(kv.first.Scalar()))
           fail(kv.first, "write modifiers only on a sending step", "'" + kv.first.Scalar() + "'");
@@ -567,8 +539,7 @@ class parser {
     return out;
   }
 
-  void check_gotos(const detail::step_list& top, const detail::step_list& list,
-                   const YAML::Node& where) const {
+  void check_gotos(const detail::step_list& top, const detail::step_list& list) const {
     for (const auto& s : list) {
       if (s.what == step::kind::go_to) {
         bool found = false;
@@ -578,7 +549,7 @@ class parser {
                                "goto a state declared at the top level of the same script",
                                "'" + s.name + "'");
       }
-      if (s.what == step::kind::repeat) check_gotos(top, s.body, where);
+      if (s.what == step::kind::repeat) check_gotos(top, s.body);
     }
   }
 
@@ -587,7 +558,7 @@ class parser {
     detail::connection_script c;
     c.line = line_of(n);
     c.steps = steps(n);
-    check_gotos(c.steps, c.steps, n);
+    check_gotos(c.steps, c.steps);
     return c;
   }
 
@@ -604,47 +575,24 @@ class parser {
       m->name = source_;
     }
     if (root["description"]) m->description = scalar(root["description"], "a description");
-    if (const auto& om = root["on_mismatch"]) {
-      const auto v = scalar(om, "continue, skip, close, reset or queue");
-      using a = detail::mismatch_action;
-      if (v == "continue")
-        m->on_mismatch = a::continue_script;
-      else if (v == "skip")
-        m->on_mismatch = a::skip;
-      else if (v == "close")
-        m->on_mismatch = a::close;
-      else if (v == "reset")
-        m->on_mismatch = a::reset;
-      else if (v == "queue")
-        m->on_mismatch = a::queue;
-      else
-        fail(om, "continue, skip, close, reset or queue", "'" + v + "'");
-    }
-    if (const auto& t = root["then"]) {
-      const auto v = scalar(t, "queue, close or silent");
-      using e = detail::end_action;
-      if (v == "queue")
-        m->then = e::queue;
-      else if (v == "close")
-        m->then = e::close;
-      else if (v == "silent")
-        m->then = e::silent;
-      else
-        fail(t, "queue, close or silent", "'" + v + "'");
-    }
+    using a = detail::mismatch_action;
+    if (const auto& om = root["on_mismatch"])
+      m->on_mismatch =
+          one_of(om, "continue, skip, close, reset or queue", {"continue", "skip", "close", "reset", "queue"},
+                 {a::continue_script, a::skip, a::close, a::reset, a::queue});
+    using e = detail::end_action;
+    if (const auto& t = root["then"])
+      m->then =
+          one_of(t, "queue, close or silent", {"queue", "close", "silent"}, {e::queue, e::close, e::silent});
     if (root["answer_options"])
       m->answer_options = boolean(root["answer_options"], "answer_options: true|false");
     if (root["steps"]) m->every = script(root["steps"]);
     if (const auto& cs = root["connections"]) {
       if (!cs.IsSequence()) fail(cs, "a list of per-connection step lists", describe(cs));
-      for (const auto& c : cs) {
-        if (c.IsMap()) {
-          check_keys(c, {"steps"});
-          if (!c["steps"]) fail(c, "a 'steps' list");
-          m->connections.push_back(script(c["steps"]));
-        } else {
-          m->connections.push_back(script(c));
-        }
+      for (const auto& c : cs) {  // a step list, or {steps: [...]}
+        if (c.IsMap()) check_keys(c, {"steps"});
+        if (c.IsMap() && !c["steps"]) fail(c, "a 'steps' list");
+        m->connections.push_back(script(c.IsMap() ? c["steps"] : c));
       }
     }
     if (!m->every && m->connections.empty()) fail(root, "a 'steps' or 'connections' key");
@@ -670,7 +618,6 @@ scenario_error::scenario_error(std::string file, int line, int column, std::stri
       got_(std::move(got)) {}
 
 scenario::scenario(std::shared_ptr<const detail::scenario_model> model) noexcept : model_(std::move(model)) {}
-scenario::~scenario() = default;
 const std::string& scenario::name() const noexcept { return model_->name; }
 const std::string& scenario::source() const noexcept { return model_->source; }
 std::size_t scenario::script_count() const noexcept {
@@ -684,14 +631,12 @@ std::shared_ptr<const scenario> parse_scenario(std::string_view yaml_text, std::
   try {
     root = YAML::Load(std::string{yaml_text});
   } catch (const YAML::ParserException& e) {
-    throw scenario_error(source_name, e.mark.line < 0 ? 0 : first_line + e.mark.line,
-                         e.mark.column < 0 ? 0 : e.mark.column + 1, "well-formed YAML", e.msg);
+    throw error_at(source_name, first_line, e.mark, "well-formed YAML", e.msg);
   }
   try {
     return std::make_shared<const scenario>(p.document(root));
   } catch (const YAML::Exception& e) {  // e.g. a duplicate key or conversion problem
-    throw scenario_error(source_name, e.mark.line < 0 ? 0 : first_line + e.mark.line,
-                         e.mark.column < 0 ? 0 : e.mark.column + 1, "a valid scenario", e.msg);
+    throw error_at(source_name, first_line, e.mark, "a valid scenario", e.msg);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "scenario_player.hpp"
 
+#include <utility>
+
 #include "gearspec/protocol/encoder.hpp"
 
 namespace gearspec::mock::detail {
@@ -14,12 +16,17 @@ std::string shown(std::string_view bytes) {
   return proto::escape_bytes(bytes.substr(0, max_shown_bytes)) + "... (" + std::to_string(bytes.size()) +
          " bytes)";
 }
+
+/// Journal "line N: `text`" as a mismatch.
+void mismatch(std::vector<player_action>& out, int line, const std::string& text) {
+  out.push_back({player_action::kind::mismatch, {}, "line " + std::to_string(line) + ": " + text, {}});
+}
 }  // namespace
 
 scenario_player::scenario_player(const scenario_model& model, const connection_script* script,
                                  std::uint64_t connection, player_context& ctx, proto::decoder_limits limits)
     : model_(model), connection_(connection), ctx_(ctx), decoder_(limits) {
-  if (script) stack_.push_back({&script->steps, 0, 0, false});
+  if (script) stack_.push_back({&script->steps, 0, 0});
 }
 
 const step* scenario_player::current() const {
@@ -45,10 +52,7 @@ void scenario_player::advance() {
 void scenario_player::start(std::vector<player_action>& out) { run(out); }
 
 void scenario_player::receive(std::string_view bytes, std::vector<player_action>& out) {
-  if (mode_ == mode::queue) {
-    out.push_back({player_action::kind::forward, std::string{bytes}, {}, {}});
-    return;
-  }
+  if (mode_ == mode::queue) return out.push_back({player_action::kind::forward, std::string{bytes}, {}, {}});
   if (mode_ != mode::playing) return;
   pending_.append(bytes);
   if (!paused_) run(out);
@@ -87,10 +91,7 @@ void scenario_player::run(std::vector<player_action>& out) {
         return;
       case k::close:
       case k::reset:
-        out.push_back(
-            {s->what == k::close ? player_action::kind::close : player_action::kind::reset, {}, {}, {}});
-        mode_ = mode::closed;
-        return;
+        return stop(out, s->what == k::close ? player_action::kind::close : player_action::kind::reset);
       case k::half_close:
         out.push_back({player_action::kind::half_close, {}, {}, {}});
         advance();
@@ -100,14 +101,11 @@ void scenario_player::run(std::vector<player_action>& out) {
         mode_ = mode::silent;
         return;
       case k::queue:
-        mode_ = mode::queue;
-        if (!pending_.empty()) out.push_back({player_action::kind::forward, std::move(pending_), {}, {}});
-        pending_.clear();
-        return;
+        return enter_queue(out);
       case k::repeat:
         // The parent keeps pointing at the repeat step; when the body is
         // done, advance() pops it and moves the parent past the step.
-        stack_.push_back({&s->body, 0, s->times, true});
+        stack_.push_back({&s->body, 0, s->times});
         break;
       case k::state:
         advance();
@@ -144,24 +142,19 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
   while (used < in.size() && !decoder_.ready() && !ec) used += decoder_.put(in.substr(used), ec);
   const step& s = *current();
   if (ec) {
-    out.push_back({player_action::kind::mismatch,
-                   {},
-                   "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) +
-                       ", got undecodable bytes (" + ec.message() + "): " + shown(pending_),
-                   {}});
-    pending_.clear();
+    const std::string got = "undecodable bytes (" + ec.message() + "): " + shown(pending_);
+    msg_raw_ = std::exchange(pending_, {});  // the message on_mismatch: queue hands over
     msg_kind_ = proto::message_kind::none;
-    apply_mismatch(out);
+    mismatched(s, got, out);
     return true;
   }
   if (!decoder_.ready()) return false;
   msg_kind_ = decoder_.kind();
   msg_raw_.assign(pending_, 0, used);
-  if (msg_kind_ == proto::message_kind::packet) {
+  if (msg_kind_ == proto::message_kind::packet)
     msg_ = proto::packet{decoder_.packet()};
-  } else {
+  else
     msg_text_.assign(decoder_.text());
-  }
   decoder_.reset();
   pending_.erase(0, used);
   if (msg_kind_ == proto::message_kind::packet && proto::is_grab(msg_.cmd)) last_grab_ = msg_.cmd;
@@ -186,12 +179,7 @@ bool scenario_player::handle_message(std::vector<player_action>& out) {
     return true;
   }
   if (!matched) {
-    out.push_back({player_action::kind::mismatch,
-                   {},
-                   "line " + std::to_string(s.line) + ": expected " + describe_expectation(s) + ", got " +
-                       describe_message() + (why.empty() ? "" : " (" + why + ")"),
-                   {}});
-    apply_mismatch(out);
+    mismatched(s, describe_message() + (why.empty() ? "" : " (" + why + ")"), out);
     return true;
   }
   ++counter_;
@@ -257,7 +245,8 @@ std::string scenario_player::describe_message() const {
   return proto::to_string(msg_);
 }
 
-void scenario_player::apply_mismatch(std::vector<player_action>& out) {
+void scenario_player::mismatched(const step& s, const std::string& got, std::vector<player_action>& out) {
+  mismatch(out, s.line, "expected " + describe_expectation(s) + ", got " + got);
   switch (model_.on_mismatch) {
     case mismatch_action::continue_script:
       advance();
@@ -265,32 +254,21 @@ void scenario_player::apply_mismatch(std::vector<player_action>& out) {
     case mismatch_action::skip:
       return;
     case mismatch_action::close:
-      out.push_back({player_action::kind::close, {}, {}, {}});
-      mode_ = mode::closed;
-      return;
+      return stop(out, player_action::kind::close);
     case mismatch_action::reset:
-      out.push_back({player_action::kind::reset, {}, {}, {}});
-      mode_ = mode::closed;
-      return;
+      return stop(out, player_action::kind::reset);
     case mismatch_action::queue:
-      mode_ = mode::queue;
-      out.push_back({player_action::kind::forward, msg_raw_ + pending_, {}, {}});
-      pending_.clear();
-      return;
+      pending_.insert(0, msg_raw_);
+      return enter_queue(out);
   }
 }
 
 void scenario_player::end_script(std::vector<player_action>& out) {
   switch (model_.then) {
     case end_action::queue:
-      mode_ = mode::queue;
-      if (!pending_.empty()) out.push_back({player_action::kind::forward, std::move(pending_), {}, {}});
-      pending_.clear();
-      return;
+      return enter_queue(out);
     case end_action::close:
-      out.push_back({player_action::kind::close, {}, {}, {}});
-      mode_ = mode::closed;
-      return;
+      return stop(out, player_action::kind::close);
     case end_action::silent:
       mode_ = mode::silent;
       return;
@@ -329,56 +307,46 @@ std::string scenario_player::expand(const value_template& t) {
   return out;
 }
 
-bool scenario_player::render(const send_item& item, int line, std::string& bytes,
-                             std::vector<player_action>& out) {
-  if (item.what != send_item::kind::packet) {
-    bytes = expand(item.raw);
-    return true;
-  }
+std::optional<std::string> scenario_player::render(const send_item& item, int line,
+                                                   std::vector<player_action>& out) {
+  if (item.what != send_item::kind::packet) return expand(item.raw);
   auto number = item.command_number;
   std::size_t argc = item.args.size();
   if (item.assign) {
     if (!last_grab_) {
-      out.push_back({player_action::kind::mismatch,
-                     {},
-                     "line " + std::to_string(line) +
-                         ": assign answers a grab, but no GRAB_JOB* came on this connection; "
-                         "nothing sent",
-                     {}});
-      return false;
+      mismatch(out, line, "assign answers a grab, but no GRAB_JOB* came on this connection; nothing sent");
+      return std::nullopt;
     }
     const auto c = proto::assignment_for(*last_grab_);
     number = static_cast<std::uint32_t>(c);
     argc = proto::info(c).argc;  // the first 2, 3 or 4 of handle, function, unique, reducer
   }
   std::string body;
-  const bool known = proto::is_wire_command(number);
-  const bool has_data = known ? proto::info(static_cast<proto::command>(number)).has_data : true;
+  const bool has_data =
+      !proto::is_wire_command(number) || proto::info(static_cast<proto::command>(number)).has_data;
   for (std::size_t i = 0; i < argc; ++i) {
     body += expand(item.args[i]);
     // The last argument of a no-data command is not NUL-terminated (WIRE.md 1.2).
     if (has_data || i + 1 < argc) body += '\0';
   }
   if (has_data) body += expand(item.data);
-  bytes.clear();
-  proto::append_raw_header(
-      bytes, item.magic4, number,
-      item.size_override ? *item.size_override : static_cast<std::uint32_t>(body.size()));
-  bytes += body;
-  return true;
+  std::string bytes;
+  proto::append_raw_header(bytes, item.magic4, number,
+                           item.size_override.value_or(static_cast<std::uint32_t>(body.size())));
+  return bytes + body;
 }
 
 void scenario_player::execute_send(const step& s, std::vector<player_action>& out) {
   std::vector<std::string> buffers;
   std::size_t total = 0;
   for (const auto& item : s.items) {
-    std::string bytes;
-    if (!render(item, s.line, bytes, out)) continue;
-    total += bytes.size();
+    auto bytes = render(item, s.line, out);
+    if (!bytes) continue;
+    total += bytes->size();
     if (s.coalesce && !buffers.empty())
-      buffers.back() += bytes;
+      buffers.back() += *bytes;
     else
-      buffers.push_back(std::move(bytes));
+      buffers.push_back(std::move(*bytes));
   }
   std::size_t budget = s.close_after ? *s.close_after : SIZE_MAX;
   if (s.close_within && budget >= total) {
@@ -411,10 +379,18 @@ void scenario_player::execute_send(const step& s, std::vector<player_action>& ou
       write(std::move(b));
     }
   }
-  if (s.close_after) {
-    out.push_back({s.reset_after ? player_action::kind::reset : player_action::kind::close, {}, {}, {}});
-    mode_ = mode::closed;
-  }
+  if (s.close_after) stop(out, s.reset_after ? player_action::kind::reset : player_action::kind::close);
+}
+
+void scenario_player::stop(std::vector<player_action>& out, player_action::kind how) {
+  out.push_back({how, {}, {}, {}});
+  mode_ = mode::closed;
+}
+
+void scenario_player::enter_queue(std::vector<player_action>& out) {
+  mode_ = mode::queue;
+  if (!pending_.empty()) out.push_back({player_action::kind::forward, std::move(pending_), {}, {}});
+  pending_.clear();
 }
 
 }  // namespace gearspec::mock::detail

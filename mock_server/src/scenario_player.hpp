@@ -66,23 +66,27 @@ class scenario_player {
     const step_list* steps;
     std::size_t index;
     std::size_t remaining;  // repeat count left; 0 = forever (for repeat frames)
-    bool is_repeat;
   };
 
   void run(std::vector<player_action>& out);
   bool handle_message(std::vector<player_action>& out);
   void execute_send(const step& s, std::vector<player_action>& out);
   std::string expand(const value_template& t);
-  /// The bytes of one item; false (and a mismatch in `out`) when it cannot be
+  /// The bytes of one item; none (and a mismatch in `out`) when it cannot be
   /// built: an assign with no grab received yet.
-  bool render(const send_item& item, int line, std::string& bytes, std::vector<player_action>& out);
+  std::optional<std::string> render(const send_item& item, int line, std::vector<player_action>& out);
   bool matches(const step& s, std::string& why) const;
   /// An OPTION_REQ / SET_CLIENT_ID the script does not expect, answered by queue mode.
   bool answers_preamble() const;
   std::string describe_expectation(const step& s) const;
   std::string describe_message() const;
   void end_script(std::vector<player_action>& out);
-  void apply_mismatch(std::vector<player_action>& out);
+  /// Journal that `s` got `got` instead, then do what on_mismatch says.
+  void mismatched(const step& s, const std::string& got, std::vector<player_action>& out);
+  /// Close (FIN or RST): nothing more is played.
+  void stop(std::vector<player_action>& out, player_action::kind how);
+  /// Hand the connection, and the input not consumed yet, to queue mode.
+  void enter_queue(std::vector<player_action>& out);
   const step* current() const;
   void advance();
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,14 +36,6 @@ engine_options engine_options_from(const options& o) {
   e.max_argument_size = o.lim.max_argument_size;
   e.max_queued_jobs = o.lim.max_queued_jobs;
   return e;
-}
-
-proto::decoder_limits decoder_limits_from(const limits& l) {
-  proto::decoder_limits d;
-  d.max_body_size = l.max_packet_size;
-  d.max_argument_size = l.max_argument_size;
-  d.max_text_line = l.max_argument_size;
-  return d;
 }
 }  // namespace
 
@@ -122,10 +115,8 @@ struct server::impl {
       const auto& m = opts.script->model();
       const detail::connection_script* script =
           index < m.connections.size() ? &m.connections[index] : (m.every ? &*m.every : nullptr);
-      c->player.emplace(m, script, c->id, players, decoder_limits_from(opts.lim));
-      std::vector<player_action> out;
-      c->player->start(out);
-      enqueue(c, out);
+      c->player.emplace(m, script, c->id, players, engine.input_limits());
+      play(c, &detail::scenario_player::start);
     }
     arm_idle(c);
     do_read(c);
@@ -153,9 +144,7 @@ struct server::impl {
     if (pcap) pcap->data(c->id, true, bytes);
     arm_idle(c);
     if (c->player) {
-      std::vector<player_action> out;
-      c->player->receive(bytes, out);
-      enqueue(c, out);
+      play(c, [bytes](detail::scenario_player& p, auto& out) { p.receive(bytes, out); });
       pump(c);
     } else {
       engine.receive(c->id, bytes);
@@ -188,12 +177,15 @@ struct server::impl {
 
   // ---- actions ------------------------------------------------------------------
 
-  void enqueue(const connection_ptr& c, std::vector<player_action>& out) {
+  /// Queue the actions `step(player, out)` asks for.
+  template <class Step>
+  void play(const connection_ptr& c, Step step) {
+    std::vector<player_action> out;
+    std::invoke(step, *c->player, out);
     for (auto& a : out) {
       if (a.what == player_action::kind::write) c->unsent += a.bytes.size();
       c->actions.push_back(std::move(a));
     }
-    out.clear();
   }
 
   /// Queue-mode replies, possibly for many connections: one write each.
@@ -212,32 +204,26 @@ struct server::impl {
         // Merge into a write that has not started yet: one write per batch.
         // (a write in progress has already left the action queue)
         if (!c->actions.empty() && c->actions.back().what == player_action::kind::write &&
-            c->actions.back().text == "queue") {
+            c->actions.back().text == "queue")
           c->actions.back().bytes += out;
-          out.clear();
-        } else {
-          player_action a;
-          a.what = player_action::kind::write;
-          a.bytes.swap(out);
-          a.text = "queue";
-          c->actions.push_back(std::move(a));
-        }
+        else
+          c->actions.push_back({player_action::kind::write, std::move(out), "queue", {}});
+        out.clear();
       }
-      if (engine.should_close(id)) {
+      if (engine.should_close(id))
         c->actions.push_back({player_action::kind::close, {}, engine.close_reason(id), {}});
-      }
       pump(c);
     }
   }
 
   void pump(const connection_ptr& c) {
     while (!c->busy && !c->closed && !c->actions.empty()) {
-      player_action& a = c->actions.front();
+      player_action a = std::move(c->actions.front());
+      c->actions.pop_front();
       switch (a.what) {
         case player_action::kind::write: {
           c->busy = true;
           auto bytes = std::make_shared<std::string>(std::move(a.bytes));
-          c->actions.pop_front();
           asio::async_write(c->socket, asio::buffer(*bytes),
                             [this, c, bytes](boost::system::error_code ec, std::size_t n) {
                               c->busy = false;
@@ -261,38 +247,27 @@ struct server::impl {
           c->busy = true;
           const bool resume = a.then_resume;
           c->pause.expires_after(a.duration);
-          c->actions.pop_front();
           c->pause.async_wait([this, c, resume](boost::system::error_code ec) {
             c->busy = false;
             if (ec || c->closed) return;
-            if (resume && c->player) {
-              std::vector<player_action> out;
-              c->player->resume(out);
-              enqueue(c, out);
-            }
+            if (resume && c->player) play(c, &detail::scenario_player::resume);
             pump(c);
           });
           return;
         }
-        case player_action::kind::close: {
-          const std::string why = a.text.empty() ? "closed by the scenario" : "closed: " + a.text;
-          c->actions.clear();
-          note(c->id, kind::note, {}, why);
-          return finish(c, false, false);
-        }
+        case player_action::kind::close:
+          note(c->id, kind::note, {}, a.text.empty() ? "closed by the scenario" : "closed: " + a.text);
+          return finish(c, false, false);  // drops the actions after it
         case player_action::kind::reset:
-          c->actions.clear();
           return finish(c, true, false);
         case player_action::kind::half_close: {
           boost::system::error_code ec;
           c->socket.shutdown(tcp::socket::shutdown_send, ec);
           note(c->id, kind::note, {}, "half-close: shutdown(SHUT_WR)");
-          c->actions.pop_front();
           break;
         }
         case player_action::kind::forward:
           engine.receive(c->id, a.bytes);
-          c->actions.pop_front();
           collect_engine_output();
           break;
         case player_action::kind::hold:
@@ -304,16 +279,11 @@ struct server::impl {
           note(c->id, kind::note, {},
                std::string{a.what == player_action::kind::hold ? "hold " : "release "} +
                    (a.text.empty() ? "all functions" : a.text));
-          c->actions.pop_front();
           collect_engine_output();
           break;
         case player_action::kind::mismatch:
-          note(c->id, kind::mismatch, {}, a.text);
-          c->actions.pop_front();
-          break;
         case player_action::kind::note:
-          note(c->id, kind::note, {}, a.text);
-          c->actions.pop_front();
+          note(c->id, a.what == player_action::kind::mismatch ? kind::mismatch : kind::note, {}, a.text);
           break;
       }
     }
@@ -388,7 +358,7 @@ void server::start() {
   // restart appends to them instead of truncating what the last run wrote.
   if (!i.log) {
     i.log = std::make_unique<detail::journal>(i.opts.journal_path, i.opts.journal_in_memory,
-                                              decoder_limits_from(i.opts.lim));
+                                              i.engine.input_limits());
   }
   if (!i.pcap && !i.opts.pcap_path.empty()) i.pcap = std::make_unique<detail::pcap_writer>(i.opts.pcap_path);
   try {
@@ -445,6 +415,5 @@ std::vector<std::string> server::mismatches() const {
 
 std::size_t server::connection_count() const { return impl_->open_count; }
 std::size_t server::job_count() const { return impl_->jobs; }
-const options& server::config() const noexcept { return impl_->opts; }
 
 }  // namespace gearspec::mock

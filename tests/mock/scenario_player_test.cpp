@@ -189,6 +189,22 @@ TEST_F(Player, UndecodableBytesAreAMismatchNamingTheDecoderError) {
   EXPECT_EQ(out[1], "reset");
 }
 
+TEST_F(Player, UndecodableBytesGoToQueueModeThemselvesNotTheMessageMatchedBeforeThem) {
+  play(
+      "on_mismatch: queue\n"
+      "steps:\n"
+      "  - expect: SUBMIT_JOB_BG\n"
+      "  - expect: SUBMIT_JOB_BG\n");
+  EXPECT_EQ(feed(submit), actions{});
+  const std::string garbage = std::string("\0XYZ", 4) + std::string(8, '\0');
+  const auto out = feed(garbage);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].rfind("mismatch line 4: expected SUBMIT_JOB_BG, got undecodable bytes (", 0), 0u)
+      << out[0];
+  EXPECT_EQ(out[1], "forward " + garbage) << "the first submit was matched and must not be replayed";
+  EXPECT_TRUE(player_->queue_mode());
+}
+
 TEST_F(Player, AnUnexpectedOptionRequestIsAnsweredByQueueModeWithoutUsingAStep) {
   const std::string option = proto::encode(proto::magic::request, command::option_req, {"exceptions"});
   play(

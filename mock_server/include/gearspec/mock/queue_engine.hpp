@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gearspec/protocol/decoder.hpp"
+
 namespace gearspec::mock {
 
 struct engine_options {
@@ -71,6 +73,8 @@ class queue_engine {
   bool should_close(connection_id id) const;
   /// Why the engine wants it closed ("" otherwise), for the journal.
   std::string close_reason(connection_id id) const;
+  /// How a connection's input is bounded (by the packet and argument sizes).
+  proto::decoder_limits input_limits() const;
 
   /// Stop handing out jobs of `function` to workers ("" = every function)
   /// until release(); submits are still accepted and queued (scenario hold).

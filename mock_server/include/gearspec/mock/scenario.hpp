@@ -25,7 +25,6 @@ struct scenario_model;  // the parsed step tree (mock_server/src/scenario_model.
 class scenario {
  public:
   explicit scenario(std::shared_ptr<const detail::scenario_model> model) noexcept;
-  ~scenario();
 
   /// The `name:` field, or the source name when absent.
   const std::string& name() const noexcept;

@@ -121,8 +121,6 @@ class server {
   /// Jobs currently known to the queue (queued + running).
   std::size_t job_count() const;
 
-  const options& config() const noexcept;
-
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
