@@ -382,7 +382,10 @@ class parser {
     } else if (key == "admin_text") {
       s.items.push_back(raw_item(templated(v, "an admin text line"), send_item::kind::text));
     } else if (key == "garbage") {
-      if (v.IsMap()) check_keys(v, {"length", "seed"});  // or the length alone
+      if (v.IsMap()) {  // or the length alone
+        check_keys(v, {"length", "seed"});
+        if (!v["length"]) fail(v, "a garbage length key (length: N)", "a mapping without one");
+      }
       const auto length = number(v.IsMap() ? v["length"] : v, "garbage length", 1u << 24);
       std::mt19937_64 rng{v.IsMap() && v["seed"] ? number(v["seed"], "a seed") : 1};
       std::string g(length, '\0');
@@ -396,9 +399,8 @@ class parser {
       std::string h;
       const auto cmd = v["command"] ? static_cast<std::uint32_t>(command_name(v["command"])) : 8u;
       const auto size = v["size"] ? number<std::uint32_t>(v["size"], "a size") : 0xFFFFFFFFu;
-      proto::append_raw_header(
-          h, v["magic"] && bytes(v["magic"], "magic") == "REQ" ? proto::request_magic : proto::response_magic,
-          cmd, size);
+      const bool request = v["magic"] && one_of(v["magic"], "REQ or RES", {"REQ", "RES"}, {true, false});
+      proto::append_raw_header(h, request ? proto::request_magic : proto::response_magic, cmd, size);
       s.items.push_back(raw_item(literal(std::move(h))));
     } else if (key == "wrong_magic") {
       send_item it = packet_item(v, true);

@@ -44,6 +44,8 @@ TEST(ScenarioParser, ErrorsPointAtTheLineAndSayWhatWasExpected) {
       {"steps:\n  - reply: {command: JOB_CREATED, args: [\"${nope}\"]}\n", 2, "a substitution"},
       {"steps:\n  - goto: nowhere\n", 2, "goto a state"},
       {"steps:\n  - delay: soon\n", 2, "a delay in milliseconds"},
+      {"steps:\n  - garbage: {seed: 3}\n", 2, "a garbage length key (length: N), got a mapping without one"},
+      {"steps:\n  - oversize: {command: JOB_CREATED, magic: REX}\n", 2, "REQ or RES, got 'REX'"},
       {"steps:\n  - close\n    split_at: 3\n", 3, "well-formed YAML"},
       {"steps:\n  - expect: ECHO_REQ\n    drip: true\n", 3, "write modifiers only on a sending step"},
       {"on_mismatch: explode\nsteps: []\n", 1, "continue, skip, close, reset or queue"},
