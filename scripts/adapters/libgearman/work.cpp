@@ -47,11 +47,7 @@ action parse_action(const json& a, const std::string& where) {
   action out;
   out.what = a["do"].get<std::string>();
   if (out.what == "complete" || out.what == "exception" || out.what == "data" || out.what == "warning") {
-    try {
-      out.data = gearspec::conformance::get_bytes_field(a, "data").value_or("");
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
-    }
+    out.data = bytes_field(a, "data", where).value_or("");
   } else if (out.what == "status") {
     out.numerator = status_number(a, "numerator", where);
     out.denominator = status_number(a, "denominator", where);
@@ -136,12 +132,7 @@ json work(const json& request) {
     const json& f = request["functions"][i];
     const std::string where = "functions[" + std::to_string(i) + "]";
     if (!f.is_object()) throw std::invalid_argument(where + " is not an object");
-    std::optional<std::string> name;
-    try {
-      name = gearspec::conformance::get_bytes_field(f, "name");
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
-    }
+    const auto name = bytes_field(f, "name", where);
     if (!name) throw std::invalid_argument(where + " has no name");
     if (!f.contains("actions") || !f["actions"].is_array())
       throw std::invalid_argument(where + " needs an \"actions\" array");
