@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "errors.hpp"
@@ -85,12 +86,10 @@ gearman_return_t run_job(gearman_job_st* job, void* context) noexcept {
   auto* fn = static_cast<function_context*>(context);
   try {
     json record;
-    const char* handle = gearman_job_handle(job);
-    const char* function = gearman_job_function_name(job);
-    const char* unique = gearman_job_unique(job);
-    gearspec::conformance::put_bytes_field(record, "handle", handle ? handle : "");
-    gearspec::conformance::put_bytes_field(record, "function", function ? function : "");
-    gearspec::conformance::put_bytes_field(record, "unique", unique ? unique : "");
+    for (const auto& [name, text] : {std::pair{"handle", gearman_job_handle(job)},
+                                     {"function", gearman_job_function_name(job)},
+                                     {"unique", gearman_job_unique(job)}})
+      gearspec::conformance::put_bytes_field(record, name, text ? text : "");
     const auto* workload = static_cast<const char*>(gearman_job_workload(job));
     gearspec::conformance::put_bytes_field(
         record, "workload", workload ? std::string(workload, gearman_job_workload_size(job)) : std::string{});
