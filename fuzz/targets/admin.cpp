@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "gearspec/fuzz/byte_reader.hpp"
@@ -106,27 +107,19 @@ void request_mode(byte_reader in) {
 
   const admin::request r = admin::classify(toks);
   const std::string_view w = toks[0];
+  // The verbs named by their first word alone; unknown is none of them.
+  constexpr std::pair<admin::verb, std::string_view> word_verbs[] = {
+      {admin::verb::status, "status"},     {admin::verb::prioritystatus, "prioritystatus"},
+      {admin::verb::workers, "workers"},   {admin::verb::version, "version"},
+      {admin::verb::getpid, "getpid"},     {admin::verb::verbose, "verbose"},
+      {admin::verb::maxqueue, "maxqueue"}, {admin::verb::create_function, "create"},
+      {admin::verb::drop_function, "drop"}};
+  for (const auto& [verb, word] : word_verbs)
+    if (r.what == verb || r.what == admin::verb::unknown)
+      GEARSPEC_FUZZ_CHECK(iequals(w, word) == (r.what == verb));
   switch (r.what) {
-    case admin::verb::status:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "status"));
-      break;
-    case admin::verb::prioritystatus:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "prioritystatus"));
-      break;
-    case admin::verb::workers:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "workers"));
-      break;
-    case admin::verb::version:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "version"));
-      break;
-    case admin::verb::getpid:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "getpid"));
-      break;
-    case admin::verb::verbose:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "verbose"));
-      break;
     case admin::verb::maxqueue:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "maxqueue") && r.function() == toks[1]);
+      GEARSPEC_FUZZ_CHECK(r.function() == toks[1]);
       break;
     case admin::verb::show_jobs:
       GEARSPEC_FUZZ_CHECK(iequals(w, "show") && toks.count == 2 && iequals(toks[1], "jobs"));
@@ -140,19 +133,13 @@ void request_mode(byte_reader in) {
     case admin::verb::cancel_job:
       GEARSPEC_FUZZ_CHECK(iequals(w, "cancel") && toks.count >= 3 && r.handle() == toks[2]);
       break;
-    case admin::verb::create_function:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "create"));
-      break;
-    case admin::verb::drop_function:
-      GEARSPEC_FUZZ_CHECK(iequals(w, "drop"));
-      break;
     case admin::verb::unknown:
-      for (auto known : {"status", "prioritystatus", "workers", "version", "getpid", "verbose", "maxqueue",
-                         "create", "drop"})
-        GEARSPEC_FUZZ_CHECK(!iequals(w, known));
       GEARSPEC_FUZZ_CHECK(!iequals(w, "show") || toks.count < 2);
       GEARSPEC_FUZZ_CHECK(!iequals(w, "cancel") || toks.count < 3);
       break;
+    default:  // every other verb is named by its word alone
+      GEARSPEC_FUZZ_CHECK(std::any_of(std::begin(word_verbs), std::end(word_verbs),
+                                      [&](const auto& named) { return named.first == r.what; }));
   }
 }
 
@@ -188,69 +175,23 @@ void expect_round_trip(admin::verb v, const std::vector<Row>& rows, const std::s
 }
 
 // Parse rows with `parse`, format them with `format`, parse again: same rows.
-template <typename Row, typename Parse, typename Format>
-void reparse_listing(admin::verb v, const admin::reply& r, Parse parse, Format format) {
+template <typename Row>
+void reparse_listing(admin::verb v, const admin::reply& r,
+                     std::error_code (*parse)(const admin::reply&, std::vector<Row>&),
+                     std::string (*format)(const std::vector<Row>&)) {
   std::vector<Row> rows;
   if (parse(r, rows)) return;
   normalise(rows);
   expect_round_trip(v, rows, format(rows), parse);
 }
 
-void reply_mode(byte_reader in) {
-  const auto v = static_cast<admin::verb>(in.below(static_cast<std::size_t>(last_verb) + 1));
-  const std::string_view bytes = in.rest();
-  const std::size_t n = admin::reply_length(v, bytes);
-  GEARSPEC_FUZZ_CHECK(n <= bytes.size());
-  if (n == 0) return;
-  GEARSPEC_FUZZ_CHECK(bytes[n - 1] == '\n');
-  admin::reply r;
-  const std::error_code ec = admin::parse_reply(v, bytes.substr(0, n), r);
-  if (ec) {
-    GEARSPEC_FUZZ_CHECK(ec == proto::errc::malformed_admin_reply);
-    return;
-  }
-  for (const auto& line : r.lines) GEARSPEC_FUZZ_CHECK(line.find('\n') == std::string::npos);
-  if (!r.ok || !admin::replies_with_listing(v)) return;
-  switch (v) {
-    case admin::verb::status:
-      reparse_listing<admin::status_row>(v, r, admin::parse_status, admin::format_status);
-      break;
-    case admin::verb::prioritystatus:
-      reparse_listing<admin::priority_status_row>(v, r, admin::parse_priority_status,
-                                                  admin::format_priority_status);
-      break;
-    case admin::verb::workers:
-      reparse_listing<admin::worker_row>(v, r, admin::parse_workers, admin::format_workers);
-      break;
-    case admin::verb::show_jobs:
-      reparse_listing<admin::job_row>(v, r, admin::parse_show_jobs, admin::format_show_jobs);
-      break;
-    default:
-      break;
-  }
-}
-
-// ---- mode 2 ----------------------------------------------------------------
+// ---- rows read from the input (mode 2) ------------------------------------
 
 std::uint64_t number(byte_reader& in) {
   std::uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | in.byte();
   // Mostly small numbers, sometimes the whole 64-bit range.
   return (v & 1) ? v : (v >> 1) % 1000;
-}
-
-// Read `count` rows with `read_row` (nullopt: the row holds a separator the
-// format cannot carry, the input is skipped) and expect them to round-trip.
-template <typename Row, typename ReadRow, typename Format, typename Parse>
-void round_trip_rows(byte_reader& in, std::size_t count, admin::verb v, ReadRow read_row, Format format,
-                     Parse parse) {
-  std::vector<Row> rows;
-  for (std::size_t i = 0; i < count; ++i) {
-    std::optional<Row> row = read_row(in);
-    if (!row) return;
-    rows.push_back(std::move(*row));
-  }
-  expect_round_trip(v, rows, format(rows), parse);
 }
 
 std::optional<admin::status_row> read_status_row(byte_reader& in) {
@@ -285,27 +226,69 @@ std::optional<admin::job_row> read_job_row(byte_reader& in) {
   return r;
 }
 
+// The listings of rows, by verb: f(parse, format, read_row) with the reply's
+// parser, the rows' formatter and mode 2's reader of one row.
+template <typename F>
+void with_listing(admin::verb v, F f) {
+  switch (v) {
+    case admin::verb::status:
+      return f(admin::parse_status, admin::format_status, read_status_row);
+    case admin::verb::prioritystatus:
+      return f(admin::parse_priority_status, admin::format_priority_status, read_priority_status_row);
+    case admin::verb::workers:
+      return f(admin::parse_workers, admin::format_workers, read_worker_row);
+    case admin::verb::show_jobs:
+      return f(admin::parse_show_jobs, admin::format_show_jobs, read_job_row);
+    default:
+      return;
+  }
+}
+
+void reply_mode(byte_reader in) {
+  const auto v = static_cast<admin::verb>(in.below(static_cast<std::size_t>(last_verb) + 1));
+  const std::string_view bytes = in.rest();
+  const std::size_t n = admin::reply_length(v, bytes);
+  GEARSPEC_FUZZ_CHECK(n <= bytes.size());
+  if (n == 0) return;
+  GEARSPEC_FUZZ_CHECK(bytes[n - 1] == '\n');
+  admin::reply r;
+  const std::error_code ec = admin::parse_reply(v, bytes.substr(0, n), r);
+  if (ec) {
+    GEARSPEC_FUZZ_CHECK(ec == proto::errc::malformed_admin_reply);
+    return;
+  }
+  for (const auto& line : r.lines) GEARSPEC_FUZZ_CHECK(line.find('\n') == std::string::npos);
+  if (!r.ok || !admin::replies_with_listing(v)) return;
+  with_listing(v, [&](auto parse, auto format, auto) { reparse_listing(v, r, parse, format); });
+}
+
+// ---- mode 2 ----------------------------------------------------------------
+
+// Read `count` rows with `read_row` (nullopt: the row holds a separator the
+// format cannot carry, the input is skipped) and expect them to round-trip.
+template <typename Row, typename Format, typename Parse>
+void round_trip_rows(byte_reader& in, std::size_t count, admin::verb v,
+                     std::optional<Row> (*read_row)(byte_reader&), Format format, Parse parse) {
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::optional<Row> row = read_row(in);
+    if (!row) return;
+    rows.push_back(std::move(*row));
+  }
+  expect_round_trip(v, rows, format(rows), parse);
+}
+
 void format_mode(byte_reader in) {
   const std::size_t kind = in.below(7);
   const std::size_t count = in.below(8);
+  // kinds 0-3: the listings of rows
+  constexpr admin::verb listings[] = {admin::verb::status, admin::verb::prioritystatus, admin::verb::workers,
+                                      admin::verb::show_jobs};
+  if (kind < std::size(listings))
+    return with_listing(listings[kind], [&](auto parse, auto format, auto read_row) {
+      round_trip_rows(in, count, listings[kind], read_row, format, parse);
+    });
   switch (kind) {
-    case 0:
-      round_trip_rows<admin::status_row>(in, count, admin::verb::status, read_status_row,
-                                         admin::format_status, admin::parse_status);
-      break;
-    case 1:
-      round_trip_rows<admin::priority_status_row>(in, count, admin::verb::prioritystatus,
-                                                  read_priority_status_row, admin::format_priority_status,
-                                                  admin::parse_priority_status);
-      break;
-    case 2:
-      round_trip_rows<admin::worker_row>(in, count, admin::verb::workers, read_worker_row,
-                                         admin::format_workers, admin::parse_workers);
-      break;
-    case 3:
-      round_trip_rows<admin::job_row>(in, count, admin::verb::show_jobs, read_job_row,
-                                      admin::format_show_jobs, admin::parse_show_jobs);
-      break;
     case 4: {
       std::vector<std::string> uniques;
       for (std::size_t i = 0; i < count; ++i) {

@@ -35,13 +35,9 @@ json answer_for(const json& request) {
             {"features", gearspec::adapter::libgearman::hello_features()}};
   if (op == "submit")
     return {{"id", request["id"]}, {"results", gearspec::adapter::libgearman::submit(request)}};
-  if (op == "status") {
-    json answer = gearspec::adapter::libgearman::status(request);
-    answer["id"] = request["id"];
-    return answer;
-  }
-  if (op == "work") {
-    json answer = gearspec::adapter::libgearman::work(request);
+  if (op == "status" || op == "work") {
+    json answer = op == "status" ? gearspec::adapter::libgearman::status(request)
+                                 : gearspec::adapter::libgearman::work(request);
     answer["id"] = request["id"];
     return answer;
   }

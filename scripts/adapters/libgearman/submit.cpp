@@ -30,14 +30,9 @@ job_request parse_job(const json& job, std::size_t index) {
   const std::string where = "jobs[" + std::to_string(index) + "]";
   if (!job.is_object()) throw std::invalid_argument(where + " is not an object");
   job_request out;
-  std::optional<std::string> function, unique;
-  try {
-    // Protocol v2: function_b64 / unique_b64 when present, else the v1 text.
-    function = gearspec::conformance::get_bytes_field(job, "function");
-    unique = gearspec::conformance::get_bytes_field(job, "unique");
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(where + ": " + e.what());
-  }
+  // Protocol v2: function_b64 / unique_b64 when present, else the v1 text.
+  const auto function = bytes_field(job, "function", where);
+  const auto unique = bytes_field(job, "unique", where);
   if (!function) throw std::invalid_argument(where + " has no function");
   // libgearman takes function and unique as C strings: any byte but NUL passes.
   out.function = *function;
@@ -53,16 +48,6 @@ job_request parse_job(const json& job, std::size_t index) {
   if (!job.value("background", true))
     throw std::invalid_argument(where + ".background=false: this adapter submits background jobs only");
   return out;
-}
-
-}  // namespace
-
-// "host:port" or "[v6]:port"; port 1..65535.
-std::pair<std::string, in_port_t> parse_server(const std::string& server) {
-  const auto parts = gearspec::util::split_host_port(server);
-  if (!parts || !parts->port) throw std::invalid_argument("server \"" + server + "\" is not host:port");
-  if (*parts->port == 0) throw std::invalid_argument("server \"" + server + "\" has an invalid port");
-  return {std::string{parts->host}, static_cast<in_port_t>(*parts->port)};
 }
 
 // The text libgearman gives a server ERROR packet: "<where>(GEARMAN_X) CODE:TEXT -> file:line: pid(n)".
@@ -105,17 +90,6 @@ json failure(const char* error_class, gearman_return_t rc, const std::string& me
   return {{"ok", false}, {"error_class", error_class}, {"error", gearman_strerror(rc)}, {"message", message}};
 }
 
-json classified_failure(gearman_return_t rc, const std::string& message) {
-  if (const auto code = server_code_from_message(message)) {
-    json error = failure("server_error", rc, message);
-    error["server_code"] = *code;
-    return error;
-  }
-  return failure(error_class_of(rc), rc, message);
-}
-
-namespace {
-
 // The outcome of a task after run_tasks returned run_rc with the client's
 // error text `client_message`.
 json task_result(gearman_task_st* task, gearman_return_t run_rc, const std::string& client_message) {
@@ -144,17 +118,38 @@ gearman_task_st* add_background_task(gearman_client_st* client, const job_reques
   // An empty workload is passed as (NULL, 0): libgearman rejects a non-NULL
   // pointer with size 0 (WIRE.md 6.1), and NULL is what a caller naturally passes.
   const void* workload = job.workload.empty() ? nullptr : job.workload.data();
-  if (job.priority == "high")
-    return gearman_client_add_task_high_background(client, nullptr, nullptr, job.function.c_str(), unique,
-                                                   workload, job.workload.size(), rc);
-  if (job.priority == "low")
-    return gearman_client_add_task_low_background(client, nullptr, nullptr, job.function.c_str(), unique,
-                                                  workload, job.workload.size(), rc);
-  return gearman_client_add_task_background(client, nullptr, nullptr, job.function.c_str(), unique, workload,
-                                            job.workload.size(), rc);
+  const auto add = job.priority == "high"  ? gearman_client_add_task_high_background
+                   : job.priority == "low" ? gearman_client_add_task_low_background
+                                           : gearman_client_add_task_background;
+  return add(client, nullptr, nullptr, job.function.c_str(), unique, workload, job.workload.size(), rc);
 }
 
 }  // namespace
+
+std::optional<std::string> bytes_field(const json& object, const char* name, const std::string& where) {
+  try {
+    return gearspec::conformance::get_bytes_field(object, name);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(where + ": " + e.what());
+  }
+}
+
+// "host:port" or "[v6]:port"; port 1..65535.
+std::pair<std::string, in_port_t> parse_server(const std::string& server) {
+  const auto parts = gearspec::util::split_host_port(server);
+  if (!parts || !parts->port) throw std::invalid_argument("server \"" + server + "\" is not host:port");
+  if (*parts->port == 0) throw std::invalid_argument("server \"" + server + "\" has an invalid port");
+  return {std::string{parts->host}, static_cast<in_port_t>(*parts->port)};
+}
+
+json classified_failure(gearman_return_t rc, const std::string& message) {
+  if (const auto code = server_code_from_message(message)) {
+    json error = failure("server_error", rc, message);
+    error["server_code"] = *code;
+    return error;
+  }
+  return failure(error_class_of(rc), rc, message);
+}
 
 json hello_features() {
   return {"background",      "high",    "low",    "batch",         "unique_readback",

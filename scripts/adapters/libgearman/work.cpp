@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "errors.hpp"
@@ -47,11 +48,7 @@ action parse_action(const json& a, const std::string& where) {
   action out;
   out.what = a["do"].get<std::string>();
   if (out.what == "complete" || out.what == "exception" || out.what == "data" || out.what == "warning") {
-    try {
-      out.data = gearspec::conformance::get_bytes_field(a, "data").value_or("");
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
-    }
+    out.data = bytes_field(a, "data", where).value_or("");
   } else if (out.what == "status") {
     out.numerator = status_number(a, "numerator", where);
     out.denominator = status_number(a, "denominator", where);
@@ -89,12 +86,10 @@ gearman_return_t run_job(gearman_job_st* job, void* context) noexcept {
   auto* fn = static_cast<function_context*>(context);
   try {
     json record;
-    const char* handle = gearman_job_handle(job);
-    const char* function = gearman_job_function_name(job);
-    const char* unique = gearman_job_unique(job);
-    gearspec::conformance::put_bytes_field(record, "handle", handle ? handle : "");
-    gearspec::conformance::put_bytes_field(record, "function", function ? function : "");
-    gearspec::conformance::put_bytes_field(record, "unique", unique ? unique : "");
+    for (const auto& [name, text] : {std::pair{"handle", gearman_job_handle(job)},
+                                     {"function", gearman_job_function_name(job)},
+                                     {"unique", gearman_job_unique(job)}})
+      gearspec::conformance::put_bytes_field(record, name, text ? text : "");
     const auto* workload = static_cast<const char*>(gearman_job_workload(job));
     gearspec::conformance::put_bytes_field(
         record, "workload", workload ? std::string(workload, gearman_job_workload_size(job)) : std::string{});
@@ -136,12 +131,7 @@ json work(const json& request) {
     const json& f = request["functions"][i];
     const std::string where = "functions[" + std::to_string(i) + "]";
     if (!f.is_object()) throw std::invalid_argument(where + " is not an object");
-    std::optional<std::string> name;
-    try {
-      name = gearspec::conformance::get_bytes_field(f, "name");
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
-    }
+    const auto name = bytes_field(f, "name", where);
     if (!name) throw std::invalid_argument(where + " has no name");
     if (!f.contains("actions") || !f["actions"].is_array())
       throw std::invalid_argument(where + " needs an \"actions\" array");

@@ -24,7 +24,12 @@ try {
   die(`cannot load the ${libraryName} client (run scripts/install-deps): ${e.message}`);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// A base64 text as bytes; `what` names it in the error.
+function base64Bytes(b64, what) {
+  if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0)
+    throw new Error(`${what} is not base64`);
+  return Buffer.from(b64, 'base64');
+}
 
 function isUtf8(buffer) {
   try {
@@ -39,11 +44,7 @@ function isUtf8(buffer) {
 // the v1 text's UTF-8 bytes; undefined when both are absent or null.
 function fieldBytes(job, name, where) {
   const b64 = job[`${name}_b64`];
-  if (b64 !== undefined && b64 !== null) {
-    if (typeof b64 !== 'string' || !BASE64.test(b64) || b64.length % 4 !== 0)
-      throw new Error(`${where}.${name}_b64 is not base64`);
-    return Buffer.from(b64, 'base64');
-  }
+  if (b64 !== undefined && b64 !== null) return base64Bytes(b64, `${where}.${name}_b64`);
   const text = job[name];
   if (text === undefined || text === null) return undefined;
   if (typeof text !== 'string') throw new Error(`${where}.${name} must be a string or null`);
@@ -78,8 +79,7 @@ function putBytes(result, name) {
 // {function, unique (undefined = library default), workload (Buffer), priority}.
 function parseJobs(request) {
   if (!Array.isArray(request.jobs)) throw new Error('submit needs a "jobs" array');
-  if (typeof request.server !== 'string' || !/^.+:\d+$/.test(request.server))
-    throw new Error('submit needs "server" as "host:port"');
+  work.checkServer(request);
   return request.jobs.map((job, i) => {
     const where = `jobs[${i}]`;
     if (job === null || typeof job !== 'object') throw new Error(`${where} is not an object`);
@@ -89,13 +89,10 @@ function parseJobs(request) {
     const priority = job.priority === undefined ? 'normal' : job.priority;
     if (!['normal', 'high', 'low'].includes(priority)) throw new Error(`${where}.priority must be normal, high or low`);
     if (job.background === false) throw new Error(`${where}.background=false: this adapter submits background jobs only`);
-    const b64 = job.workload_b64 === undefined ? '' : job.workload_b64;
-    if (typeof b64 !== 'string' || !BASE64.test(b64) || b64.length % 4 !== 0)
-      throw new Error(`${where}.workload_b64 is not base64`);
     return {
       function: libraryValue(functionBytes, 'function'),
       unique: libraryValue(uniqueBytes, 'unique'),
-      workload: Buffer.from(b64, 'base64'),
+      workload: base64Bytes(job.workload_b64 === undefined ? '' : job.workload_b64, `${where}.workload_b64`),
       priority,
     };
   });
@@ -104,8 +101,7 @@ function parseJobs(request) {
 // Checks a status request: the handle or the unique to ask about, as the
 // library is given it.
 function parseStatus(request) {
-  if (typeof request.server !== 'string' || !/^.+:\d+$/.test(request.server))
-    throw new Error('status needs "server" as "host:port"');
+  work.checkServer(request);
   const handle = fieldBytes(request, 'handle', 'status');
   const unique = fieldBytes(request, 'unique', 'status');
   if ((handle === undefined) === (unique === undefined)) throw new Error('status needs one of "handle_b64", "unique_b64"');
@@ -120,6 +116,7 @@ async function answer(request) {
     throw new Error('request must be an object with "id" and a string "op"');
   if (request.op === 'hello')
     return { id: request.id, name: libraryName, version: library.version, protocol: 2, features: library.features };
+  const timeoutMs = Number.isInteger(request.timeout_ms) ? request.timeout_ms : undefined;
   if (request.op === 'work') {
     if (typeof library.work !== 'function') throw new Error(`${libraryName} has no worker (no "work" in hello)`);
     const spec = work.parse(request, fieldBytes, libraryValue);
@@ -127,13 +124,11 @@ async function answer(request) {
   }
   if (request.op === 'status') {
     const { key, byUnique } = parseStatus(request);
-    const timeoutMs = Number.isInteger(request.timeout_ms) ? request.timeout_ms : undefined;
     const result = await library.status(request.server, key, byUnique, timeoutMs);
     return Object.assign({ id: request.id }, result);
   }
   if (request.op === 'submit') {
     const jobs = parseJobs(request);
-    const timeoutMs = Number.isInteger(request.timeout_ms) ? request.timeout_ms : undefined;
     const results = await library.submit(request.server, jobs, timeoutMs);
     return { id: request.id, results: results.map((r) => putBytes(putBytes(r, 'handle'), 'unique')) };
   }

@@ -118,6 +118,15 @@ sub submit_one {
     return $result;
 }
 
+# A Gearman::Client for the request's server; command_timeout (seconds)
+# bounds each wait for a reply packet.
+sub client_for {
+    my ($request) = @_;
+    my %options = (job_servers => [$request->{server}]);
+    $options{command_timeout} = $request->{timeout_ms} / 1000 if defined $request->{timeout_ms};
+    return Gearman::Client->new(%options);
+}
+
 sub submit {
     my ($request) = @_;
     die "submit needs a \"jobs\" array\n" unless ref $request->{jobs} eq 'ARRAY';
@@ -134,10 +143,7 @@ sub submit {
         die "jobs[$i].background=false: this adapter submits background jobs only\n"
             if defined $job->{background} && !$job->{background};
     }
-    my %client_options = (job_servers => [$request->{server}]);
-    # command_timeout (seconds) bounds each wait for a reply packet.
-    $client_options{command_timeout} = $request->{timeout_ms} / 1000 if defined $request->{timeout_ms};
-    my $client = Gearman::Client->new(%client_options);
+    my $client = client_for($request);
     return [map { submit_one($client, $_) } @{ $request->{jobs} }];
 }
 
@@ -170,19 +176,7 @@ sub run_action {
     my $what = $action->{do} // '';
     my $data = field_bytes($action, 'data') // '';
     my $sent;
-    # The send_work_* methods return Gearman::Util::send_req's result: false
-    # when the write failed.
-    if ($what eq 'complete') {
-        $sent = $worker->send_work_complete($job, $data);
-    } elsif ($what eq 'fail') {
-        $sent = $worker->send_work_fail($job);
-    } elsif ($what eq 'exception') {
-        $sent = $worker->send_work_exception($job, $data);
-    } elsif ($what eq 'data') {
-        $sent = $worker->send_work_data($job, $data);
-    } elsif ($what eq 'warning') {
-        $sent = $worker->send_work_warning($job, $data);
-    } elsif ($what eq 'status') {
+    if ($what eq 'status') {
         # Gearman::Job::set_status (croaks when the write fails). Worker's
         # send_work_status is not used: it passes only the numerator on
         # (_job_request takes one value), so WORK_STATUS would lack the
@@ -192,6 +186,12 @@ sub run_action {
     } elsif ($what eq 'sleep') {
         Time::HiRes::sleep($action->{ms} / 1000);
         $sent = 1;
+    } else {
+        # send_work_complete, _fail (which takes no data), _exception, _data
+        # or _warning: Gearman::Util::send_req's result, false when the write
+        # failed.
+        my $send = "send_work_$what";
+        $sent = $worker->$send($job, $data);
     }
     return {ok => JSON::PP::true} if $sent;
     return {ok => JSON::PP::false, error => "send_work_$what failed" . ($! ? ": $!" : '')};
@@ -319,11 +319,9 @@ sub status {
     require_string($request, 'server');
     my $handle = field_bytes($request, 'handle');
     die "status needs \"handle_b64\" (Gearman::Client has no status by unique)\n" unless defined $handle;
-    my %client_options = (job_servers => [$request->{server}]);
     # get_status reads its reply without a limit (read_res_packet gets no
     # timeout); command_timeout is set as a caller would, and bounds nothing.
-    $client_options{command_timeout} = $request->{timeout_ms} / 1000 if defined $request->{timeout_ms};
-    my $client = Gearman::Client->new(%client_options);
+    my $client = client_for($request);
     # get_status takes the handle in the form dispatch_background returns:
     # "host:port//H:...".
     my $status = eval { $client->get_status("$request->{server}//$handle") };

@@ -8,11 +8,16 @@ const failure = require('./failure');
 
 const ACTIONS = ['complete', 'fail', 'exception', 'status', 'data', 'warning', 'sleep'];
 
+// Checks the request's "server" ("host:port"), for every op that has one.
+exports.checkServer = function checkServer(request) {
+  if (typeof request.server !== 'string' || !/^.+:\d+$/.test(request.server))
+    throw new Error(`${request.op} needs "server" as "host:port"`);
+};
+
 // Checks a work request; function names become what the library is given
 // (toLibrary), action payloads Buffers.
 exports.parse = function parse(request, fieldBytes, toLibrary) {
-  if (typeof request.server !== 'string' || !/^.+:\d+$/.test(request.server))
-    throw new Error('work needs "server" as "host:port"');
+  exports.checkServer(request);
   if (!Number.isInteger(request.timeout_ms) || request.timeout_ms < 1)
     throw new Error('work needs "timeout_ms" as a positive integer (the worker is bounded by it)');
   const maxJobs = request.max_jobs === undefined ? 1 : request.max_jobs;
