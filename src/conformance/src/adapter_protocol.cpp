@@ -25,81 +25,71 @@ namespace {
 
 using json = nlohmann::json;
 
-bool parse_object(const std::string& line, int id, json& out, std::string& problem) {
+/// What is wrong with an answer, in the words its finding shows.
+[[noreturn]] void bad(const std::string& problem) { throw std::invalid_argument(problem); }
+
+/// Runs `parse`; the first thing it finds wrong becomes `problem`.
+template <typename Parse>
+bool answer_ok(std::string& problem, Parse&& parse) {
+  try {
+    parse();
+    return true;
+  } catch (const std::invalid_argument& e) {
+    problem = e.what();
+    return false;
+  }
+}
+
+json parse_object(const std::string& line, int id) {
+  json out;
   try {
     out = json::parse(line);
   } catch (const json::exception& e) {
-    problem = std::string("not JSON (") + e.what() + ")";
-    return false;
+    bad(std::string("not JSON (") + e.what() + ")");
   }
-  if (!out.is_object()) {
-    problem = "not a JSON object";
-    return false;
-  }
-  if (!out.contains("id") || !out["id"].is_number_integer() || out["id"].get<long long>() != id) {
-    problem = "\"id\" is not " + std::to_string(id);
-    return false;
-  }
-  return true;
-}
-
-bool optional_string(const json& o, const char* key, std::optional<std::string>& out, std::string& problem) {
-  if (!o.contains(key) || o[key].is_null()) return true;
-  if (!o[key].is_string()) {
-    problem = std::string("\"") + key + "\" is not a string";
-    return false;
-  }
-  out = o[key].get<std::string>();
-  return true;
+  if (!out.is_object()) bad("not a JSON object");
+  if (!out.contains("id") || !out["id"].is_number_integer() || out["id"].get<long long>() != id)
+    bad("\"id\" is not " + std::to_string(id));
+  return out;
 }
 
 /// A v2 byte field (`<key>_b64`, else the text `<key>`). When both are given
 /// they must name the same bytes: an adapter that re-encodes one of them
 /// would otherwise be graded on whichever the runner happened to read.
-bool bytes_field(const json& o, const char* key, std::optional<std::string>& out, std::string& problem) {
-  try {
-    out = get_bytes_field(o, key);
-  } catch (const std::invalid_argument& e) {
-    problem = e.what();
-    return false;
-  }
+std::optional<std::string> bytes_field(const json& o, const char* key) {
+  auto out = get_bytes_field(o, key);
   const auto b64_key = std::string(key) + "_b64";
   if (out && o.contains(key) && o[key].is_string() && o.contains(b64_key) &&
-      o[key].get<std::string>() != *out) {
-    problem = std::string("\"") + key + "\" and \"" + b64_key + "\" differ";
-    return false;
-  }
-  return true;
+      o[key].get<std::string>() != *out)
+    bad(std::string("\"") + key + "\" and \"" + b64_key + "\" differ");
+  return out;
 }
 
 /// One result object of an answer (`ok`, handle, unique, error fields).
-bool parse_result(const json& r, const std::string& where, job_result& jr, std::string& problem) {
-  if (!r.is_object() || !r.contains("ok") || !r["ok"].is_boolean()) {
-    problem = where + "no boolean \"ok\"";
-    return false;
-  }
+job_result parse_result(const json& r, const std::string& where) {
+  if (!r.is_object() || !r.contains("ok") || !r["ok"].is_boolean()) bad(where + "no boolean \"ok\"");
+  job_result jr;
   jr.ok = r["ok"].get<bool>();
-  std::optional<std::string> error_class, error, message;
-  if (!bytes_field(r, "handle", jr.handle, problem) || !bytes_field(r, "unique", jr.unique, problem) ||
-      !optional_string(r, "error_class", error_class, problem) ||
-      !optional_string(r, "error", error, problem) || !optional_string(r, "message", message, problem)) {
-    problem = where + problem;
-    return false;
+  std::optional<std::string> error_class;
+  try {
+    jr.handle = bytes_field(r, "handle");
+    jr.unique = bytes_field(r, "unique");
+    error_class = get_text_field(r, "error_class");
+    jr.error = get_text_field(r, "error").value_or("");
+    jr.message = get_text_field(r, "message").value_or("");
+  } catch (const std::invalid_argument& e) {
+    bad(where + e.what());
   }
   if (r.contains("server_code") && !r["server_code"].is_null())
     jr.server_code =
         r["server_code"].is_string() ? r["server_code"].get<std::string>() : r["server_code"].dump();
   if (!jr.ok) {
-    if (!error_class || !error_classes().count(*error_class)) {
-      problem = where + "failed job without a valid \"error_class\" (got " +
-                (error_class ? "\"" + *error_class + "\"" : std::string("none")) + ")";
-      return false;
-    }
+    if (!error_class || !error_classes().count(*error_class))
+      bad(where + "failed job without a valid \"error_class\" (got " +
+          (error_class ? "\"" + *error_class + "\"" : std::string("none")) + ")");
     jr.error_class = *error_class;
   }
-  jr.error = error.value_or("");
-  jr.message = message.value_or("");
-  return true;
+  return jr;
 }
 
 }  // namespace
@@ -161,95 +151,67 @@ std::string protocol_spoken(const hello_answer& hello) {
 }
 
 bool parse_hello_answer(const std::string& line, int id, hello_answer& out, std::string& problem) {
-  json o;
-  if (!parse_object(line, id, o, problem)) return false;
-  if (!o.contains("name") || !o["name"].is_string()) {
-    problem = "hello answer has no \"name\" string";
-    return false;
-  }
-  out.name = o["name"].get<std::string>();
-  if (o.contains("protocol") && !o["protocol"].is_null()) {
-    if (!o["protocol"].is_number_integer() || o["protocol"].get<long long>() < adapter_protocol_v1) {
-      problem = "hello answer's \"protocol\" is " + o["protocol"].dump() + ", not a version (1, 2, ...)";
-      return false;
+  return answer_ok(problem, [&] {
+    const auto o = parse_object(line, id);
+    if (!o.contains("name") || !o["name"].is_string()) bad("hello answer has no \"name\" string");
+    out.name = o["name"].get<std::string>();
+    if (o.contains("protocol") && !o["protocol"].is_null()) {
+      if (!o["protocol"].is_number_integer() || o["protocol"].get<long long>() < adapter_protocol_v1)
+        bad("hello answer's \"protocol\" is " + o["protocol"].dump() + ", not a version (1, 2, ...)");
+      // The adapter names the highest version it speaks; both use the lower one.
+      out.protocol =
+          static_cast<int>(std::min<long long>(o["protocol"].get<long long>(), adapter_protocol_v2));
     }
-    // The adapter names the highest version it speaks; both use the lower one.
-    out.protocol = static_cast<int>(std::min<long long>(o["protocol"].get<long long>(), adapter_protocol_v2));
-  }
-  if (o.contains("version") && o["version"].is_string()) out.version = o["version"].get<std::string>();
-  if (!o.contains("features") || !o["features"].is_array()) {
-    problem = "hello answer has no \"features\" list";
-    return false;
-  }
-  for (const auto& f : o["features"]) {
-    if (!f.is_string()) {
-      problem = "a feature is not a string";
-      return false;
+    if (o.contains("version") && o["version"].is_string()) out.version = o["version"].get<std::string>();
+    if (!o.contains("features") || !o["features"].is_array()) bad("hello answer has no \"features\" list");
+    for (const auto& f : o["features"]) {
+      if (!f.is_string()) bad("a feature is not a string");
+      out.features.push_back(f.get<std::string>());
     }
-    out.features.push_back(f.get<std::string>());
-  }
-  return true;
+  });
 }
 
 bool parse_submit_answer(const std::string& line, int id, std::size_t job_count, std::vector<job_result>& out,
                          std::string& problem) {
-  json o;
-  if (!parse_object(line, id, o, problem)) return false;
-  if (!o.contains("results") || !o["results"].is_array()) {
-    problem = "answer has no \"results\" list";
-    return false;
-  }
-  const auto& results = o["results"];
-  if (results.size() != job_count) {
-    problem = std::to_string(results.size()) + " results for " + std::to_string(job_count) + " jobs";
-    return false;
-  }
-  out.clear();
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    job_result jr;
-    if (!parse_result(results[i], "result " + std::to_string(i) + ": ", jr, problem)) return false;
-    out.push_back(std::move(jr));
-  }
-  return true;
+  return answer_ok(problem, [&] {
+    const auto o = parse_object(line, id);
+    if (!o.contains("results") || !o["results"].is_array()) bad("answer has no \"results\" list");
+    const auto& results = o["results"];
+    if (results.size() != job_count)
+      bad(std::to_string(results.size()) + " results for " + std::to_string(job_count) + " jobs");
+    out.clear();
+    for (std::size_t i = 0; i < results.size(); ++i)
+      out.push_back(parse_result(results[i], "result " + std::to_string(i) + ": "));
+  });
 }
 
 bool parse_status_answer(const std::string& line, int id, std::vector<job_result>& out,
                          std::string& problem) {
-  json o;
-  if (!parse_object(line, id, o, problem)) return false;
-  job_result jr;
-  if (!parse_result(o, "status answer: ", jr, problem)) return false;
-  if (jr.ok) {
-    status_values v;
-    const auto flag = [&](const char* key, bool& to) {
-      if (!o.contains(key) || !o[key].is_boolean()) {
-        problem = std::string("status answer: no boolean \"") + key + "\"";
-        return false;
-      }
-      to = o[key].get<bool>();
-      return true;
-    };
-    const auto number = [&](const char* key, std::uint32_t& to) {
-      if (!o.contains(key) || !o[key].is_number_integer() || o[key].get<long long>() < 0 ||
-          o[key].get<long long>() > 4294967295LL) {
-        problem = std::string("status answer: \"") + key + "\" is not an integer 0..4294967295";
-        return false;
-      }
-      to = static_cast<std::uint32_t>(o[key].get<long long>());
-      return true;
-    };
-    if (!flag("known", v.known) || !flag("running", v.running) || !number("numerator", v.numerator) ||
-        !number("denominator", v.denominator))
-      return false;
-    if (o.contains("client_count") && !o["client_count"].is_null()) {
-      std::uint32_t n = 0;
-      if (!number("client_count", n)) return false;
-      v.client_count = n;
+  return answer_ok(problem, [&] {
+    const auto o = parse_object(line, id);
+    auto jr = parse_result(o, "status answer: ");
+    if (jr.ok) {
+      const auto flag = [&](const char* key) {
+        if (!o.contains(key) || !o[key].is_boolean())
+          bad(std::string("status answer: no boolean \"") + key + "\"");
+        return o[key].get<bool>();
+      };
+      const auto number = [&](const char* key) {
+        if (!o.contains(key) || !o[key].is_number_integer() || o[key].get<long long>() < 0 ||
+            o[key].get<long long>() > 4294967295LL)
+          bad(std::string("status answer: \"") + key + "\" is not an integer 0..4294967295");
+        return static_cast<std::uint32_t>(o[key].get<long long>());
+      };
+      status_values v;
+      v.known = flag("known");
+      v.running = flag("running");
+      v.numerator = number("numerator");
+      v.denominator = number("denominator");
+      if (o.contains("client_count") && !o["client_count"].is_null()) v.client_count = number("client_count");
+      jr.status = v;
     }
-    jr.status = v;
-  }
-  out.assign(1, std::move(jr));
-  return true;
+    out.assign(1, std::move(jr));
+  });
 }
 
 }  // namespace gearspec::conformance

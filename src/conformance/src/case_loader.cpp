@@ -572,6 +572,11 @@ std::vector<case_spec> load_case_or_scenario(const std::string& path) {
 
 std::string to_case_file(const case_spec& c) {
   YAML::Emitter e;
+  // `key: VALUE`, the value written as the manipulators and values given.
+  const auto put = [&e](const auto& key, const auto&... value) {
+    e << YAML::Key << key << YAML::Value;
+    (e << ... << value);
+  };
   // `key: BYTES`, quoted when printable without edge blanks, else as {hex: ...}.
   auto bytes_key = [&e](const char* key, const std::string& b) {
     e << YAML::Key << key << YAML::Value;
@@ -584,29 +589,28 @@ std::string to_case_file(const case_spec& c) {
       e << YAML::BeginMap << YAML::Key << "hex" << YAML::Value << util::to_hex(b) << YAML::EndMap;
   };
   e << YAML::BeginMap;
-  e << YAML::Key << "id" << YAML::Value << c.id;
-  e << YAML::Key << "title" << YAML::Value << c.title;
-  e << YAML::Key << "section" << YAML::Value << c.section;
-  e << YAML::Key << "requirement" << YAML::Value << std::string(to_string(c.level));
-  e << YAML::Key << "checks" << YAML::Value << c.requirement_text;
-  if (!c.needs.empty()) e << YAML::Key << "needs" << YAML::Value << YAML::Flow << c.needs;
-  e << YAML::Key << "server" << YAML::Value << std::string(to_string(c.server));
-  if (c.server == server_kind::scenario)
-    e << YAML::Key << "scenario" << YAML::Value << YAML::Literal << c.scenario_yaml;
-  if (c.processes != 1) e << YAML::Key << "processes" << YAML::Value << c.processes;
-  e << YAML::Key << "deadline_ms" << YAML::Value << c.deadline_ms;
-  if (c.deadline_at_case_level) e << YAML::Key << "on_deadline" << YAML::Value << "case-level";
-  if (c.budget_ms) e << YAML::Key << "budget_ms" << YAML::Value << *c.budget_ms;
-  if (c.allow_retry) e << YAML::Key << "allow_retry" << YAML::Value << "true";
-  if (c.protocol != 1) e << YAML::Key << "protocol" << YAML::Value << c.protocol;
+  put("id", c.id);
+  put("title", c.title);
+  put("section", c.section);
+  put("requirement", std::string(to_string(c.level)));
+  put("checks", c.requirement_text);
+  if (!c.needs.empty()) put("needs", YAML::Flow, c.needs);
+  put("server", std::string(to_string(c.server)));
+  if (c.server == server_kind::scenario) put("scenario", YAML::Literal, c.scenario_yaml);
+  if (c.processes != 1) put("processes", c.processes);
+  put("deadline_ms", c.deadline_ms);
+  if (c.deadline_at_case_level) put("on_deadline", "case-level");
+  if (c.budget_ms) put("budget_ms", *c.budget_ms);
+  if (c.allow_retry) put("allow_retry", "true");
+  if (c.protocol != 1) put("protocol", c.protocol);
   if (c.work) {
     const auto& w = *c.work;
-    e << YAML::Key << "work" << YAML::Value << YAML::BeginMap;
-    e << YAML::Key << "functions" << YAML::Value << YAML::BeginSeq;
+    put("work", YAML::BeginMap);
+    put("functions", YAML::BeginSeq);
     for (const auto& f : w.functions) {
       e << YAML::BeginMap;
       bytes_key("name", f.name);
-      e << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
+      put("actions", YAML::BeginSeq);
       for (const auto& a : f.actions) {
         using k = work_action::kind;
         const std::string name(to_string(a.what));
@@ -616,10 +620,9 @@ std::string to_case_file(const case_spec& c) {
         }
         e << YAML::BeginMap;
         if (a.what == k::status)
-          e << YAML::Key << name << YAML::Value << YAML::Flow << YAML::BeginSeq << a.numerator
-            << a.denominator << YAML::EndSeq;
+          put(name, YAML::Flow, YAML::BeginSeq, a.numerator, a.denominator, YAML::EndSeq);
         else if (a.what == k::sleep)
-          e << YAML::Key << name << YAML::Value << a.ms;
+          put(name, a.ms);
         else
           bytes_key(name.c_str(), a.bytes);
         e << YAML::EndMap;
@@ -627,10 +630,10 @@ std::string to_case_file(const case_spec& c) {
       e << YAML::EndSeq << YAML::EndMap;
     }
     e << YAML::EndSeq;
-    e << YAML::Key << "max_jobs" << YAML::Value << w.max_jobs;
-    e << YAML::Key << "timeout_ms" << YAML::Value << w.timeout_ms;
+    put("max_jobs", w.max_jobs);
+    put("timeout_ms", w.timeout_ms);
     if (!w.queued.empty()) {
-      e << YAML::Key << "queue" << YAML::Value << YAML::BeginSeq;
+      put("queue", YAML::BeginSeq);
       for (const auto& q : w.queued) {
         e << YAML::BeginMap;
         bytes_key("function", q.function);
@@ -640,15 +643,14 @@ std::string to_case_file(const case_spec& c) {
       }
       e << YAML::EndSeq;
     }
-    e << YAML::Key << "expect" << YAML::Value << (w.expect_either ? "either" : w.expect_ok ? "ok" : "error");
-    if (!w.error_classes.empty())
-      e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << w.error_classes;
-    if (w.expect_jobs) e << YAML::Key << "jobs" << YAML::Value << *w.expect_jobs;
-    if (w.max_grabs) e << YAML::Key << "max_grabs" << YAML::Value << *w.max_grabs;
+    put("expect", w.expect_either ? "either" : w.expect_ok ? "ok" : "error");
+    if (!w.error_classes.empty()) put("error_class", YAML::Flow, w.error_classes);
+    if (w.expect_jobs) put("jobs", *w.expect_jobs);
+    if (w.max_grabs) put("max_grabs", *w.max_grabs);
     e << YAML::EndMap << YAML::EndMap;
     return std::string(e.c_str()) + "\n";
   }
-  e << YAML::Key << "requests" << YAML::Value << YAML::BeginSeq;
+  put("requests", YAML::BeginSeq);
   for (const auto& r : c.requests) {
     e << YAML::BeginMap << YAML::Key << "timeout_ms" << YAML::Value;
     if (r.library_default_timeout)
@@ -657,45 +659,38 @@ std::string to_case_file(const case_spec& c) {
       e << r.timeout_ms;
     if (r.status) {
       const auto& st = *r.status;
-      e << YAML::Key << "status" << YAML::Value << YAML::BeginMap;
+      put("status", YAML::BeginMap);
       bytes_key(st.by_unique ? "unique" : "handle", st.key);
       e << YAML::Key << "expect" << YAML::Value;
       if (st.expect) {
         const auto& v = *st.expect;
         e << YAML::BeginMap << YAML::Key << "known" << YAML::Value << (v.known ? "true" : "false");
-        e << YAML::Key << "running" << YAML::Value << (v.running ? "true" : "false");
-        e << YAML::Key << "numerator" << YAML::Value << v.numerator;
-        e << YAML::Key << "denominator" << YAML::Value << v.denominator;
-        if (v.client_count) e << YAML::Key << "client_count" << YAML::Value << *v.client_count;
+        put("running", v.running ? "true" : "false");
+        put("numerator", v.numerator);
+        put("denominator", v.denominator);
+        if (v.client_count) put("client_count", *v.client_count);
         e << YAML::EndMap;
       } else {
         e << (st.error_or_ok ? "either" : "error");
       }
-      if (st.wire != expected_wire::sent)
-        e << YAML::Key << "wire" << YAML::Value << std::string(to_string(st.wire));
-      if (!st.error_classes.empty())
-        e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << st.error_classes;
+      if (st.wire != expected_wire::sent) put("wire", std::string(to_string(st.wire)));
+      if (!st.error_classes.empty()) put("error_class", YAML::Flow, st.error_classes);
       e << YAML::EndMap << YAML::EndMap;
       continue;
     }
-    e << YAML::Key << "jobs" << YAML::Value << YAML::BeginSeq;
+    put("jobs", YAML::BeginSeq);
     for (const auto& j : r.jobs) {
       e << YAML::BeginMap;
       bytes_key("function", j.function);
       if (j.unique) bytes_key("unique", *j.unique);
       bytes_key("workload", j.workload);
-      e << YAML::Key << "priority" << YAML::Value << std::string(proto::name(j.prio));
-      if (!j.background) e << YAML::Key << "background" << YAML::Value << "false";
-      e << YAML::Key << "expect" << YAML::Value << std::string(to_string(j.outcome));
-      if (j.outcome_level)
-        e << YAML::Key << "expect_requirement" << YAML::Value << std::string(to_string(*j.outcome_level));
-      if (j.wire != expected_wire::sent)
-        e << YAML::Key << "wire" << YAML::Value << std::string(to_string(j.wire));
-      if (!j.error_classes.empty())
-        e << YAML::Key << "error_class" << YAML::Value << YAML::Flow << j.error_classes;
-      if (j.error_class_level)
-        e << YAML::Key << "error_class_requirement" << YAML::Value
-          << std::string(to_string(*j.error_class_level));
+      put("priority", std::string(proto::name(j.prio)));
+      if (!j.background) put("background", "false");
+      put("expect", std::string(to_string(j.outcome)));
+      if (j.outcome_level) put("expect_requirement", std::string(to_string(*j.outcome_level)));
+      if (j.wire != expected_wire::sent) put("wire", std::string(to_string(j.wire)));
+      if (!j.error_classes.empty()) put("error_class", YAML::Flow, j.error_classes);
+      if (j.error_class_level) put("error_class_requirement", std::string(to_string(*j.error_class_level)));
       e << YAML::EndMap;
     }
     e << YAML::EndSeq << YAML::EndMap;

@@ -64,15 +64,6 @@ std::string differences(const job_spec& j, const sent_submit& s) {
   return out;
 }
 
-std::string describe_result(const job_result& r) {
-  if (r.ok)
-    return "success, handle " + (r.handle ? describe_bytes(*r.handle) : std::string("(none reported)"));
-  std::string out = "error " + r.error_class;
-  if (!r.error.empty()) out += " (" + r.error + ")";
-  if (!r.message.empty()) out += ": " + r.message;
-  return out;
-}
-
 std::string describe_reply(const sent_submit* s) {
   if (!s) return "nothing was sent for it";
   if (!s->reply && !s->reply_problem.empty())
@@ -106,16 +97,26 @@ std::string unique_form(const std::vector<std::string>& uniques) {
 
 }  // namespace
 
+std::string describe_result(const job_result& r) {
+  if (r.ok)
+    return "success, handle " + (r.handle ? describe_bytes(*r.handle) : std::string("(none reported)"));
+  std::string out = "error " + r.error_class;
+  if (!r.error.empty()) out += " (" + r.error + ")";
+  if (!r.message.empty()) out += ": " + r.message;
+  return out;
+}
+
+std::optional<std::string> wrong_class(const std::vector<std::string>& allowed, const std::string& got) {
+  if (allowed.empty() || std::find(allowed.begin(), allowed.end(), got) != allowed.end()) return std::nullopt;
+  std::string list;
+  for (const auto& c : allowed) list += (list.empty() ? "" : " or ") + c;
+  return "error_class " + list;
+}
+
 grade severity_of(requirement level) noexcept {
-  switch (level) {
-    case requirement::must:
-      return grade::failed;
-    case requirement::should:
-      return grade::non_strict;
-    case requirement::may:
-      break;
-  }
-  return grade::informational;
+  return level == requirement::must     ? grade::failed
+         : level == requirement::should ? grade::non_strict
+                                        : grade::informational;
 }
 
 std::string describe_bytes(const std::string& bytes) {
@@ -333,15 +334,11 @@ void grade_case(const case_spec& c, const case_observation& obs, case_result& r)
           add_finding(r, job_level, who + ": an error (" + describe_reply(sent) + ")",
                       "reported " + describe_result(*result));
         }
-        if (!result->ok && !job.error_classes.empty() &&
-            std::find(job.error_classes.begin(), job.error_classes.end(), result->error_class) ==
-                job.error_classes.end()) {
-          std::string list;
-          for (const auto& e : job.error_classes) list += (list.empty() ? "" : " or ") + e;
-          const grade class_level = job.error_class_level ? severity_of(*job.error_class_level)
-                                                          : std::min(level, grade::non_strict);
-          add_finding(r, class_level, who + ": error_class " + list, "reported " + describe_result(*result));
-        }
+        if (const auto want = wrong_class(job.error_classes, result->error_class); want && !result->ok)
+          add_finding(r,
+                      job.error_class_level ? severity_of(*job.error_class_level)
+                                            : std::min(level, grade::non_strict),
+                      who + ": " + *want, "reported " + describe_result(*result));
         if (result->unique && sent && sent->packet.args.size() == 2 && *result->unique != sent->unique())
           add_finding(r, grade::non_strict,
                       who + ": the unique read back is the one sent, " + describe_bytes(sent->unique()),

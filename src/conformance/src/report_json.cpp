@@ -14,9 +14,6 @@ E value_from(const named<E> (&table)[N], const std::string& s, const char* what)
   throw std::runtime_error(std::string("unknown ") + what + " '" + s + "'");
 }
 
-/// JSON strings must be UTF-8: invalid bytes (stderr of an adapter) become U+FFFD.
-json text(const std::string& s) { return json(s); }
-
 }  // namespace
 
 std::string json_report(const suite_result& suite, const gate_outcome& gate) {
@@ -25,7 +22,7 @@ std::string json_report(const suite_result& suite, const gate_outcome& gate) {
     json findings = json::array();
     for (const auto& f : r.findings)
       findings.push_back(
-          {{"grade", to_string(f.severity)}, {"expected", text(f.expected)}, {"observed", text(f.observed)}});
+          {{"grade", to_string(f.severity)}, {"expected", f.expected}, {"observed", f.observed}});
     cases.push_back({{"id", r.case_id},
                      {"title", r.title},
                      {"section", r.section},
@@ -36,7 +33,7 @@ std::string json_report(const suite_result& suite, const gate_outcome& gate) {
                      {"seconds", r.seconds},
                      {"findings", findings},
                      {"notes", r.notes},
-                     {"wire_log", text(r.wire_log)}});
+                     {"wire_log", r.wire_log}});
   }
   std::map<std::string, int> counts;
   for (const auto& r : suite.results) ++counts[std::string(to_string(r.verdict))];
@@ -52,6 +49,7 @@ std::string json_report(const suite_result& suite, const gate_outcome& gate) {
          {"new_failures", gate.new_failures},
          {"known_failing", gate.known_failing},
          {"cases", cases}};
+  // JSON strings must be UTF-8: invalid bytes (stderr of an adapter) become U+FFFD.
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -57,19 +57,15 @@ observed_wire to_observed(const std::vector<mock::journal_entry>& journal) {
     return w.connections.back();
   };
   for (const auto& e : journal) {
-    const double t = std::chrono::duration<double>(e.timestamp - t0).count();
     using k = mock::journal_entry::kind;
     if (e.connection == 0) {
       w.server_notes.push_back(std::string(mock::to_string(e.what)) + ": " + e.text);
       continue;
     }
     wire_event ev;
-    ev.seconds = t;
-    if (e.what == k::received) {
-      ev.what = wire_event::kind::from_client;
-      ev.bytes = e.bytes;
-    } else if (e.what == k::sent) {
-      ev.what = wire_event::kind::to_client;
+    ev.seconds = std::chrono::duration<double>(e.timestamp - t0).count();
+    if (e.what == k::received || e.what == k::sent) {
+      ev.what = e.what == k::received ? wire_event::kind::from_client : wire_event::kind::to_client;
       ev.bytes = e.bytes;
     } else {
       ev.text = std::string(mock::to_string(e.what)) + (e.text.empty() ? "" : ": " + e.text);

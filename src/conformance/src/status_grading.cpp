@@ -14,11 +14,8 @@ std::string describe_status(const status_values& v) {
 }
 
 std::string describe_answer(const job_result& r) {
-  if (r.ok) return r.status ? "success, " + describe_status(*r.status) : "success";
-  std::string out = "error " + r.error_class;
-  if (!r.error.empty()) out += " (" + r.error + ")";
-  if (!r.message.empty()) out += ": " + r.message;
-  return out;
+  if (!r.ok) return describe_result(r);
+  return r.status ? "success, " + describe_status(*r.status) : "success";
 }
 
 std::string describe_packet(const sent_status& s) {
@@ -51,13 +48,9 @@ void grade_answer(const status_spec& st, const std::string& who, grade level, co
     if (result.ok)
       add_finding(r, level, who + ": an error (the server sent no valid status), never made-up values",
                   "reported " + describe_answer(result));
-    else if (!st.error_classes.empty() && std::find(st.error_classes.begin(), st.error_classes.end(),
-                                                    result.error_class) == st.error_classes.end()) {
-      std::string list;
-      for (const auto& c : st.error_classes) list += (list.empty() ? "" : " or ") + c;
-      add_finding(r, std::min(level, grade::non_strict), who + ": error_class " + list,
+    else if (const auto want = wrong_class(st.error_classes, result.error_class))
+      add_finding(r, std::min(level, grade::non_strict), who + ": " + *want,
                   "reported " + describe_answer(result));
-    }
     return;
   }
   if (!result.ok) {

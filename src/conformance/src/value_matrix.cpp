@@ -24,8 +24,6 @@ struct value_class {
   handling how = handling::sent;
 };
 
-std::string repeat(char c, std::size_t n) { return std::string(n, c); }
-
 const std::vector<value_class>& classes() {
   using namespace std::string_literals;
   constexpr auto fmax = proto::max_function_size;
@@ -59,26 +57,27 @@ const std::vector<value_class>& classes() {
       // Needs adapter protocol 2 for function and unique (required_protocol).
       {"non-utf8", "of bytes that are not UTF-8", "\xff\xfe\xc3\x28\x80", all_fields},
       // Limits (GEARMAN_FUNCTION_MAX_SIZE, GEARMAN_MAX_UNIQUE_SIZE).
-      {"limit-minus-1", "one byte under the limit", repeat('f', fmax - 1), function_field},
-      {"limit", "at the limit", repeat('f', fmax), function_field},
-      {"limit-plus-1", "one byte over the limit", repeat('f', fmax + 1), function_field,
+      {"limit-minus-1", "one byte under the limit", std::string(fmax - 1, 'f'), function_field},
+      {"limit", "at the limit", std::string(fmax, 'f'), function_field},
+      {"limit-plus-1", "one byte over the limit", std::string(fmax + 1, 'f'), function_field,
        handling::may_reject},
-      {"far-over-limit", "far over the limit (4096 bytes)", repeat('f', 4096), function_field,
+      {"far-over-limit", "far over the limit (4096 bytes)", std::string(4096, 'f'), function_field,
        handling::may_reject},
-      {"limit-minus-1", "one byte under the limit", repeat('u', umax - 1), unique_field},
-      {"limit", "at the limit", repeat('u', umax), unique_field},
-      {"limit-plus-1", "one byte over the limit", repeat('u', umax + 1), unique_field, handling::may_reject},
-      {"far-over-limit", "far over the limit (1024 bytes)", repeat('u', 1024), unique_field,
+      {"limit-minus-1", "one byte under the limit", std::string(umax - 1, 'u'), unique_field},
+      {"limit", "at the limit", std::string(umax, 'u'), unique_field},
+      {"limit-plus-1", "one byte over the limit", std::string(umax + 1, 'u'), unique_field,
+       handling::may_reject},
+      {"far-over-limit", "far over the limit (1024 bytes)", std::string(1024, 'u'), unique_field,
        handling::may_reject},
       {"dash", "\"-\" (coalesce by workload)", "-", unique_field},
       {"hash", "\"#\" (libgearman: a hash of the workload)", "#", unique_field, handling::any_unique},
       // Buffer sizes.
-      {"8k-minus-1", "of 8191 bytes", repeat('w', 8191), workload_field},
-      {"8k", "of 8192 bytes", repeat('w', 8192), workload_field},
-      {"8k-plus-1", "of 8193 bytes", repeat('w', 8193), workload_field},
-      {"64k-minus-1", "of 65535 bytes", repeat('w', 65535), workload_field},
-      {"64k", "of 65536 bytes", repeat('w', 65536), workload_field},
-      {"64k-plus-1", "of 65537 bytes", repeat('w', 65537), workload_field},
+      {"8k-minus-1", "of 8191 bytes", std::string(8191, 'w'), workload_field},
+      {"8k", "of 8192 bytes", std::string(8192, 'w'), workload_field},
+      {"8k-plus-1", "of 8193 bytes", std::string(8193, 'w'), workload_field},
+      {"64k-minus-1", "of 65535 bytes", std::string(65535, 'w'), workload_field},
+      {"64k", "of 65536 bytes", std::string(65536, 'w'), workload_field},
+      {"64k-plus-1", "of 65537 bytes", std::string(65537, 'w'), workload_field},
   };
   return table;
 }

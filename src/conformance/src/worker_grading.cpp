@@ -267,17 +267,13 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
                                        : std::nullopt;
   if (want_jobs && static_cast<int>(ans.jobs.size()) != *want_jobs)
     add_finding(r, level, std::to_string(*want_jobs) + " job(s) reported", std::to_string(ans.jobs.size()));
+  const auto reported = ans.error_class + " (" + ans.error + ": " + ans.message + ")";
   if (ok_expected && !ans.ok)
     add_finding(r, level, "the worker takes " + std::to_string(w.max_jobs) + " job(s) without an error",
-                "error " + ans.error_class + " (" + ans.error + ": " + ans.message + ")");
+                "error " + reported);
   if (error_expected && ans.ok) add_finding(r, level, "the library reports an error", "it reported success");
-  if (error_expected && !ans.ok && !w.error_classes.empty() &&
-      std::find(w.error_classes.begin(), w.error_classes.end(), ans.error_class) == w.error_classes.end()) {
-    std::string list;
-    for (const auto& e : w.error_classes) list += (list.empty() ? "" : " or ") + e;
-    add_finding(r, std::min(level, grade::non_strict), "error_class " + list,
-                ans.error_class + " (" + ans.error + ": " + ans.message + ")");
-  }
+  if (const auto want = wrong_class(w.error_classes, ans.error_class); want && error_expected && !ans.ok)
+    add_finding(r, std::min(level, grade::non_strict), *want, reported);
 }
 
 }  // namespace gearspec::conformance

@@ -38,12 +38,6 @@ json action_json(const work_action& a) {
   return o;
 }
 
-std::string text_of(const json& o, const char* key) {
-  if (!o.contains(key) || o[key].is_null()) return {};
-  if (!o[key].is_string()) throw std::invalid_argument(std::string("\"") + key + "\" is not a string");
-  return o[key].get<std::string>();
-}
-
 /// A closed socket on every path.
 struct socket_fd {
   int fd = -1;
@@ -84,9 +78,9 @@ bool parse_work_answer(const std::string& line, int id, work_answer& out, std::s
     const auto& r = o["result"];
     out = {};
     out.ok = r["ok"].get<bool>();
-    out.error_class = text_of(r, "error_class");
-    out.error = text_of(r, "error");
-    out.message = text_of(r, "message");
+    out.error_class = get_text_field(r, "error_class").value_or("");
+    out.error = get_text_field(r, "error").value_or("");
+    out.message = get_text_field(r, "message").value_or("");
     if (!out.ok && out.error_class.empty())
       throw std::invalid_argument("a failed result without \"error_class\"");
     if (!o.contains("jobs") || !o["jobs"].is_array()) throw std::invalid_argument("no \"jobs\" list");
@@ -102,7 +96,7 @@ bool parse_work_answer(const std::string& line, int id, work_answer& out, std::s
         for (const auto& s : j["steps"]) {
           if (!s.is_object() || !s.contains("ok") || !s["ok"].is_boolean())
             throw std::invalid_argument("a step without a boolean \"ok\"");
-          wj.steps.push_back({s["ok"].get<bool>(), text_of(s, "error")});
+          wj.steps.push_back({s["ok"].get<bool>(), get_text_field(s, "error").value_or("")});
         }
       }
       out.jobs.push_back(std::move(wj));

@@ -19,6 +19,14 @@ inline constexpr int adapter_protocol_v1 = 1;
 /// Bytes in every field: function_b64, unique_b64, handle_b64.
 inline constexpr int adapter_protocol_v2 = 2;
 
+/// Text field `name` of `o`; nullopt when absent or null. Throws
+/// std::invalid_argument naming the field when it is not a string.
+inline std::optional<std::string> get_text_field(const nlohmann::json& o, const std::string& name) {
+  if (!o.contains(name) || o[name].is_null()) return std::nullopt;
+  if (!o[name].is_string()) throw std::invalid_argument("\"" + name + "\" is not a string");
+  return o[name].get<std::string>();
+}
+
 /// Field `name` of `o`: the bytes of `<name>_b64` when present, else the text
 /// `<name>`; nullopt when both are absent or null. Throws std::invalid_argument
 /// naming the field when it is of the wrong type or not base64.
@@ -31,9 +39,7 @@ inline std::optional<std::string> get_bytes_field(const nlohmann::json& o, const
       throw std::invalid_argument("\"" + b64_key + "\" is not base64");
     return bytes;
   }
-  if (!o.contains(name) || o[name].is_null()) return std::nullopt;
-  if (!o[name].is_string()) throw std::invalid_argument("\"" + name + "\" is not a string");
-  return o[name].get<std::string>();
+  return get_text_field(o, name);
 }
 
 /// Writes `bytes` as `<name>_b64` and, when they are UTF-8, as the text `<name>` too.

@@ -51,6 +51,14 @@ void grade_worker_case(const case_spec& c, const case_observation& obs, case_res
 /// SHOULD -> NON-STRICT, MAY -> INFORMATIONAL).
 grade severity_of(requirement level) noexcept;
 
+/// What the adapter reported of a job: "success, handle ..." or
+/// "error CLASS (error): message".
+std::string describe_result(const job_result& r);
+
+/// "error_class A or B" when `got` is none of the classes a case allows
+/// (none listed: any is right), else nothing.
+std::optional<std::string> wrong_class(const std::vector<std::string>& allowed, const std::string& got);
+
 /// "\"u-1\" (3 bytes)": bytes quoted and escaped, long ones shortened.
 std::string describe_bytes(const std::string& bytes);
 
